@@ -1,0 +1,33 @@
+"""`regrights cmd`: one command, printed as text or one JSON object; the exit status says how it went."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from bot.runtime import build_service, open_database, utc_now
+from bot.settings import Settings
+from domain.grammar import UsageError, parse_date
+from domain.replies import Reply
+from domain.service import Caller
+
+
+def run_cmd(words: list[str], *, as_of: str | None, user: str, channel: str, as_json: bool) -> int:
+    reply = _answer(" ".join(words), as_of, user, channel)
+    if as_json:
+        print(json.dumps(reply.data, indent=2, sort_keys=False))
+    else:
+        print(reply.text)
+    return reply.exit_code
+
+
+def _answer(text: str, as_of: str | None, user: str, channel: str) -> Reply:
+    try:
+        as_of_date: date | None = parse_date(as_of, "--as-of YYYY-MM-DD") if as_of else None
+    except UsageError as exc:
+        return Reply.malformed(f"--as-of: {exc.message}", exc.usage)
+    settings = Settings.from_env()
+    service = build_service(open_database(settings.database_url), settings.local_admins(user))
+    caller = Caller(user=user, channel=channel, source="cli", now=utc_now(), as_of=as_of_date)
+    service.bootstrap(caller)
+    return service.handle(text, caller)

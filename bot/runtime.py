@@ -1,0 +1,28 @@
+"""Wiring: the database, its migrations and the service, as every front needs them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from domain.service import ChangeListener, RegRightsService
+from domain.store.database import make_engine
+from domain.store.migrate import upgrade
+from domain.store.unit_of_work import UnitOfWork
+
+
+def open_database(url: str | None) -> Engine:
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine
+
+
+def build_service(
+    engine: Engine, admins: frozenset[str], on_change: tuple[ChangeListener, ...] = ()
+) -> RegRightsService:
+    return RegRightsService(UnitOfWork(engine), admins, on_change)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

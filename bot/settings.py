@@ -1,0 +1,39 @@
+"""Settings from the environment (see the README's table)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    bot_token: str | None
+    signing_secret: str | None
+    app_token: str | None
+    api_url: str | None
+    admins: frozenset[str]
+    command: str
+    port: int
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        admins = frozenset(
+            a.strip() for a in env.get("REGRIGHTS_ADMINS", "").split(",") if a.strip()
+        )
+        return cls(
+            database_url=env.get("REGRIGHTS_DATABASE_URL") or None,
+            bot_token=env.get("SLACK_BOT_TOKEN") or None,
+            signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            app_token=env.get("SLACK_APP_TOKEN") or None,
+            api_url=env.get("SLACK_API_URL") or None,
+            admins=admins,
+            command=env.get("REGRIGHTS_COMMAND") or "/regrights",
+            port=int(env.get("PORT") or 3000),
+        )
+
+    def local_admins(self, user: str) -> frozenset[str]:
+        """For the console and `cmd`: the local user is an admin when none are configured."""
+        return self.admins or frozenset({user})

@@ -1,0 +1,1 @@
+"""The registration rights agreement as executable rules."""

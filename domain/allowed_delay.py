@@ -1,0 +1,126 @@
+"""The Allowed Delay rule: how many delay days, and how many delays, fit in any period.
+
+A delay of N days from S covers S .. S+N-1 and expires on S+N, the day filing and sales
+resume. In the nstor-2002 profile (§2(d)) no 12-month period may hold more than 90 delay days
+or more than one delay beginning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from domain.terms import AllowedDelayTerms
+
+# How far ahead `next_start_allowed` looks: past this nothing in the caps can still bind.
+_SEARCH_HORIZON_PERIODS = 2
+
+
+@dataclass(frozen=True)
+class Delay:
+    """One Allowed Delay as it stands after extensions and an early end."""
+
+    start: date
+    days: int
+
+    @property
+    def last_day(self) -> date:
+        return self.start + timedelta(days=self.days - 1)
+
+    @property
+    def expires(self) -> date:
+        return self.start + timedelta(days=self.days)
+
+    def is_active_on(self, day: date) -> bool:
+        return self.start <= day < self.expires
+
+    def covers(self, first: date, end: date) -> int:
+        """Delay days within [first, end)."""
+        lo = max(self.start, first)
+        hi = min(self.expires, end)
+        return max(0, (hi - lo).days)
+
+
+@dataclass(frozen=True)
+class DelayBreach:
+    """Why a set of delays breaks the caps."""
+
+    message: str
+
+
+class AllowedDelayRule:
+    """The caps of one agreement's Allowed Delay clause."""
+
+    def __init__(self, terms: AllowedDelayTerms) -> None:
+        self.terms = terms
+        self.period = relativedelta(months=terms.period_months)
+
+    def period_end(self, first: date) -> date:
+        """The first day after the period that begins on `first`."""
+        return first + self.period
+
+    def breach(self, delays: list[Delay]) -> DelayBreach | None:
+        """The first way `delays`, taken together, break a cap; None when they do not."""
+        return self._count_breach(delays) or self._days_breach(delays)
+
+    def _count_breach(self, delays: list[Delay]) -> DelayBreach | None:
+        starts = sorted(d.start for d in delays)
+        k = self.terms.max_delays
+        for i in range(len(starts) - k):
+            if starts[i + k] < self.period_end(starts[i]):
+                began = ", ".join(str(s) for s in starts[i : i + k + 1])
+                return DelayBreach(
+                    f"more than {_count(k, 'delay')} would begin within {self._months} "
+                    f"(delays beginning {began})"
+                )
+        return None
+
+    def _days_breach(self, delays: list[Delay]) -> DelayBreach | None:
+        # The busiest period begins on a delay day: moving a period's first day forward to
+        # the next delay day drops only days without delay and never moves its end back.
+        for window_start in _delay_days(delays):
+            window_end = self.period_end(window_start)
+            used = sum(d.covers(window_start, window_end) for d in delays)
+            if used > self.terms.max_days:
+                return DelayBreach(
+                    f"{used} delay days would fall in the {self._months} from {window_start}, "
+                    f"more than {self.terms.max_days}"
+                )
+        return None
+
+    def days_used(self, delays: list[Delay], ending_on: date) -> int:
+        """Days of every delay that began in the period ending on `ending_on`, all of them."""
+        return sum(d.days for d in delays if d.start <= ending_on < self.period_end(d.start))
+
+    def next_start_allowed(self, delays: list[Delay], on_or_after: date, days: int) -> date | None:
+        """The first day on or after `on_or_after` on which a delay of `days` could begin."""
+        if days > self.terms.max_days:
+            return None
+        horizon = self.period_end(max([on_or_after, *(d.expires for d in delays)]))
+        for _ in range(_SEARCH_HORIZON_PERIODS):
+            horizon = self.period_end(horizon)
+        day = on_or_after
+        while day <= horizon:
+            candidate = [*delays, Delay(day, days)]
+            if (
+                not any(d.is_active_on(day) for d in delays)
+                and self._count_breach(candidate) is None
+                and self._days_breach(candidate) is None
+            ):
+                return day
+            day += timedelta(days=1)
+        return None
+
+    @property
+    def _months(self) -> str:
+        return f"{self.terms.period_months} months"
+
+
+def _delay_days(delays: list[Delay]) -> list[date]:
+    return sorted({d.start + timedelta(days=i) for d in delays for i in range(d.days)})
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -1,0 +1,69 @@
+"""What can happen under the agreement, as recorded facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from domain.calendar import Delivery
+
+
+class EventKind(StrEnum):
+    S3_ELIGIBLE = "s3-eligible"
+    DEMAND = "demand"
+    HOLDERS_NOTIFIED = "holders-notified"
+    FILING_PLANNED = "filing-planned"
+    REQUESTED_INFO_SENT = "requested-info-sent"
+    FILED = "filed"
+    EFFECTIVE = "effective"
+    STOP_ORDER = "stop-order"
+    WITHDRAWN = "withdrawn"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    DELAY = "delay"
+    DELAY_EXTEND = "delay-extend"
+    DELAY_END = "delay-end"
+    PIGGYBACK_NOTICE = "piggyback-notice"
+    PIGGYBACK_REQUESTED = "piggyback-requested"
+    TERMINATED = "terminated"
+    RETRACTION = "undo"
+
+
+class TerminationGround(StrEnum):
+    SOLD_ALL = "sold-all"
+    RULE_144 = "rule144"
+    TRANSFERRED = "transferred"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What one event says, beyond its kind and date."""
+
+    delivery: Delivery | None = None
+    shares: int | None = None
+    days: int | None = None
+    reason: str | None = None
+    ground: TerminationGround | None = None
+    planned_filing: date | None = None
+    retracts: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A recorded event. `on` is the date given; `effective_on` applies §9(b) to notices."""
+
+    seq: int
+    kind: EventKind
+    on: date
+    effective_on: date
+    facts: Facts = field(default_factory=Facts)
+    actor: str = ""
+    source: str = ""
+    recorded_at: datetime | None = None
+
+
+def live_events(events: list[Event]) -> list[Event]:
+    """The events that stand: retractions and what they retracted are left out."""
+    retracted = {e.facts.retracts for e in events if e.kind is EventKind.RETRACTION}
+    return [e for e in events if e.kind is not EventKind.RETRACTION and e.seq not in retracted]

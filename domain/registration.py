@@ -1,0 +1,431 @@
+"""The agreement's state, replayed from its events: demand, filing, delays, piggyback, termination.
+
+Replaying checks every rule as it goes, so an event is accepted exactly when the history with
+it still replays. Events are taken in the order they took effect (ties: the order recorded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from enum import StrEnum
+
+from domain.allowed_delay import AllowedDelayRule, Delay
+from domain.events import Event, EventKind, TerminationGround, live_events
+from domain.rules import RuleViolation
+from domain.terms import TermsProfile
+
+
+class CycleStatus(StrEnum):
+    """Where one registration stands, and whether it is deemed effected (§2(a)(ii))."""
+
+    REQUESTED = "requested"
+    FILED = "filed"
+    LAPSED = "lapsed"  # not effective within the effectiveness window: not deemed effected
+    EFFECTIVE = "effective"  # deemed effected: the demand is used
+    EFFECTIVE_LATE = "effective-late"  # effective, but after the window: not deemed effected
+    STOPPED = "stopped"  # a stop order interfered: not deemed effected
+    WITHDRAWN = "withdrawn"  # the Investor withdrew: not deemed effected
+
+
+OPEN_STATUSES = {CycleStatus.REQUESTED, CycleStatus.FILED}
+
+
+@dataclass
+class RegistrationCycle:
+    """One registration, usually begun by the Investor's demand."""
+
+    demand_seq: int | None = None
+    demand_received: date | None = None
+    shares: int | None = None
+    holders_notice_seq: int | None = None
+    holders_notified: date | None = None  # the other holders' receipt (§9(b))
+    filing_planned: date | None = None
+    filing_planned_seq: int | None = None
+    filing_planned_recorded: date | None = None
+    requested_info_sent: date | None = None
+    filed: date | None = None
+    filed_seq: int | None = None
+    effective: date | None = None
+    stop_order: date | None = None
+    withdrawn: date | None = None
+
+    def effectiveness_due(self, window_days: int) -> date | None:
+        return self.filed + timedelta(days=window_days) if self.filed else None
+
+    def status_on(self, day: date, window_days: int) -> CycleStatus:
+        due = self.effectiveness_due(window_days)
+        if self.withdrawn and self.withdrawn <= day:
+            return CycleStatus.WITHDRAWN
+        if self.stop_order and self.stop_order <= day:
+            return CycleStatus.STOPPED
+        if self.effective and self.effective <= day:
+            assert due is not None
+            return CycleStatus.EFFECTIVE if self.effective <= due else CycleStatus.EFFECTIVE_LATE
+        if due is not None:
+            return CycleStatus.LAPSED if day > due else CycleStatus.FILED
+        return CycleStatus.REQUESTED
+
+
+@dataclass
+class DelayRecord:
+    seq: int
+    start: date
+    days: int
+    reason: str | None
+    ended_early_on: date | None = None
+
+    @property
+    def delay(self) -> Delay:
+        return Delay(self.start, self.days)
+
+
+@dataclass
+class PiggybackNotice:
+    seq: int
+    received: date
+    requested_on: date | None = None
+    shares: int | None = None
+
+
+@dataclass
+class AgreementState:
+    terms: TermsProfile
+    s3_eligible: date | None = None
+    cycles: list[RegistrationCycle] = field(default_factory=list)
+    delays: list[DelayRecord] = field(default_factory=list)
+    suspended_since: date | None = None
+    suspension_section: str | None = None
+    piggybacks: list[PiggybackNotice] = field(default_factory=list)
+    termination_grounds: dict[TerminationGround, date] = field(default_factory=dict)
+
+    @property
+    def window_days(self) -> int:
+        return self.terms.demand.effectiveness.days
+
+    @property
+    def current_cycle(self) -> RegistrationCycle | None:
+        return self.cycles[-1] if self.cycles else None
+
+    @property
+    def termination_date(self) -> date | None:
+        dates = list(self.termination_grounds.values())
+        if self.terms.termination.reading == "earliest":
+            return min(dates) if dates else None
+        return max(dates) if len(dates) == len(TerminationGround) else None
+
+    def terminated_on(self, day: date) -> bool:
+        end = self.termination_date
+        return end is not None and end <= day
+
+    def effected_cycles(self, day: date) -> list[RegistrationCycle]:
+        return [
+            c
+            for c in self.cycles
+            if c.demand_received is not None
+            and c.status_on(day, self.window_days) is CycleStatus.EFFECTIVE
+        ]
+
+    def demand_refusal(self, day: date) -> RuleViolation | None:
+        """Why a demand received on `day` would be refused; None when it would be accepted."""
+        demand = self.terms.demand
+        if self.terminated_on(day):
+            return RuleViolation(
+                self.terms.termination.section,
+                f"the Termination Date was {self.termination_date}: "
+                "the Investor may no longer request a Demand Registration",
+            )
+        if self.s3_eligible is None or self.s3_eligible > day:
+            return RuleViolation(
+                demand.eligibility_section,
+                "the Investor may request a Demand Registration only after the Company has "
+                "qualified for Short-Form Registration (record `s3-eligible` first)",
+            )
+        cycle = self.current_cycle
+        if (
+            cycle
+            and cycle.demand_received
+            and cycle.status_on(day, self.window_days) in OPEN_STATUSES
+        ):
+            return RuleViolation(
+                demand.eligibility_section,
+                f"the demand received {cycle.demand_received} is still pending",
+                allowed_on=cycle.effectiveness_due(self.window_days),
+            )
+        effected = self.effected_cycles(day)
+        if len(effected) >= demand.demands_allowed:
+            return RuleViolation(
+                demand.eligibility_section,
+                f"the Investor is entitled to {demand.demands_allowed} Short-Form "
+                f"Registration(s) and one was effected on {effected[-1].effective}",
+            )
+        return None
+
+    def delay_active_on(self, day: date) -> DelayRecord | None:
+        return next((d for d in self.delays if d.delay.is_active_on(day)), None)
+
+    def sales_suspended_on(self, day: date) -> bool:
+        return (
+            self.suspended_since is not None and self.suspended_since <= day
+        ) or self.delay_active_on(day) is not None
+
+
+def replay(events: list[Event], terms: TermsProfile) -> AgreementState:
+    """The state after `events`; raises RuleViolation at the first event the rules refuse."""
+    state = AgreementState(terms=terms)
+    for event in sorted(live_events(events), key=lambda e: (e.effective_on, e.seq)):
+        _APPLY[event.kind](state, event)
+    return state
+
+
+def _require_cycle(state: AgreementState, event: Event, section: str) -> RegistrationCycle:
+    cycle = state.current_cycle
+    if cycle is None:
+        raise RuleViolation(section, f"no registration is under way to record `{event.kind}` for")
+    return cycle
+
+
+def _s3_eligible(state: AgreementState, event: Event) -> None:
+    if state.s3_eligible is not None:
+        raise RuleViolation(
+            state.terms.demand.eligibility_section,
+            f"Short-Form eligibility was already recorded on {state.s3_eligible}",
+        )
+    state.s3_eligible = event.effective_on
+
+
+def _demand(state: AgreementState, event: Event) -> None:
+    refusal = state.demand_refusal(event.effective_on)
+    if refusal:
+        raise refusal
+    state.cycles.append(
+        RegistrationCycle(
+            demand_seq=event.seq, demand_received=event.effective_on, shares=event.facts.shares
+        )
+    )
+
+
+def _holders_notified(state: AgreementState, event: Event) -> None:
+    section = state.terms.demand.section
+    cycle = state.current_cycle
+    if cycle is None or cycle.demand_received is None:
+        raise RuleViolation(section, "no Demand Registration request has been received")
+    if cycle.status_on(event.effective_on, state.window_days) not in OPEN_STATUSES:
+        raise RuleViolation(section, f"the demand received {cycle.demand_received} is closed")
+    if cycle.holders_notified is not None:
+        raise RuleViolation(
+            section, f"the other holders were already notified ({cycle.holders_notified})"
+        )
+    cycle.holders_notified = event.effective_on
+    cycle.holders_notice_seq = event.seq
+
+
+def _filing_planned(state: AgreementState, event: Event) -> None:
+    cycle = state.current_cycle
+    if cycle is None or cycle.status_on(event.on, state.window_days) not in OPEN_STATUSES:
+        cycle = RegistrationCycle()
+        state.cycles.append(cycle)
+    if cycle.filed is not None:
+        raise RuleViolation(
+            state.terms.requested_information.section,
+            f"the Registration Statement was already filed on {cycle.filed}",
+        )
+    cycle.filing_planned = event.facts.planned_filing
+    cycle.filing_planned_seq = event.seq
+    cycle.filing_planned_recorded = event.on
+
+
+def _requested_info_sent(state: AgreementState, event: Event) -> None:
+    cycle = _require_cycle(state, event, state.terms.requested_information.section)
+    if cycle.filing_planned is None:
+        raise RuleViolation(
+            state.terms.requested_information.section,
+            "no anticipated filing date is recorded (record `filing-planned DATE` first)",
+        )
+    cycle.requested_info_sent = event.effective_on
+
+
+def _filed(state: AgreementState, event: Event) -> None:
+    cycle = state.current_cycle
+    if cycle is None or cycle.status_on(event.on, state.window_days) not in OPEN_STATUSES:
+        cycle = RegistrationCycle()
+        state.cycles.append(cycle)
+    if cycle.filed is not None:
+        raise RuleViolation(
+            state.terms.demand.effectiveness.section,
+            f"the Registration Statement was already filed on {cycle.filed}",
+        )
+    cycle.filed = event.effective_on
+    cycle.filed_seq = event.seq
+
+
+def _filed_cycle(state: AgreementState, event: Event, section: str) -> RegistrationCycle:
+    cycle = _require_cycle(state, event, section)
+    if cycle.filed is None:
+        raise RuleViolation(section, "no Registration Statement has been filed")
+    return cycle
+
+
+def _effective(state: AgreementState, event: Event) -> None:
+    section = state.terms.demand.effectiveness.section
+    cycle = _filed_cycle(state, event, section)
+    if cycle.effective is not None:
+        raise RuleViolation(section, f"the registration was already effective on {cycle.effective}")
+    if cycle.withdrawn is not None or cycle.stop_order is not None:
+        raise RuleViolation(section, "the registration was withdrawn or stopped; file again first")
+    cycle.effective = event.effective_on
+
+
+def _stop_order(state: AgreementState, event: Event) -> None:
+    section = state.terms.sales_suspension.stop_order_section
+    cycle = _filed_cycle(state, event, section)
+    if cycle.stop_order is not None:
+        raise RuleViolation(section, f"a stop order was already recorded on {cycle.stop_order}")
+    cycle.stop_order = event.effective_on
+    _suspend_sales(state, event.effective_on, section)
+
+
+def _withdrawn(state: AgreementState, event: Event) -> None:
+    section = state.terms.demand.withdrawal_section
+    cycle = _require_cycle(state, event, section)
+    if cycle.demand_received is None:
+        raise RuleViolation(section, "no Demand Registration request is under way to withdraw")
+    if cycle.withdrawn is not None:
+        raise RuleViolation(section, f"the request was already withdrawn on {cycle.withdrawn}")
+    cycle.withdrawn = event.effective_on
+
+
+def _suspend_sales(state: AgreementState, day: date, section: str) -> None:
+    if state.suspended_since is None:
+        state.suspended_since = day
+        state.suspension_section = section
+
+
+def _suspend(state: AgreementState, event: Event) -> None:
+    section = state.terms.sales_suspension.misstatement_section
+    if state.suspended_since is not None:
+        raise RuleViolation(section, f"sales are already suspended since {state.suspended_since}")
+    _suspend_sales(state, event.effective_on, section)
+
+
+def _resume(state: AgreementState, event: Event) -> None:
+    if state.suspended_since is None:
+        raise RuleViolation(
+            state.terms.sales_suspension.section,
+            "sales are not suspended by a §3(e) or §3(f) event",
+        )
+    state.suspended_since = None
+    state.suspension_section = None
+
+
+def _check_delays(state: AgreementState, delays: list[Delay], wanted: Delay) -> None:
+    rule = AllowedDelayRule(state.terms.allowed_delay)
+    breach = rule.breach(delays)
+    if breach:
+        others = [d for d in delays if d != wanted]
+        raise RuleViolation(
+            state.terms.allowed_delay.section,
+            breach.message,
+            allowed_on=rule.next_start_allowed(others, wanted.start, wanted.days),
+        )
+
+
+def _delay(state: AgreementState, event: Event) -> None:
+    days = event.facts.days
+    assert days is not None
+    active = state.delay_active_on(event.effective_on)
+    wanted = Delay(event.effective_on, days)
+    if active is not None:
+        raise RuleViolation(
+            state.terms.allowed_delay.section,
+            f"an Allowed Delay is already running until {active.delay.expires} "
+            "(use `delay extend` or `delay end`)",
+            allowed_on=AllowedDelayRule(state.terms.allowed_delay).next_start_allowed(
+                [d.delay for d in state.delays], event.effective_on, days
+            ),
+        )
+    _check_delays(state, [*(d.delay for d in state.delays), wanted], wanted)
+    state.delays.append(DelayRecord(event.seq, event.effective_on, days, event.facts.reason))
+
+
+def _delay_extend(state: AgreementState, event: Event) -> None:
+    extra = event.facts.days
+    assert extra is not None
+    active = state.delay_active_on(event.effective_on)
+    section = state.terms.allowed_delay.section
+    if active is None:
+        raise RuleViolation(section, f"no Allowed Delay is running on {event.effective_on}")
+    extended = Delay(active.start, active.days + extra)
+    others = [d.delay for d in state.delays if d is not active]
+    breach = AllowedDelayRule(state.terms.allowed_delay).breach([*others, extended])
+    if breach:
+        raise RuleViolation(section, f"extending by {extra} days: {breach.message}")
+    active.days += extra
+
+
+def _delay_end(state: AgreementState, event: Event) -> None:
+    active = state.delay_active_on(event.effective_on)
+    section = state.terms.allowed_delay.section
+    if active is None:
+        raise RuleViolation(section, f"no Allowed Delay is running on {event.effective_on}")
+    if event.effective_on == active.start:
+        raise RuleViolation(
+            section, "the delay began that same day: use `undo` to retract it instead"
+        )
+    active.days = (event.effective_on - active.start).days
+    active.ended_early_on = event.effective_on
+
+
+def _piggyback_notice(state: AgreementState, event: Event) -> None:
+    state.piggybacks.append(PiggybackNotice(event.seq, event.effective_on))
+
+
+def _piggyback_requested(state: AgreementState, event: Event) -> None:
+    clock = state.terms.piggyback.request
+    waiting = [p for p in state.piggybacks if p.requested_on is None]
+    if not waiting:
+        raise RuleViolation(clock.section, "no piggyback notice is awaiting the Investor's request")
+    notice = waiting[-1]
+    closes = notice.received + timedelta(days=clock.days)
+    if event.effective_on > closes:
+        raise RuleViolation(
+            clock.section,
+            f"the Investor's request had to be received within {clock.days} days after its "
+            f"receipt of the notice on {notice.received}: the window closed on {closes}",
+        )
+    notice.requested_on = event.effective_on
+    notice.shares = event.facts.shares
+
+
+def _terminated(state: AgreementState, event: Event) -> None:
+    ground = event.facts.ground
+    assert ground is not None
+    if ground in state.termination_grounds:
+        raise RuleViolation(
+            state.terms.termination.section,
+            f"`{ground}` was already recorded on {state.termination_grounds[ground]}",
+        )
+    state.termination_grounds[ground] = event.effective_on
+
+
+_APPLY = {
+    EventKind.S3_ELIGIBLE: _s3_eligible,
+    EventKind.DEMAND: _demand,
+    EventKind.HOLDERS_NOTIFIED: _holders_notified,
+    EventKind.FILING_PLANNED: _filing_planned,
+    EventKind.REQUESTED_INFO_SENT: _requested_info_sent,
+    EventKind.FILED: _filed,
+    EventKind.EFFECTIVE: _effective,
+    EventKind.STOP_ORDER: _stop_order,
+    EventKind.WITHDRAWN: _withdrawn,
+    EventKind.SUSPEND: _suspend,
+    EventKind.RESUME: _resume,
+    EventKind.DELAY: _delay,
+    EventKind.DELAY_EXTEND: _delay_extend,
+    EventKind.DELAY_END: _delay_end,
+    EventKind.PIGGYBACK_NOTICE: _piggyback_notice,
+    EventKind.PIGGYBACK_REQUESTED: _piggyback_requested,
+    EventKind.TERMINATED: _terminated,
+}
+
+__all__ = ["AgreementState", "CycleStatus", "RegistrationCycle", "replace", "replay"]

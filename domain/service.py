@@ -1,0 +1,694 @@
+"""The use cases: each command runs in one transaction, and a refusal writes nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from domain.allowed_delay import AllowedDelayRule, Delay
+from domain.calendar import BusinessCalendar, Delivery
+from domain.cutback import HolderClaim, cutback
+from domain.deadlines import running_deadlines
+from domain.events import Event, EventKind, Facts, live_events
+from domain.grammar import (
+    ADMIN_COMMANDS,
+    USAGE,
+    Command,
+    CutbackRequest,
+    DelayCheck,
+    Grant,
+    Help,
+    History,
+    Query,
+    RecordEvent,
+    RemindAt,
+    RemindLeads,
+    Revoke,
+    Setup,
+    Undo,
+    UsageError,
+    parse,
+)
+from domain.registration import AgreementState, DelayRecord, replay
+from domain.replies import Reply
+from domain.rules import RuleViolation
+from domain.store.tables import AgreementRow
+from domain.store.unit_of_work import AgreementStore, UnitOfWork
+from domain.summaries import (
+    deadline_data,
+    deadlines_text,
+    delay_past_effectiveness,
+    event_summary,
+    history_data,
+    history_text,
+    status_data,
+    status_text,
+    terms_data,
+    terms_text,
+)
+from domain.terms import ProfileError, TermsProfile, load_profile, parse_profile
+from domain.wording import day, days, section
+
+log = logging.getLogger("regrights.service")
+
+DEFAULT_PROFILE = "nstor-2002"
+READER, EDITOR, ADMIN = "reader", "editor", "admin"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking, from where, and when. `as_of` overrides today (the agreement's timezone)."""
+
+    user: str
+    channel: str
+    source: str
+    now: datetime
+    as_of: date | None = None
+
+
+@dataclass
+class Agreement:
+    """An agreement loaded inside a transaction."""
+
+    row: AgreementRow
+    terms: TermsProfile
+    events: list[Event]
+
+    @property
+    def id(self) -> int:
+        assert self.row.id is not None
+        return self.row.id
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(self.terms.notices.holiday_calendar)
+
+    def today(self, caller: Caller) -> date:
+        return caller.as_of or caller.now.astimezone(self.terms.zone).date()
+
+    def state(self) -> AgreementState:
+        return replay(self.events, self.terms)
+
+
+# Called inside the write transaction after an agreement's events or settings change.
+ChangeListener = Callable[[AgreementStore, Agreement, datetime], None]
+
+
+@lru_cache(maxsize=64)
+def terms_from_snapshot(profile_yaml: str) -> TermsProfile:
+    return parse_profile(profile_yaml, "stored profile")
+
+
+class RegRightsService:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        admins: frozenset[str],
+        on_change: tuple[ChangeListener, ...] = (),
+    ) -> None:
+        self.uow = uow
+        self.admins = admins
+        self.on_change = on_change
+
+    # ----------------------------------------------------------------- entry points
+
+    def handle(self, text: str, caller: Caller) -> Reply:
+        try:
+            command = parse(text)
+        except UsageError as exc:
+            return Reply.malformed(exc.message, exc.usage)
+        try:
+            return self.execute(command, caller)
+        except UsageError as exc:
+            return Reply.malformed(exc.message, exc.usage)
+
+    def execute(self, command: Command, caller: Caller) -> Reply:
+        if isinstance(command, Help):
+            return _help(command)
+        if isinstance(command, Setup):
+            return self._setup(command, caller)
+        if isinstance(command, RecordEvent | Undo | RemindLeads | RemindAt | Grant | Revoke):
+            with self.uow.write() as store:
+                agreement = self._bound(store, caller)
+                if agreement is None:
+                    return _unbound(caller)
+                store.lock_agreement(agreement.id)
+                reply = self._write(store, agreement, command, caller)
+                if not reply.ok:
+                    store.session.rollback()
+                    log.info(
+                        "refused %r from %s in %s: %s",
+                        command,
+                        caller.user,
+                        caller.channel,
+                        reply.data["error"],
+                    )
+                return reply
+        with self.uow.read() as store:
+            agreement = self._bound(store, caller)
+            if agreement is None:
+                return _unbound(caller)
+            return self._read(store, agreement, command, caller)
+
+    def bootstrap(self, caller: Caller, profile_id: str = DEFAULT_PROFILE) -> None:
+        """For the console and `cmd`: an empty database gets one agreement bound to the channel."""
+        with self.uow.write() as store:
+            store.lock_setup()
+            if store.has_agreements():
+                return
+            agreement = self._create_agreement(store, load_profile(profile_id), caller)
+            store.bind(caller.channel, agreement.id, caller.user, caller.now)
+
+    def role_of(self, store: AgreementStore, agreement_id: int, user: str) -> str:
+        if user in self.admins:
+            return ADMIN
+        return store.grants(agreement_id).get(user, READER)
+
+    # ----------------------------------------------------------------- loading
+
+    def _bound(self, store: AgreementStore, caller: Caller) -> Agreement | None:
+        binding = store.binding(caller.channel)
+        if binding is None:
+            return None
+        return self._load(store, binding.agreement_id)
+
+    def _load(self, store: AgreementStore, agreement_id: int) -> Agreement:
+        row = store.agreement(agreement_id)
+        return Agreement(row, terms_from_snapshot(row.profile_yaml), store.events(agreement_id))
+
+    def _create_agreement(
+        self, store: AgreementStore, profile: TermsProfile, caller: Caller
+    ) -> Agreement:
+        from importlib import resources
+
+        bundled = resources.files("domain") / "profiles" / f"{profile.id}.yaml"
+        snapshot = bundled.read_text("utf-8") if bundled.is_file() else ""
+        row = store.add_agreement(
+            AgreementRow(
+                profile_id=profile.id,
+                profile_yaml=snapshot,
+                created_at=caller.now,
+                created_by=caller.user,
+            )
+        )
+        agreement = Agreement(row, profile, [])
+        self._changed(store, agreement, caller)
+        return agreement
+
+    def _changed(self, store: AgreementStore, agreement: Agreement, caller: Caller) -> None:
+        for listener in self.on_change:
+            listener(store, agreement, caller.now)
+
+    # ----------------------------------------------------------------- setup
+
+    def _setup(self, command: Setup, caller: Caller) -> Reply:
+        try:
+            profile = load_profile(command.profile_id)
+        except ProfileError as exc:
+            return Reply.malformed("; ".join(exc.problems), USAGE["setup"])
+        with self.uow.write() as store:
+            store.lock_setup()
+            existing = store.agreement_for_profile(profile.id)
+            if existing is not None:
+                assert existing.id is not None
+                if self.role_of(store, existing.id, caller.user) != ADMIN:
+                    store.session.rollback()
+                    return _role_refusal("bind a channel to an agreement", ADMIN)
+                agreement = self._load(store, existing.id)
+                created = False
+            else:
+                if self.admins and caller.user not in self.admins:
+                    store.session.rollback()
+                    return _role_refusal("set up a new agreement", ADMIN)
+                agreement = self._create_agreement(store, profile, caller)
+                if not self.admins:
+                    # With no REGRIGHTS_ADMINS configured, whoever sets an agreement up runs it.
+                    store.grant(agreement.id, caller.user, ADMIN, caller.user, caller.now)
+                created = True
+            store.bind(caller.channel, agreement.id, caller.user, caller.now)
+        verb = "Set up" if created else "Bound"
+        text = (
+            f"{verb} *{profile.title}* (`{profile.id}`) for this channel. "
+            "Try `status`, `terms` or `help`."
+        )
+        return Reply(
+            ok=True,
+            text=text,
+            data={
+                "ok": True,
+                "agreement": profile.id,
+                "channel": caller.channel,
+                "created": created,
+            },
+            announcement=text,
+            agreement_id=agreement.id,
+        )
+
+    # ----------------------------------------------------------------- writes
+
+    def _write(
+        self, store: AgreementStore, agreement: Agreement, command: Command, caller: Caller
+    ) -> Reply:
+        role = self.role_of(store, agreement.id, caller.user)
+        if isinstance(command, ADMIN_COMMANDS):
+            if role != ADMIN:
+                return _role_refusal(f"use `{_verb(command)}`", ADMIN)
+            return self._administer(store, agreement, command, caller)
+        if role not in {EDITOR, ADMIN}:
+            return _role_refusal("record events", EDITOR)
+        if isinstance(command, Undo):
+            return self._undo(store, agreement, caller, command.seq, admin=role == ADMIN)
+        assert isinstance(command, RecordEvent)
+        return self._record(store, agreement, command, caller)
+
+    def _record(
+        self, store: AgreementStore, agreement: Agreement, command: RecordEvent, caller: Caller
+    ) -> Reply:
+        terms = agreement.terms
+        today = agreement.today(caller)
+        on = command.on or today
+        if on > today:
+            return Reply.refused(
+                f"{on} is in the future: record events once they have happened "
+                "(only `filing-planned` takes a future date)",
+                None,
+                f"Refused: {day(on)} is in the future (today is {day(today)}). Record an event "
+                "once it has happened; only `filing-planned` takes a future date.",
+            )
+        if command.reason is not None and command.reason not in terms.allowed_delay.reasons:
+            raise UsageError(
+                f"`{command.reason}` is not a reason: say "
+                + " | ".join(terms.allowed_delay.reasons),
+                USAGE["delay"],
+            )
+        delivery = command.delivery if command.kind in _NOTICE_KINDS else None
+        effective_on = agreement.calendar.effective_on(
+            on, delivery or Delivery.HAND, terms.notices.mail_business_days
+        )
+        event = Event(
+            seq=store.next_seq(agreement.id),
+            kind=command.kind,
+            on=on,
+            effective_on=effective_on,
+            facts=Facts(
+                delivery=delivery,
+                shares=command.shares,
+                days=command.days,
+                reason=command.reason,
+                ground=command.ground,
+                planned_filing=command.planned_filing,
+            ),
+            actor=caller.user,
+            source=f"{caller.source}:{caller.channel}",
+            recorded_at=caller.now,
+        )
+        before = agreement.state()
+        try:
+            after = replay([*agreement.events, event], terms)
+        except RuleViolation as violation:
+            return _rule_refusal(violation, command.kind, agreement)
+        store.append(agreement.id, event)
+        agreement.events.append(event)
+        self._changed(store, agreement, caller)
+        return _recorded(agreement, event, before, after, today)
+
+    def _undo(
+        self,
+        store: AgreementStore,
+        agreement: Agreement,
+        caller: Caller,
+        seq: int | None,
+        *,
+        admin: bool,
+    ) -> Reply:
+        candidates = [e for e in live_events(agreement.events) if admin or e.actor == caller.user]
+        if seq is not None:
+            candidates = [e for e in candidates if e.seq == seq]
+        if not candidates:
+            whose = "" if admin else " of yours"
+            what = f"#{seq}" if seq is not None else "anything"
+            return Reply.refused(
+                "nothing to undo",
+                None,
+                f"There is nothing{whose} to undo: {what} is not a standing event you may retract."
+                if seq is not None or not admin
+                else "There is nothing to undo.",
+            )
+        target = max(candidates, key=lambda e: e.seq)
+        today = agreement.today(caller)
+        retraction = Event(
+            seq=store.next_seq(agreement.id),
+            kind=EventKind.RETRACTION,
+            on=today,
+            effective_on=today,
+            facts=Facts(retracts=target.seq),
+            actor=caller.user,
+            source=f"{caller.source}:{caller.channel}",
+            recorded_at=caller.now,
+        )
+        try:
+            replay([*agreement.events, retraction], agreement.terms)
+        except RuleViolation as violation:
+            return Reply.refused(
+                violation.message,
+                violation.section,
+                f"Refused: undoing #{target.seq} would leave the history inconsistent "
+                f"({section(violation.section)}: {violation.message}).",
+            )
+        store.append(agreement.id, retraction)
+        agreement.events.append(retraction)
+        self._changed(store, agreement, caller)
+        summary = event_summary(target, agreement.terms, show_reasons=False)
+        return Reply(
+            ok=True,
+            text=f"Undone: #{target.seq} {summary}. The retraction is recorded as #{retraction.seq}.",
+            data={"ok": True, "undone": target.seq, "seq": retraction.seq},
+            announcement=f"<@{caller.user}> undid #{target.seq} ({summary}).",
+            recorded_seq=retraction.seq,
+            agreement_id=agreement.id,
+        )
+
+    def _administer(
+        self, store: AgreementStore, agreement: Agreement, command: Command, caller: Caller
+    ) -> Reply:
+        if isinstance(command, Grant):
+            store.grant(agreement.id, command.user, command.role, caller.user, caller.now)
+            text = f"<@{command.user}> is now an {command.role} of `{agreement.terms.id}`."
+            data: dict[str, Any] = {"ok": True, "user": command.user, "role": command.role}
+        elif isinstance(command, Revoke):
+            if not store.revoke(agreement.id, command.user):
+                return Reply.refused(
+                    f"{command.user} holds no granted role",
+                    None,
+                    f"<@{command.user}> holds no granted role on `{agreement.terms.id}`.",
+                )
+            text = f"<@{command.user}> no longer holds a role on `{agreement.terms.id}`."
+            if command.user in self.admins:
+                text += " (They stay an admin through REGRIGHTS_ADMINS.)"
+            data = {"ok": True, "user": command.user, "role": None}
+        elif isinstance(command, RemindLeads):
+            agreement.row.alert_leads = ",".join(str(lead) for lead in command.leads)
+            store.session.add(agreement.row)
+            self._changed(store, agreement, caller)
+            text = (
+                "Alerts will be posted "
+                + ", ".join(days(x) for x in command.leads)
+                + " before each deadline."
+            )
+            data = {"ok": True, "leads": command.leads}
+        else:
+            assert isinstance(command, RemindAt)
+            agreement.row.alert_at = command.at.strftime("%H:%M")
+            store.session.add(agreement.row)
+            self._changed(store, agreement, caller)
+            text = (
+                f"Alerts will be posted at {agreement.row.alert_at} ({agreement.terms.timezone})."
+            )
+            data = {"ok": True, "at": agreement.row.alert_at}
+        return Reply(ok=True, text=text, data=data, announcement=text, agreement_id=agreement.id)
+
+    # ----------------------------------------------------------------- reads
+
+    def _read(
+        self, store: AgreementStore, agreement: Agreement, command: Command, caller: Caller
+    ) -> Reply:
+        terms = agreement.terms
+        today = agreement.today(caller)
+        role = self.role_of(store, agreement.id, caller.user)
+        insider = role in {EDITOR, ADMIN}
+        if isinstance(command, CutbackRequest):
+            return _cutback(terms, command)
+        if isinstance(command, Query) and command.name == "terms":
+            return Reply(ok=True, text=terms_text(terms), data=terms_data(terms))
+        state = agreement.state()
+        if isinstance(command, DelayCheck):
+            return _delay_check(agreement, state, command, today)
+        if isinstance(command, History):
+            return Reply(
+                ok=True,
+                text=history_text(agreement.events, command.limit, terms, show_reasons=insider),
+                data={
+                    "ok": True,
+                    "events": history_data(agreement.events, command.limit, show_reasons=insider),
+                },
+            )
+        assert isinstance(command, Query)
+        if command.name == "deadlines":
+            running = running_deadlines(state, today)
+            return Reply(
+                ok=True,
+                text=deadlines_text(running, today, agreement.calendar),
+                data={
+                    "ok": True,
+                    "as_of": today.isoformat(),
+                    "deadlines": [deadline_data(d, today) for d in running],
+                },
+            )
+        data = status_data(terms, state, today)
+        return Reply(
+            ok=True,
+            text=status_text(terms, state, today, agreement.calendar, show_reasons=insider),
+            data=data,
+            warnings=data["warnings"],
+        )
+
+
+_NOTICE_KINDS = {
+    EventKind.DEMAND,
+    EventKind.HOLDERS_NOTIFIED,
+    EventKind.PIGGYBACK_NOTICE,
+}
+
+
+def _verb(command: Command) -> str:
+    return {Grant: "grant", Revoke: "revoke", RemindLeads: "remind", RemindAt: "remind"}.get(
+        type(command), "setup"
+    )
+
+
+def _unbound(caller: Caller) -> Reply:
+    return Reply.refused(
+        "this channel is not bound to an agreement",
+        None,
+        "This channel is not bound to an agreement. An admin can bind it with "
+        f"`setup {DEFAULT_PROFILE}` (or another profile id).",
+        channel=caller.channel,
+    )
+
+
+def _role_refusal(what: str, needed: str) -> Reply:
+    return Reply.refused(
+        f"only an {needed} may {what}",
+        None,
+        f"Refused: only {'admins' if needed == ADMIN else 'editors and admins'} may {what}. "
+        "Nothing was recorded.",
+    )
+
+
+def _rule_refusal(violation: RuleViolation, kind: EventKind, agreement: Agreement) -> Reply:
+    extra: dict[str, Any] = {}
+    text = f"Refused under {section(violation.section)}: {violation.message}."
+    if kind in {EventKind.DELAY, EventKind.DELAY_EXTEND}:
+        allowed = violation.allowed_on
+        extra["next_start_allowed"] = allowed.isoformat() if allowed else None
+    if violation.allowed_on is not None:
+        text += f" It would be allowed from {day(violation.allowed_on, agreement.calendar)}."
+    text += " Nothing was recorded."
+    return Reply.refused(violation.message, violation.section, text, **extra)
+
+
+def _recorded(
+    agreement: Agreement, event: Event, before: AgreementState, after: AgreementState, today: date
+) -> Reply:
+    terms = agreement.terms
+    calendar = agreement.calendar
+    data: dict[str, Any] = {"ok": True, "seq": event.seq, "kind": event.kind.value}
+    data["on"] = event.on.isoformat()
+    data["effective_on"] = event.effective_on.isoformat()
+    warnings: list[str] = []
+    if event.kind in {EventKind.DELAY, EventKind.DELAY_EXTEND, EventKind.DELAY_END}:
+        record = _delay_touched(after, event)
+        data.update(_delay_data(terms, after, record.delay.start, record.delay.days))
+        warnings += _delay_warnings(after, record.delay.expires)
+    if event.facts.delivery is Delivery.MAIL:
+        warnings += [
+            f"Drafting defect ({section(d.section)}): {d.note}"
+            for d in terms.defects_about("notices")
+        ]
+    if event.kind is EventKind.TERMINATED:
+        warnings += [
+            f"Drafting defect ({section(d.section)}): {d.note}"
+            for d in terms.defects_about("termination")
+        ]
+    if event.kind is EventKind.FILED and (
+        before.current_cycle is None or before.current_cycle.demand_received is None
+    ):
+        warnings.append("No Demand Registration request is recorded for this filing.")
+    data["warnings"] = warnings
+    summary = event_summary(event, terms, show_reasons=False)
+    opened = [
+        d
+        for d in running_deadlines(after, today)
+        if d.key not in {x.key for x in running_deadlines(before, today)}
+    ]
+    lines = [f"Recorded #{event.seq}: {summary}."]
+    lines += [
+        f"Clock started: {d.title} ({section(d.section)}) due {day(d.due, calendar)}."
+        for d in opened
+    ]
+    if event.facts.reason:
+        lines.append(
+            f"Reason ({event.facts.reason}): {terms.allowed_delay.reasons[event.facts.reason]} — shown only to you."
+        )
+    lines += [f"⚠ {w}" for w in warnings]
+    announcement_lines = [f"Recorded #{event.seq}: {summary}."]
+    announcement_lines += [
+        f"Clock started: {d.title} ({section(d.section)}) due {day(d.due, calendar)}."
+        for d in opened
+    ]
+    announcement_lines += [f"⚠ {w}" for w in warnings]
+    return Reply(
+        ok=True,
+        text="\n".join(lines),
+        data=data,
+        announcement="\n".join(announcement_lines),
+        recorded_seq=event.seq,
+        agreement_id=agreement.id,
+        warnings=warnings,
+    )
+
+
+def _delay_touched(state: AgreementState, event: Event) -> DelayRecord:
+    """The delay a `delay`, `delay extend` or `delay end` event began, lengthened or ended."""
+    if event.kind is EventKind.DELAY:
+        return next(d for d in state.delays if d.seq == event.seq)
+    if event.kind is EventKind.DELAY_END:
+        return next(d for d in reversed(state.delays) if d.ended_early_on == event.effective_on)
+    active = state.delay_active_on(event.effective_on)
+    assert active is not None
+    return active
+
+
+def _delay_data(
+    terms: TermsProfile, state: AgreementState, start: date, length: int
+) -> dict[str, Any]:
+    rule = AllowedDelayRule(terms.allowed_delay)
+    delays = [d.delay for d in state.delays]
+    delay = Delay(start, length)
+    return {
+        "start": delay.start.isoformat(),
+        "last_day": delay.last_day.isoformat(),
+        "expires": delay.expires.isoformat(),
+        "days_used_12m": rule.days_used(delays, start),
+    }
+
+
+def _delay_warnings(state: AgreementState, expires: date) -> list[str]:
+    cycle = state.current_cycle
+    if cycle is None or cycle.effective is not None or cycle.withdrawn is not None:
+        return []
+    due = cycle.effectiveness_due(state.window_days)
+    if due is None or expires <= due:
+        return []
+    return [delay_past_effectiveness(state, expires, due)]
+
+
+def _delay_check(
+    agreement: Agreement, state: AgreementState, command: DelayCheck, today: date
+) -> Reply:
+    start = command.start or today
+    probe = Event(
+        seq=max((e.seq for e in agreement.events), default=0) + 1,
+        kind=EventKind.DELAY,
+        on=start,
+        effective_on=start,
+        facts=Facts(days=command.days),
+    )
+    try:
+        after = replay([*agreement.events, probe], agreement.terms)
+    except RuleViolation as violation:
+        return _rule_refusal(violation, EventKind.DELAY, agreement)
+    data = {"ok": True, **_delay_data(agreement.terms, after, start, command.days)}
+    delay = Delay(start, command.days)
+    warnings = _delay_warnings(after, delay.expires)
+    data["warnings"] = warnings
+    text = (
+        f"Allowed under {section(agreement.terms.allowed_delay.section)}: a delay of "
+        f"{days(command.days)} from {day(start)} would cover {day(start)} to "
+        f"{day(delay.last_day)} and expire on {day(delay.expires, agreement.calendar)}; "
+        f"{days(data['days_used_12m'])} used in the {agreement.terms.allowed_delay.period_months} "
+        "months ending on its start. Nothing was recorded."
+    )
+    text += "".join(f"\n⚠ {w}" for w in warnings)
+    return Reply(ok=True, text=text, data=data, warnings=warnings)
+
+
+def _cutback(terms: TermsProfile, command: CutbackRequest) -> Reply:
+    holders = [HolderClaim(name, requested, owned) for name, requested, owned in command.holders]
+    result = cutback(command.capacity, command.priority, holders)
+    pb = terms.piggyback
+    names = [command.priority[0], *(h.name for h in holders)]
+    width = max(len(n) for n in names)
+    lines = [
+        f"Cutback to {command.capacity:,} shares: `{command.priority[0]}` first, the rest pro rata.",
+        f"{'holder'.ljust(width)}  by owned ({section(pb.primary_cutback_section)}/{section(pb.secondary_cutback_section)})  by requested ({section(pb.requested_basis_section)})",
+    ]
+    lines += [
+        f"{n.ljust(width)}  {result.by_owned[n]:>12,}  {result.by_requested[n]:>12,}" for n in names
+    ]
+    text = "```\n" + "\n".join(lines) + "\n```"
+    text += "".join(
+        f"\n⚠ Drafting defect ({section(d.section)}): {d.note}"
+        for d in terms.defects_about("cutback")
+    )
+    return Reply(
+        ok=True,
+        text=text,
+        data={"ok": True, "by_owned": result.by_owned, "by_requested": result.by_requested},
+    )
+
+
+def _help(command: Help) -> Reply:
+    if command.topic:
+        usage = USAGE[command.topic]
+        return Reply(ok=True, text=f"`{usage}`", data={"ok": True, "usage": {command.topic: usage}})
+    lines = [
+        "*regrights* keeps the clocks of a registration rights agreement. Dates are YYYY-MM-DD;",
+        "`on DATE` defaults to today; `by mail` makes it a deposit date (§9(b) in nstor-2002).",
+        "Recording (editors, admins):",
+        *(f"• `{USAGE[v]}`" for v in _RECORDING),
+        "Asking (anyone in the channel):",
+        *(
+            f"• `{USAGE[v]}`"
+            for v in ("status", "deadlines", "history", "terms", "cutback", "help")
+        ),
+        "Administering (admins):",
+        *(f"• `{USAGE[v]}`" for v in ("setup", "grant", "revoke", "remind")),
+    ]
+    return Reply(ok=True, text="\n".join(lines), data={"ok": True, "usage": dict(USAGE)})
+
+
+_RECORDING = (
+    "s3-eligible",
+    "demand",
+    "holders-notified",
+    "filing-planned",
+    "requested-info-sent",
+    "filed",
+    "effective",
+    "stop-order",
+    "withdrawn",
+    "suspend",
+    "resume",
+    "delay",
+    "piggyback-notice",
+    "piggyback-requested",
+    "terminated",
+    "undo",
+)
+
+__all__ = ["Caller", "RegRightsService", "replace"]

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, Alembic migrations and the unit of work."""

@@ -1,0 +1,64 @@
+"""The tables. Events are append-only: an undo is a new row, never a deletion."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class AgreementRow(SQLModel, table=True):
+    __tablename__ = "agreement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: str = Field(max_length=64)
+    # The profile as it stood when the agreement was set up, so later edits to a bundled
+    # profile never change the dates of an agreement already tracked.
+    profile_yaml: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime
+    created_by: str = Field(max_length=64)
+    alert_leads: str | None = Field(default=None, max_length=200)
+    alert_at: str | None = Field(default=None, max_length=5)
+    next_alert_at: datetime | None = Field(default=None, index=True)
+
+
+class ChannelBindingRow(SQLModel, table=True):
+    __tablename__ = "channel_binding"
+
+    channel_id: str = Field(primary_key=True, max_length=64)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    bound_by: str = Field(max_length=64)
+    bound_at: datetime
+
+
+class RoleGrantRow(SQLModel, table=True):
+    __tablename__ = "role_grant"
+
+    agreement_id: int = Field(foreign_key="agreement.id", primary_key=True)
+    user_id: str = Field(primary_key=True, max_length=64)
+    role: str = Field(max_length=16)
+    granted_by: str = Field(max_length=64)
+    granted_at: datetime
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "event"
+    __table_args__ = (UniqueConstraint("agreement_id", "seq", name="uq_event_agreement_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    seq: int
+    kind: str = Field(max_length=32)
+    on: date
+    effective_on: date
+    delivery: str | None = Field(default=None, max_length=8)
+    shares: int | None = None
+    days: int | None = None
+    reason: str | None = Field(default=None, max_length=16)
+    ground: str | None = Field(default=None, max_length=16)
+    planned_filing: date | None = None
+    retracts: int | None = None
+    actor: str = Field(max_length=64)
+    source: str = Field(max_length=128)
+    recorded_at: datetime

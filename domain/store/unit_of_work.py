@@ -1,0 +1,188 @@
+"""The unit of work: one transaction per use case, writes to an agreement serialised."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import Engine, func, text
+from sqlmodel import Session, select
+
+from domain.calendar import Delivery
+from domain.events import Event, EventKind, Facts, TerminationGround
+from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow
+
+# Any fixed number: agreements are created one at a time across instances on PostgreSQL.
+_SETUP_LOCK = 0x7265677365747570
+
+
+class AgreementStore:
+    """Reads and appends within one open transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def _postgres(self) -> bool:
+        bind = self.session.get_bind()
+        return bind.dialect.name == "postgresql"
+
+    def lock_agreement(self, agreement_id: int) -> None:
+        """Hold the agreement until commit, so concurrent writers replay one after another."""
+        if self._postgres:
+            self.session.exec(
+                select(AgreementRow.id).where(AgreementRow.id == agreement_id).with_for_update()
+            ).first()
+
+    def lock_setup(self) -> None:
+        if self._postgres:
+            self.session.exec(  # type: ignore[call-overload]
+                text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_SETUP_LOCK)
+            )
+
+    def binding(self, channel_id: str) -> ChannelBindingRow | None:
+        return self.session.get(ChannelBindingRow, channel_id)
+
+    def bind(self, channel_id: str, agreement_id: int, user: str, now: datetime) -> None:
+        row = self.binding(channel_id)
+        if row is None:
+            row = ChannelBindingRow(
+                channel_id=channel_id, agreement_id=agreement_id, bound_by=user, bound_at=now
+            )
+        else:
+            row.agreement_id, row.bound_by, row.bound_at = agreement_id, user, now
+        self.session.add(row)
+
+    def channels_of(self, agreement_id: int) -> list[str]:
+        rows = self.session.exec(
+            select(ChannelBindingRow.channel_id)
+            .where(ChannelBindingRow.agreement_id == agreement_id)
+            .order_by(ChannelBindingRow.channel_id)
+        )
+        return list(rows)
+
+    def agreement(self, agreement_id: int) -> AgreementRow:
+        row = self.session.get(AgreementRow, agreement_id)
+        if row is None:
+            raise LookupError(f"no agreement {agreement_id}")
+        return row
+
+    def agreement_for_profile(self, profile_id: str) -> AgreementRow | None:
+        return self.session.exec(
+            select(AgreementRow).where(AgreementRow.profile_id == profile_id)
+        ).first()
+
+    def has_agreements(self) -> bool:
+        return self.session.exec(select(AgreementRow.id).limit(1)).first() is not None
+
+    def add_agreement(self, row: AgreementRow) -> AgreementRow:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def grants(self, agreement_id: int) -> dict[str, str]:
+        rows = self.session.exec(
+            select(RoleGrantRow).where(RoleGrantRow.agreement_id == agreement_id)
+        )
+        return {row.user_id: row.role for row in rows}
+
+    def grant(self, agreement_id: int, user: str, role: str, by: str, now: datetime) -> None:
+        row = self.session.get(RoleGrantRow, (agreement_id, user))
+        if row is None:
+            row = RoleGrantRow(
+                agreement_id=agreement_id, user_id=user, role=role, granted_by=by, granted_at=now
+            )
+        else:
+            row.role, row.granted_by, row.granted_at = role, by, now
+        self.session.add(row)
+
+    def revoke(self, agreement_id: int, user: str) -> bool:
+        row = self.session.get(RoleGrantRow, (agreement_id, user))
+        if row is None:
+            return False
+        self.session.delete(row)
+        return True
+
+    def events(self, agreement_id: int) -> list[Event]:
+        rows = self.session.exec(
+            select(EventRow).where(EventRow.agreement_id == agreement_id).order_by(EventRow.seq)  # type: ignore[arg-type]
+        )
+        return [_to_event(row) for row in rows]
+
+    def next_seq(self, agreement_id: int) -> int:
+        latest = self.session.exec(
+            select(func.max(EventRow.seq)).where(EventRow.agreement_id == agreement_id)
+        ).one()
+        return (latest or 0) + 1
+
+    def append(self, agreement_id: int, event: Event) -> None:
+        facts = event.facts
+        assert event.recorded_at is not None
+        self.session.add(
+            EventRow(
+                agreement_id=agreement_id,
+                seq=event.seq,
+                kind=event.kind.value,
+                on=event.on,
+                effective_on=event.effective_on,
+                delivery=facts.delivery.value if facts.delivery else None,
+                shares=facts.shares,
+                days=facts.days,
+                reason=facts.reason,
+                ground=facts.ground.value if facts.ground else None,
+                planned_filing=facts.planned_filing,
+                retracts=facts.retracts,
+                actor=event.actor,
+                source=event.source,
+                recorded_at=event.recorded_at,
+            )
+        )
+
+
+def _to_event(row: EventRow) -> Event:
+    return Event(
+        seq=row.seq,
+        kind=EventKind(row.kind),
+        on=row.on,
+        effective_on=row.effective_on,
+        facts=Facts(
+            delivery=Delivery(row.delivery) if row.delivery else None,
+            shares=row.shares,
+            days=row.days,
+            reason=row.reason,
+            ground=TerminationGround(row.ground) if row.ground else None,
+            planned_filing=row.planned_filing,
+            retracts=row.retracts,
+        ),
+        actor=row.actor,
+        source=row.source,
+        recorded_at=row.recorded_at,
+    )
+
+
+class UnitOfWork:
+    """Opens transactions on one engine. `write()` commits on success and rolls back on error."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def read(self) -> Iterator[AgreementStore]:
+        with Session(self.engine) as session:
+            yield AgreementStore(session)
+
+    @contextmanager
+    def write(self) -> Iterator[AgreementStore]:
+        with self.engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                # SQLite has one writer at a time; taking the lock at BEGIN serialises writers
+                # before they read, so none replays a stale history.
+                connection.info["begin_immediate"] = True
+            with Session(bind=connection) as session:
+                try:
+                    yield AgreementStore(session)
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
