@@ -163,6 +163,26 @@ class RegRightsService:
             agreement = self._create_agreement(store, load_profile(profile_id), caller)
             store.bind(caller.channel, agreement.id, caller.user, caller.now)
 
+    def overview(self, user: str, now: datetime) -> list[dict[str, Any]]:
+        """Status of each agreement `user` holds a role on (every one, for a configured admin)."""
+        with self.uow.read() as store:
+            ids = (
+                store.agreement_ids() if user in self.admins else store.agreements_granted_to(user)
+            )
+            found = []
+            for agreement_id in ids:
+                agreement = self._load(store, agreement_id)
+                today = now.astimezone(agreement.terms.zone).date()
+                found.append(
+                    {
+                        **status_data(agreement.terms, agreement.state(), today),
+                        "title": agreement.terms.title,
+                        "channels": store.channels_of(agreement_id),
+                        "role": self.role_of(store, agreement_id, user),
+                    }
+                )
+            return found
+
     def role_of(self, store: AgreementStore, agreement_id: int, user: str) -> str:
         if user in self.admins:
             return ADMIN

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Engine, func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from domain.calendar import Delivery
 from domain.events import Event, EventKind, Facts, TerminationGround
@@ -58,7 +58,7 @@ class AgreementStore:
         rows = self.session.exec(
             select(ChannelBindingRow.channel_id)
             .where(ChannelBindingRow.agreement_id == agreement_id)
-            .order_by(ChannelBindingRow.channel_id)
+            .order_by(col(ChannelBindingRow.channel_id))
         )
         return list(rows)
 
@@ -75,6 +75,19 @@ class AgreementStore:
 
     def has_agreements(self) -> bool:
         return self.session.exec(select(AgreementRow.id).limit(1)).first() is not None
+
+    def agreement_ids(self) -> list[int]:
+        return [
+            i for i in self.session.exec(select(AgreementRow.id).order_by(AgreementRow.id)) if i
+        ]  # type: ignore[arg-type]
+
+    def agreements_granted_to(self, user: str) -> list[int]:
+        rows = self.session.exec(
+            select(RoleGrantRow.agreement_id)
+            .where(RoleGrantRow.user_id == user)
+            .order_by(col(RoleGrantRow.agreement_id))
+        )
+        return list(rows)
 
     def add_agreement(self, row: AgreementRow) -> AgreementRow:
         self.session.add(row)
@@ -106,7 +119,9 @@ class AgreementStore:
 
     def events(self, agreement_id: int) -> list[Event]:
         rows = self.session.exec(
-            select(EventRow).where(EventRow.agreement_id == agreement_id).order_by(EventRow.seq)  # type: ignore[arg-type]
+            select(EventRow)
+            .where(EventRow.agreement_id == agreement_id)
+            .order_by(col(EventRow.seq))
         )
         return [_to_event(row) for row in rows]
 
