@@ -77,9 +77,8 @@ class AgreementStore:
         return self.session.exec(select(AgreementRow.id).limit(1)).first() is not None
 
     def agreement_ids(self) -> list[int]:
-        return [
-            i for i in self.session.exec(select(AgreementRow.id).order_by(AgreementRow.id)) if i
-        ]  # type: ignore[arg-type]
+        rows = self.session.exec(select(AgreementRow.id).order_by(col(AgreementRow.id)))
+        return [agreement_id for agreement_id in rows if agreement_id is not None]
 
     def agreements_granted_to(self, user: str) -> list[int]:
         rows = self.session.exec(
