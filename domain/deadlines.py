@@ -71,7 +71,7 @@ def _demand_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
     if status in {CycleStatus.WITHDRAWN, CycleStatus.STOPPED}:
         return []
     found: list[Deadline] = []
-    if cycle.demand_received and not _closed_by(cycle.holders_notified, as_of):
+    if cycle.demand_received and not _closed_by(cycle.holders_notice_given, as_of):
         clock = terms.demand.holder_notice
         found.append(
             Deadline(
@@ -85,7 +85,7 @@ def _demand_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
                 f"holder_notice#{cycle.demand_seq}",
             )
         )
-    if cycle.holders_notified and cycle.holders_notified <= as_of:
+    if cycle.holders_notified and _closed_by(cycle.holders_notice_given, as_of):
         clock = terms.demand.holder_inclusion
         found.append(
             Deadline(

@@ -39,6 +39,7 @@ class RegistrationCycle:
     demand_received: date | None = None
     shares: int | None = None
     holders_notice_seq: int | None = None
+    holders_notice_given: date | None = None  # given on delivery or deposit (§9(b))
     holders_notified: date | None = None  # the other holders' receipt (§9(b))
     filing_planned: date | None = None
     filing_planned_seq: int | None = None
@@ -216,6 +217,7 @@ def _holders_notified(state: AgreementState, event: Event) -> None:
         raise RuleViolation(
             section, f"the other holders were already notified ({cycle.holders_notified})"
         )
+    cycle.holders_notice_given = event.on
     cycle.holders_notified = event.effective_on
     cycle.holders_notice_seq = event.seq
 

@@ -133,10 +133,9 @@ class RegRightsService:
             return self._setup(command, caller)
         if isinstance(command, RecordEvent | Undo | RemindLeads | RemindAt | Grant | Revoke):
             with self.uow.write() as store:
-                agreement = self._bound(store, caller)
+                agreement = self._bound(store, caller, lock=True)
                 if agreement is None:
                     return _unbound(caller)
-                store.lock_agreement(agreement.id)
                 reply = self._write(store, agreement, command, caller)
                 if not reply.ok:
                     store.session.rollback()
@@ -177,6 +176,10 @@ class RegRightsService:
                     {
                         **status_data(agreement.terms, agreement.state(), today),
                         "title": agreement.terms.title,
+                        "delay_limit": {
+                            "max_days": agreement.terms.allowed_delay.max_days,
+                            "period_months": agreement.terms.allowed_delay.period_months,
+                        },
                         "channels": store.channels_of(agreement_id),
                         "role": self.role_of(store, agreement_id, user),
                     }
@@ -190,10 +193,15 @@ class RegRightsService:
 
     # ----------------------------------------------------------------- loading
 
-    def _bound(self, store: AgreementStore, caller: Caller) -> Agreement | None:
+    def _bound(
+        self, store: AgreementStore, caller: Caller, *, lock: bool = False
+    ) -> Agreement | None:
         binding = store.binding(caller.channel)
         if binding is None:
             return None
+        if lock:
+            # Lock before reading the events, so the history replayed is the latest one.
+            store.lock_agreement(binding.agreement_id)
         return self._load(store, binding.agreement_id)
 
     def _load(self, store: AgreementStore, agreement_id: int) -> Agreement:
@@ -250,6 +258,7 @@ class RegRightsService:
                     store.grant(agreement.id, caller.user, ADMIN, caller.user, caller.now)
                 created = True
             store.bind(caller.channel, agreement.id, caller.user, caller.now)
+            agreement_id = agreement.id
         verb = "Set up" if created else "Bound"
         text = (
             f"{verb} *{profile.title}* (`{profile.id}`) for this channel. "
@@ -265,7 +274,7 @@ class RegRightsService:
                 "created": created,
             },
             announcement=text,
-            agreement_id=agreement.id,
+            agreement_id=agreement_id,
         )
 
     # ----------------------------------------------------------------- writes

@@ -1,0 +1,114 @@
+"""Shared fixtures: databases (a temp SQLite file, a throwaway PostgreSQL database) and a service."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from bot.runtime import build_service, open_database
+from domain.service import Caller, RegRightsService
+
+POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _postgres_running() -> bool:
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+def _start_postgres() -> None:
+    clusters = sorted(p.name for p in Path("/etc/postgresql").glob("*"))
+    if clusters:
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", clusters[-1], "main", "start"],
+            check=False,
+            capture_output=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The PostgreSQL server on 127.0.0.1:5432; started if it is down. Never skipped."""
+    if not _postgres_running():
+        _start_postgres()
+    assert _postgres_running(), "PostgreSQL is not reachable on 127.0.0.1:5432"
+    return POSTGRES_ADMIN_URL
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A fresh database, dropped afterwards; the URL is a plain `postgresql://` one."""
+    name = f"regrights_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'regrights.sqlite3'}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'regrights.sqlite3'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = open_database(database_url)
+    yield engine
+    engine.dispose()
+
+
+ADMIN = "UADMIN"
+EDITOR = "UEDITOR"
+READER = "UREADER"
+CHANNEL = "CDEALS"
+
+
+class Desk:
+    """A service bound to one channel, with a settable today, for driving scenarios."""
+
+    def __init__(self, service: RegRightsService, today: date) -> None:
+        self.service = service
+        self.today = today
+
+    def caller(self, user: str = ADMIN, channel: str = CHANNEL) -> Caller:
+        now = datetime(self.today.year, self.today.month, self.today.day, 17, 0, tzinfo=UTC)
+        return Caller(user=user, channel=channel, source="test", now=now)
+
+    def say(self, text: str, user: str = ADMIN, channel: str = CHANNEL):  # type: ignore[no-untyped-def]
+        return self.service.handle(text, self.caller(user, channel))
+
+    def ok(self, text: str, user: str = ADMIN) -> dict:  # type: ignore[type-arg]
+        reply = self.say(text, user)
+        assert reply.ok, reply.text
+        return reply.data
+
+
+@pytest.fixture
+def desk(engine: Engine) -> Desk:
+    service = build_service(engine, frozenset({ADMIN}))
+    desk = Desk(service, date(2026, 1, 5))
+    desk.ok("setup nstor-2002")
+    desk.ok(f"grant <@{EDITOR}> editor")
+    return desk

@@ -1,0 +1,62 @@
+"""Writes to one agreement are serialised: concurrent writers never break a cap together."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from bot.runtime import build_service, open_database
+from domain.service import Caller
+from domain.store.tables import AgreementRow, EventRow
+
+REGRIGHTS = str(Path(sys.executable).with_name("regrights"))
+
+
+def _delays(url: str) -> int:
+    engine = open_database(url)
+    with Session(engine) as session:
+        count = session.exec(select(func.count()).select_from(EventRow).where(EventRow.kind == "delay")).one()
+    engine.dispose()
+    return count
+
+
+def test_twenty_threads_record_exactly_one_delay(database_url: str) -> None:
+    engine = open_database(database_url)
+    service = build_service(engine, frozenset({"U1"}))
+    caller = Caller("U1", "C1", "test", datetime(2026, 11, 25, 15, tzinfo=UTC))
+    service.bootstrap(caller)
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        replies = list(pool.map(lambda _: service.handle("delay 30", caller), range(20)))
+    assert sum(r.ok for r in replies) == 1
+    assert all(r.data["section"] == "2(d)" for r in replies if not r.ok)
+    engine.dispose()
+    assert _delays(database_url) == 1
+
+
+def test_twenty_processes_on_an_empty_postgres_database_record_exactly_one_delay(postgres_url: str) -> None:
+    env = {**os.environ, "REGRIGHTS_DATABASE_URL": postgres_url, "REGRIGHTS_ADMINS": ""}
+    processes = [
+        subprocess.Popen(
+            [REGRIGHTS, "cmd", "--json", "delay", "30"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(20)
+    ]
+    codes = [p.wait(timeout=120) for p in processes]
+    errors = [p.stderr.read() for p in processes if p.stderr]
+    assert sorted(codes) == [0] + [1] * 19, errors
+    assert _delays(postgres_url) == 1
+    engine = open_database(postgres_url)
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(AgreementRow)).one() == 1
+    engine.dispose()

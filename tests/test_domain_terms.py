@@ -1,0 +1,89 @@
+"""Terms profiles: the bundled nstor-2002 holds the agreement's numbers; bad fields are named."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from domain.terms import ProfileError, load_profile, parse_profile
+
+BUNDLED = Path(__file__).resolve().parents[1] / "domain" / "profiles" / "nstor-2002.yaml"
+
+
+def test_the_bundled_profile_holds_the_agreements_numbers() -> None:
+    p = load_profile("nstor-2002")
+    assert (p.demand.holder_notice.days, p.demand.holder_notice.section) == (10, "2(a)")
+    assert p.demand.holder_inclusion.days == 15
+    assert p.piggyback.request.days == 20
+    assert (p.allowed_delay.max_days, p.allowed_delay.max_delays, p.allowed_delay.period_months) == (90, 1, 12)
+    assert (p.demand.effectiveness.days, p.demand.effectiveness.section) == (180, "2(a)(ii)(F)")
+    assert p.requested_information.days == 15
+    assert p.notices.mail_business_days == 4
+    assert p.demand.demands_allowed == 1
+    assert p.notices.holiday_calendar == "US"
+    assert p.timezone == "America/New_York"
+    assert p.termination.reading == "earliest"
+    assert p.alerts.lead_days == [14, 7, 3, 1, 0]
+    assert p.alerts.at == time(9, 0)
+    assert {d.section for d in p.drafting_defects} == {"2(a)(i)", "2(b)(ii)", "2(a)(ii)", "9(b)"}
+
+
+def _broken(**changes: object) -> str:
+    raw = yaml.safe_load(BUNDLED.read_text())
+    for path, value in changes.items():
+        node = raw
+        *parents, leaf = path.split("__")
+        for part in parents:
+            node = node[part]
+        if value is None:
+            del node[leaf]
+        else:
+            node[leaf] = value
+    return yaml.safe_dump(raw)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"allowed_delay__max_days": -3}, "allowed_delay.max_days"),
+        ({"demand__holder_notice__days": "ten"}, "demand.holder_notice.days"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"notices__holiday_calendar": "XX"}, "notices.holiday_calendar"),
+        ({"termination__reading": "middle"}, "termination.reading"),
+        ({"demand__effectiveness__section": "two-a"}, "demand.effectiveness.section"),
+        ({"requested_information": None}, "requested_information"),
+        ({"alerts__surprise": 1}, "alerts.surprise"),
+    ],
+)
+def test_each_bad_field_is_named(changes: dict[str, object], field: str) -> None:
+    with pytest.raises(ProfileError) as error:
+        parse_profile(_broken(**changes), "test.yaml")
+    assert any(problem.startswith(field) for problem in error.value.problems), error.value.problems
+
+
+def test_two_bad_fields_give_two_problems() -> None:
+    with pytest.raises(ProfileError) as error:
+        parse_profile(_broken(allowed_delay__max_days=0, piggyback__request__days=0))
+    assert len(error.value.problems) == 2
+
+
+def test_not_a_mapping_and_not_yaml() -> None:
+    with pytest.raises(ProfileError, match="mapping"):
+        parse_profile("- a list")
+    with pytest.raises(ProfileError, match="YAML"):
+        parse_profile("a: [unclosed")
+
+
+def test_another_agreement_is_a_new_profile_not_new_code(tmp_path: Path) -> None:
+    other = tmp_path / "acme-2024.yaml"
+    other.write_text(_broken(id="acme-2024", piggyback__request__days=45, allowed_delay__max_days=60))
+    profile = load_profile(str(other))
+    assert (profile.id, profile.piggyback.request.days, profile.allowed_delay.max_days) == ("acme-2024", 45, 60)
+
+
+def test_unknown_profile_lists_the_bundled_ones() -> None:
+    with pytest.raises(ProfileError, match="nstor-2002"):
+        load_profile("nope")

@@ -1,0 +1,182 @@
+"""The service on real SQLite and PostgreSQL: scenarios, refusals that change nothing, roles, undo."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import ADMIN, CHANNEL, EDITOR, READER, Desk
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from domain.replies import EXIT_MALFORMED, EXIT_REFUSED
+from domain.store.tables import EventRow
+
+
+def event_count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(EventRow)).one()
+
+
+def test_a_demand_registration_from_request_to_effectiveness(desk: Desk, engine: Engine) -> None:
+    desk.today = date(2026, 3, 2)
+    desk.ok("s3-eligible on 2026-01-05", EDITOR)
+    desk.ok("demand 250,000", EDITOR)
+    desk.today = date(2026, 3, 6)
+    desk.ok("holders-notified by mail", EDITOR)  # Fri → Mon 9, Tue 10, Wed 11, Thu 12
+    desk.ok("filing-planned 2026-04-20", EDITOR)
+    deadlines = desk.ok("deadlines")["deadlines"]
+    assert [(d["kind"], d["due"], d["section"]) for d in deadlines] == [
+        ("holder_inclusion", "2026-03-27", "2(a)"),
+        ("requested_info", "2026-04-05", "4(a)"),
+    ]
+    desk.today = date(2026, 4, 20)
+    desk.ok("filed")
+    status = desk.ok("status")
+    assert status["demand"] == {"available": False, "state": "filed"}
+    assert [d["due"] for d in status["deadlines"]] == ["2026-10-17"]
+    desk.today = date(2026, 6, 1)
+    desk.ok("effective on 2026-05-29")
+    status = desk.ok("status")
+    assert status["demand"] == {"available": False, "state": "effective"}
+    assert status["deadlines"] == []
+    refused = desk.say("demand 10")
+    assert refused.exit_code == EXIT_REFUSED and refused.data["section"] == "2(a)(i)"
+    assert event_count(engine) == 6
+
+
+def test_status_has_the_stable_keys(desk: Desk) -> None:
+    status = desk.ok("status")
+    assert set(status) >= {
+        "ok", "as_of", "agreement", "demand", "delay", "sales_suspended",
+        "termination_date", "deadlines", "warnings",
+    }
+    assert set(status["delay"]) == {"active", "expires", "days_used_12m", "next_start_allowed"}
+    assert status["agreement"] == "nstor-2002"
+
+
+def test_delay_caps_and_next_start(desk: Desk, engine: Engine) -> None:
+    desk.today = date(2026, 11, 2)
+    reply = desk.ok("delay 30 reason iii", EDITOR)
+    assert reply == {
+        **reply,
+        "start": "2026-11-02",
+        "last_day": "2026-12-01",
+        "expires": "2026-12-02",
+        "days_used_12m": 30,
+    }
+    before = event_count(engine)
+    desk.today = date(2026, 12, 10)
+    refused = desk.say("delay 10", EDITOR)
+    assert refused.exit_code == EXIT_REFUSED
+    assert refused.data["section"] == "2(d)"
+    assert refused.data["next_start_allowed"] == "2027-11-02"
+    check = desk.say("delay check 10")
+    assert check.data["next_start_allowed"] == "2027-11-02"
+    assert desk.ok("delay check 60 from 2027-11-02")["days_used_12m"] == 60
+    assert event_count(engine) == before
+    status = desk.ok("status")
+    assert status["delay"] == {
+        "active": False, "expires": None, "days_used_12m": 30, "next_start_allowed": "2027-11-02"
+    }
+
+
+def test_the_delay_reason_is_for_insiders_only(desk: Desk) -> None:
+    desk.today = date(2026, 11, 2)
+    recorded = desk.say("delay 30 reason iii", EDITOR)
+    reason_text = "discussions of a merger"
+    assert reason_text in recorded.text
+    assert recorded.announcement and reason_text not in recorded.announcement
+    assert "reason" not in str(desk.say("history", READER).data)
+    assert reason_text not in desk.say("history", READER).text
+    assert reason_text not in desk.say("status", READER).text
+    assert reason_text in desk.say("status", EDITOR).text
+
+
+def test_a_delay_past_a_pending_effectiveness_deadline_warns(desk: Desk) -> None:
+    desk.today = date(2026, 3, 2)
+    desk.ok("s3-eligible on 2026-01-05")
+    desk.ok("demand 10 on 2026-01-05")
+    desk.ok("filed on 2026-01-07")  # effectiveness due 2026-07-06
+    desk.today = date(2026, 6, 20)
+    reply = desk.ok("delay 30")
+    assert any("2026-07-06" in w and "does not stop" in w for w in reply["warnings"])
+
+
+def test_bad_input_changes_nothing(desk: Desk, engine: Engine) -> None:
+    before = event_count(engine)
+    for text in ["delay 0", "delay -5", "delay abc", "x" * 10_000, "demand 5 on 2026-13-01", "wat"]:
+        reply = desk.say(text, EDITOR)
+        assert reply.exit_code == EXIT_MALFORMED, text
+        assert not reply.ok and reply.data["usage"]
+    assert desk.say("delay 5 reason vii", EDITOR).exit_code == EXIT_MALFORMED
+    future = desk.say("filed on 2099-01-01", EDITOR)
+    assert future.exit_code == EXIT_REFUSED and "future" in future.text
+    assert event_count(engine) == before
+
+
+def test_roles_are_enforced_in_the_service(desk: Desk, engine: Engine) -> None:
+    refused = desk.say("delay 10", READER)
+    assert refused.exit_code == EXIT_REFUSED and "editors and admins" in refused.text
+    assert desk.say("grant <@UOTHER> admin", EDITOR).exit_code == EXIT_REFUSED
+    assert desk.say("status", READER).ok
+    desk.ok(f"revoke <@{EDITOR}>")
+    assert desk.say("delay 10", EDITOR).exit_code == EXIT_REFUSED
+    assert event_count(engine) == 0
+
+
+def test_undo_is_a_recorded_retraction_of_your_own_latest_event(desk: Desk, engine: Engine) -> None:
+    desk.today = date(2026, 3, 2)
+    desk.ok("s3-eligible", ADMIN)
+    desk.ok("suspend", EDITOR)
+    desk.ok("resume", EDITOR)
+    undone = desk.ok("undo", EDITOR)
+    assert undone["undone"] == 3
+    assert desk.ok("status")["sales_suspended"] is True
+    assert desk.ok("undo", EDITOR)["undone"] == 2
+    assert desk.say("undo", EDITOR).exit_code == EXIT_REFUSED  # s3-eligible is the admin's
+    assert desk.ok("undo", ADMIN)["undone"] == 1
+    assert event_count(engine) == 6
+    history = desk.ok("history 10")["events"]
+    assert [e["kind"] for e in history] == ["undo", "undo", "undo", "resume", "suspend", "s3-eligible"]
+    assert all(e["retracted"] for e in history[3:])
+
+
+def test_an_unbound_channel_is_told_how_to_bind_it(desk: Desk) -> None:
+    reply = desk.say("status", ADMIN, channel="CELSEWHERE")
+    assert reply.exit_code == EXIT_REFUSED and "setup nstor-2002" in reply.text
+    assert desk.service.handle("setup nstor-2002", desk.caller(ADMIN, "CELSEWHERE")).ok
+    assert desk.say("status", READER, channel="CELSEWHERE").ok
+    assert desk.say("setup nstor-2002", READER, channel="COTHER").exit_code == EXIT_REFUSED
+
+
+def test_terms_and_cutback_flag_the_drafting_defects(desk: Desk) -> None:
+    terms = desk.say("terms")
+    assert "§2(a)(i)" in terms.text and "no clause (D)" in terms.text and "certified mail" in terms.text
+    cut = desk.say("cutback 1000 company=600 investor=300:1000 bob=300:500")
+    assert cut.data["by_owned"] == {"company": 600, "investor": 267, "bob": 133}
+    assert cut.data["by_requested"] == {"company": 600, "investor": 200, "bob": 200}
+    assert "§2(b)(iv)" in cut.text and "Drafting defect" in cut.text
+
+
+def test_termination_ends_the_demand_right_and_flags_the_reading(desk: Desk) -> None:
+    desk.today = date(2026, 3, 2)
+    desk.ok("s3-eligible on 2026-01-05")
+    reply = desk.ok("terminated transferred on 2026-03-01")
+    assert any("earliest" in w for w in reply["warnings"])
+    status = desk.ok("status")
+    assert status["termination_date"] == "2026-03-01"
+    assert status["demand"] == {"available": False, "state": "terminated"}
+
+
+def test_remind_settings_are_admin_only(desk: Desk) -> None:
+    assert desk.say("remind leads 10,5,0", EDITOR).exit_code == EXIT_REFUSED
+    assert desk.ok("remind leads 10,5,0")["leads"] == [10, 5, 0]
+    assert desk.ok("remind at 08:30")["at"] == "08:30"
+
+
+def test_each_event_keeps_who_when_and_where(desk: Desk) -> None:
+    desk.ok("suspend", EDITOR)
+    [event] = desk.ok("history")["events"]
+    assert event["actor"] == EDITOR
+    assert event["source"] == f"test:{CHANNEL}"
+    assert event["recorded_at"].startswith("2026-01-05T17:00")
