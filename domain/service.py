@@ -501,7 +501,7 @@ def _verb(command: Command) -> str:
 
 def _unbound(caller: Caller) -> Reply:
     return Reply.refused(
-        "this channel is not bound to an agreement",
+        f"this channel is not bound to an agreement: bind it with `setup {DEFAULT_PROFILE}`",
         None,
         "This channel is not bound to an agreement. An admin can bind it with "
         f"`setup {DEFAULT_PROFILE}` (or another profile id).",

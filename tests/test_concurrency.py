@@ -22,7 +22,9 @@ REGRIGHTS = str(Path(sys.executable).with_name("regrights"))
 def _delays(url: str) -> int:
     engine = open_database(url)
     with Session(engine) as session:
-        count = session.exec(select(func.count()).select_from(EventRow).where(EventRow.kind == "delay")).one()
+        count = session.exec(
+            select(func.count()).select_from(EventRow).where(EventRow.kind == "delay")
+        ).one()
     engine.dispose()
     return count
 
@@ -40,7 +42,9 @@ def test_twenty_threads_record_exactly_one_delay(database_url: str) -> None:
     assert _delays(database_url) == 1
 
 
-def test_twenty_processes_on_an_empty_postgres_database_record_exactly_one_delay(postgres_url: str) -> None:
+def test_twenty_processes_on_an_empty_postgres_database_record_exactly_one_delay(
+    postgres_url: str,
+) -> None:
     env = {**os.environ, "REGRIGHTS_DATABASE_URL": postgres_url, "REGRIGHTS_ADMINS": ""}
     processes = [
         subprocess.Popen(

@@ -65,7 +65,9 @@ def test_days_used_counts_delays_begun_in_the_twelve_months_ending_that_day() ->
 
 def test_a_profile_with_two_delays_and_sixty_days() -> None:
     rule = AllowedDelayRule(
-        AllowedDelayTerms(section="5(b)", max_days=60, max_delays=2, period_months=12, reasons={"a": "x"})
+        AllowedDelayTerms(
+            section="5(b)", max_days=60, max_delays=2, period_months=12, reasons={"a": "x"}
+        )
     )
     delays = [Delay(date(2026, 1, 1), 30), Delay(date(2026, 3, 1), 30)]
     assert rule.breach(delays) is None

@@ -25,8 +25,12 @@ class History:
         self.terms = terms
         self.events: list[Event] = []
 
-    def add(self, kind: EventKind, on: date, delivery: Delivery | None = None, **facts: object) -> AgreementState:
-        effective = US.effective_on(on, delivery or Delivery.HAND, self.terms.notices.mail_business_days)
+    def add(
+        self, kind: EventKind, on: date, delivery: Delivery | None = None, **facts: object
+    ) -> AgreementState:
+        effective = US.effective_on(
+            on, delivery or Delivery.HAND, self.terms.notices.mail_business_days
+        )
         event = Event(len(self.events) + 1, kind, on, effective, Facts(delivery=delivery, **facts))  # type: ignore[arg-type]
         state = replay([*self.events, event], self.terms)
         self.events.append(event)
@@ -232,9 +236,11 @@ def test_termination_reading_earliest_ends_the_demand_right_at_the_first_ground(
 
 
 def test_termination_reading_latest_waits_for_all_three_grounds() -> None:
-    text = (load_profile("nstor-2002").model_dump_json())
+    text = load_profile("nstor-2002").model_dump_json()
     raw = parse_profile(text)  # JSON is YAML
-    latest = raw.model_copy(update={"termination": raw.termination.model_copy(update={"reading": "latest"})})
+    latest = raw.model_copy(
+        update={"termination": raw.termination.model_copy(update={"reading": "latest"})}
+    )
     history = History(latest)
     history.add(EventKind.TERMINATED, date(2026, 6, 1), ground=TerminationGround.RULE_144)
     history.add(EventKind.TERMINATED, date(2026, 7, 1), ground=TerminationGround.SOLD_ALL)
@@ -252,7 +258,9 @@ def test_an_undone_event_stops_counting() -> None:
 
 
 def test_a_demand_profile_with_two_demands_allows_a_second_after_the_first_is_effected() -> None:
-    two = TERMS.model_copy(update={"demand": TERMS.demand.model_copy(update={"demands_allowed": 2})})
+    two = TERMS.model_copy(
+        update={"demand": TERMS.demand.model_copy(update={"demands_allowed": 2})}
+    )
     history = History(two)
     history.add(EventKind.S3_ELIGIBLE, date(2026, 1, 5))
     history.add(EventKind.DEMAND, date(2026, 1, 12), shares=1)

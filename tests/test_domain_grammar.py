@@ -44,13 +44,21 @@ from domain.grammar import (
             RecordEvent(EventKind.DEMAND, on=date(2026, 1, 1), delivery=Delivery.MAIL, shares=1000),
         ),
         ("DEMAND 5 by MAIL", RecordEvent(EventKind.DEMAND, delivery=Delivery.MAIL, shares=5)),
-        ("holders-notified by mail", RecordEvent(EventKind.HOLDERS_NOTIFIED, delivery=Delivery.MAIL)),
-        ("filing-planned 2027-01-15", RecordEvent(EventKind.FILING_PLANNED, planned_filing=date(2027, 1, 15))),
+        (
+            "holders-notified by mail",
+            RecordEvent(EventKind.HOLDERS_NOTIFIED, delivery=Delivery.MAIL),
+        ),
+        (
+            "filing-planned 2027-01-15",
+            RecordEvent(EventKind.FILING_PLANNED, planned_filing=date(2027, 1, 15)),
+        ),
         ("stop-order on 2026-03-01", RecordEvent(EventKind.STOP_ORDER, on=date(2026, 3, 1))),
         ("piggyback-requested 500", RecordEvent(EventKind.PIGGYBACK_REQUESTED, shares=500)),
         (
             "terminated rule144 on 2026-01-01",
-            RecordEvent(EventKind.TERMINATED, on=date(2026, 1, 1), ground=TerminationGround.RULE_144),
+            RecordEvent(
+                EventKind.TERMINATED, on=date(2026, 1, 1), ground=TerminationGround.RULE_144
+            ),
         ),
         ("undo", Undo()),
         ("status", Query("status")),
@@ -104,7 +112,27 @@ def test_every_verb_has_usage_and_help() -> None:
         assert parse(f"help {verb}") == Help(verb)
 
 
-words = st.sampled_from([*USAGE, "on", "from", "by", "mail", "hand", "reason", "extend", "end", "check", "2026-01-01", "30", "-1", "0", "a=1:2", "<@U1>", "editor"])
+words = st.sampled_from(
+    [
+        *USAGE,
+        "on",
+        "from",
+        "by",
+        "mail",
+        "hand",
+        "reason",
+        "extend",
+        "end",
+        "check",
+        "2026-01-01",
+        "30",
+        "-1",
+        "0",
+        "a=1:2",
+        "<@U1>",
+        "editor",
+    ]
+)
 
 
 @given(st.lists(words, max_size=8))

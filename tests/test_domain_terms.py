@@ -18,7 +18,11 @@ def test_the_bundled_profile_holds_the_agreements_numbers() -> None:
     assert (p.demand.holder_notice.days, p.demand.holder_notice.section) == (10, "2(a)")
     assert p.demand.holder_inclusion.days == 15
     assert p.piggyback.request.days == 20
-    assert (p.allowed_delay.max_days, p.allowed_delay.max_delays, p.allowed_delay.period_months) == (90, 1, 12)
+    assert (
+        p.allowed_delay.max_days,
+        p.allowed_delay.max_delays,
+        p.allowed_delay.period_months,
+    ) == (90, 1, 12)
     assert (p.demand.effectiveness.days, p.demand.effectiveness.section) == (180, "2(a)(ii)(F)")
     assert p.requested_information.days == 15
     assert p.notices.mail_business_days == 4
@@ -79,9 +83,15 @@ def test_not_a_mapping_and_not_yaml() -> None:
 
 def test_another_agreement_is_a_new_profile_not_new_code(tmp_path: Path) -> None:
     other = tmp_path / "acme-2024.yaml"
-    other.write_text(_broken(id="acme-2024", piggyback__request__days=45, allowed_delay__max_days=60))
+    other.write_text(
+        _broken(id="acme-2024", piggyback__request__days=45, allowed_delay__max_days=60)
+    )
     profile = load_profile(str(other))
-    assert (profile.id, profile.piggyback.request.days, profile.allowed_delay.max_days) == ("acme-2024", 45, 60)
+    assert (profile.id, profile.piggyback.request.days, profile.allowed_delay.max_days) == (
+        "acme-2024",
+        45,
+        60,
+    )
 
 
 def test_unknown_profile_lists_the_bundled_ones() -> None:

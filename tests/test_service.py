@@ -47,8 +47,15 @@ def test_a_demand_registration_from_request_to_effectiveness(desk: Desk, engine:
 def test_status_has_the_stable_keys(desk: Desk) -> None:
     status = desk.ok("status")
     assert set(status) >= {
-        "ok", "as_of", "agreement", "demand", "delay", "sales_suspended",
-        "termination_date", "deadlines", "warnings",
+        "ok",
+        "as_of",
+        "agreement",
+        "demand",
+        "delay",
+        "sales_suspended",
+        "termination_date",
+        "deadlines",
+        "warnings",
     }
     assert set(status["delay"]) == {"active", "expires", "days_used_12m", "next_start_allowed"}
     assert status["agreement"] == "nstor-2002"
@@ -76,7 +83,10 @@ def test_delay_caps_and_next_start(desk: Desk, engine: Engine) -> None:
     assert event_count(engine) == before
     status = desk.ok("status")
     assert status["delay"] == {
-        "active": False, "expires": None, "days_used_12m": 30, "next_start_allowed": "2027-11-02"
+        "active": False,
+        "expires": None,
+        "days_used_12m": 30,
+        "next_start_allowed": "2027-11-02",
     }
 
 
@@ -137,7 +147,14 @@ def test_undo_is_a_recorded_retraction_of_your_own_latest_event(desk: Desk, engi
     assert desk.ok("undo", ADMIN)["undone"] == 1
     assert event_count(engine) == 6
     history = desk.ok("history 10")["events"]
-    assert [e["kind"] for e in history] == ["undo", "undo", "undo", "resume", "suspend", "s3-eligible"]
+    assert [e["kind"] for e in history] == [
+        "undo",
+        "undo",
+        "undo",
+        "resume",
+        "suspend",
+        "s3-eligible",
+    ]
     assert all(e["retracted"] for e in history[3:])
 
 
@@ -151,7 +168,11 @@ def test_an_unbound_channel_is_told_how_to_bind_it(desk: Desk) -> None:
 
 def test_terms_and_cutback_flag_the_drafting_defects(desk: Desk) -> None:
     terms = desk.say("terms")
-    assert "§2(a)(i)" in terms.text and "no clause (D)" in terms.text and "certified mail" in terms.text
+    assert (
+        "§2(a)(i)" in terms.text
+        and "no clause (D)" in terms.text
+        and "certified mail" in terms.text
+    )
     cut = desk.say("cutback 1000 company=600 investor=300:1000 bob=300:500")
     assert cut.data["by_owned"] == {"company": 600, "investor": 267, "bob": 133}
     assert cut.data["by_requested"] == {"company": 600, "investor": 200, "bob": 200}

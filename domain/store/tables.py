@@ -62,3 +62,29 @@ class EventRow(SQLModel, table=True):
     actor: str = Field(max_length=64)
     source: str = Field(max_length=128)
     recorded_at: datetime
+
+
+class AlertRow(SQLModel, table=True):
+    """One deadline alert in one channel. Committed as "sending" before the post, so a crash
+    mid-post leaves evidence; "posted" with Slack's ts once confirmed; "skipped" when it was
+    superseded or its deadline closed before it could be confirmed."""
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        UniqueConstraint(
+            "agreement_id", "deadline_key", "slot_key", "channel_id", name="uq_alert_slot_channel"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    deadline_key: str = Field(max_length=64)
+    slot_key: str = Field(max_length=32)
+    channel_id: str = Field(max_length=64)
+    slot_at: datetime
+    state: str = Field(max_length=16, index=True)
+    ts: str | None = Field(default=None, max_length=32)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=200)
+    claimed_at: datetime
+    settled_at: datetime | None = None

@@ -1,0 +1,1 @@
+"""The Slack front end: a Bolt app over the same parser and service as the command line."""

@@ -1,0 +1,91 @@
+"""The App Home tab: each agreement the user holds a role on, where its clocks stand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from bot.slack.blocks import Block
+from domain.wording import day, days, days_left, section
+
+MAX_HOME_BLOCKS = 100
+MAX_AGREEMENTS = 20  # at four blocks each, with room for the header and the footer
+MAX_DEADLINES = 5
+
+
+def home_view(agreements: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+    """`agreements` as `RegRightsService.overview` gives them."""
+    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": "regrights"}}]
+    if not agreements:
+        blocks.append(
+            _section(
+                "You hold no role on an agreement yet. In a channel bound to one, "
+                "`/regrights status` shows where it stands, and an admin can make you an editor "
+                "with `/regrights grant`."
+            )
+        )
+    for agreement in agreements[:MAX_AGREEMENTS]:
+        blocks += _agreement(agreement)
+    footer = f"Updated {now:%Y-%m-%d %H:%M} UTC, when you opened this tab."
+    if len(agreements) > MAX_AGREEMENTS:
+        footer = f"{len(agreements) - MAX_AGREEMENTS} more agreements are not shown. " + footer
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
+    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+
+
+def _agreement(a: dict[str, Any]) -> list[Block]:
+    channels = ", ".join(f"<#{c}>" for c in a["channels"]) or "no channel"
+    head = (
+        f"*{a['title']}* (`{a['agreement']}`)\n"
+        f"Your role: {a['role']} · bound to {channels} · as of {_day(a['as_of'])}"
+    )
+    return [
+        _section(head),
+        {"type": "section", "fields": [_mrkdwn(_demand(a)), _mrkdwn(_delay(a))]},
+        _section(_deadlines(a["deadlines"])),
+        {"type": "divider"},
+    ]
+
+
+def _demand(a: dict[str, Any]) -> str:
+    demand = a["demand"]
+    verdict = "would be accepted" if demand["available"] else "would not be accepted"
+    return f"*Demand right*\n{demand['state']}: a demand today {verdict}"
+
+
+def _delay(a: dict[str, Any]) -> str:
+    delay, limit = a["delay"], a["delay_limit"]
+    running = f"running, expires {_day(delay['expires'])}" if delay["active"] else "none running"
+    next_start = delay["next_start_allowed"]
+    return (
+        f"*Allowed Delay*\n{running}\n"
+        f"{days(delay['days_used_12m'])} used of {limit['max_days']} "
+        f"in {limit['period_months']} months; "
+        + (f"next may begin {_day(next_start)}" if next_start else "no new delay may begin")
+    )
+
+
+def _deadlines(deadlines: list[dict[str, Any]]) -> str:
+    if not deadlines:
+        return "*Next deadlines*\nNo deadline is running."
+    soonest = sorted(deadlines, key=lambda d: str(d["due"]))[:MAX_DEADLINES]
+    lines = [
+        f"• {_day(d['due'])} — {d['title']} ({section(d['section'])}); {days_left(d['days_left'])}"
+        for d in soonest
+    ]
+    more = len(deadlines) - len(soonest)
+    if more:
+        lines.append(f"… and {more} more: `/regrights deadlines` in the agreement's channel")
+    return "*Next deadlines*\n" + "\n".join(lines)
+
+
+def _day(iso: str) -> str:
+    return day(date.fromisoformat(iso))
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _mrkdwn(text: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": text}
