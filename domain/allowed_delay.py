@@ -8,6 +8,7 @@ or more than one delay beginning.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -55,11 +56,10 @@ class AllowedDelayRule:
 
     def __init__(self, terms: AllowedDelayTerms) -> None:
         self.terms = terms
-        self.period = relativedelta(months=terms.period_months)
 
     def period_end(self, first: date) -> date:
         """The first day after the period that begins on `first`."""
-        return first + self.period
+        return _months_after(first, self.terms.period_months)
 
     def breach(self, delays: list[Delay]) -> DelayBreach | None:
         """The first way `delays`, taken together, break a cap; None when they do not."""
@@ -103,12 +103,17 @@ class AllowedDelayRule:
             horizon = self.period_end(horizon)
         day = on_or_after
         while day <= horizon:
+            active = next((d for d in delays if d.is_active_on(day)), None)
+            if active is not None:
+                day = active.expires
+                continue
             candidate = [*delays, Delay(day, days)]
-            if (
-                not any(d.is_active_on(day) for d in delays)
-                and self._count_breach(candidate) is None
-                and self._days_breach(candidate) is None
-            ):
+            if self._count_breach(candidate) is not None:
+                # Too many delays begin near `day`; that only eases once `day` passes the end
+                # of the period begun by one of them.
+                day = min(e for e in (self.period_end(d.start) for d in delays) if e > day)
+                continue
+            if self._days_breach(candidate) is None:
                 return day
             day += timedelta(days=1)
         return None
@@ -116,6 +121,13 @@ class AllowedDelayRule:
     @property
     def _months(self) -> str:
         return f"{self.terms.period_months} months"
+
+
+@lru_cache(maxsize=8192)
+def _months_after(first: date, months: int) -> date:
+    # Calendar months as dateutil counts them: Feb 29 + 12 months is Feb 28.
+    result: date = first + relativedelta(months=months)
+    return result
 
 
 def _delay_days(delays: list[Delay]) -> list[date]:

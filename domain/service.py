@@ -480,7 +480,7 @@ class RegRightsService:
         data = status_data(terms, state, today)
         return Reply(
             ok=True,
-            text=status_text(terms, state, today, agreement.calendar, show_reasons=insider),
+            text=status_text(terms, state, data, agreement.calendar, show_reasons=insider),
             data=data,
             warnings=data["warnings"],
         )

@@ -138,12 +138,13 @@ def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> di
 def status_text(
     profile: TermsProfile,
     state: AgreementState,
-    as_of: date,
+    data: dict[str, Any],
     calendar: BusinessCalendar,
     *,
     show_reasons: bool,
 ) -> str:
-    data = status_data(profile, state, as_of)
+    """`data` is what status_data gave for the same state."""
+    as_of = date.fromisoformat(data["as_of"])
     delay = data["delay"]
     refusal = state.demand_refusal(as_of)
     demand_line = (

@@ -82,7 +82,7 @@ class AlertRow(SQLModel, table=True):
     slot_key: str = Field(max_length=32)
     channel_id: str = Field(max_length=64)
     slot_at: datetime
-    state: str = Field(max_length=16, index=True)
+    state: str = Field(max_length=16)
     ts: str | None = Field(default=None, max_length=32)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=200)

@@ -42,13 +42,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("alert", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_alert_agreement_id"), ["agreement_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_alert_state"), ["state"], unique=False)
     # Agreements tracked before alerts existed get one pass to work out their next alert.
     op.execute(sa.text("UPDATE agreement SET next_alert_at = created_at"))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("alert", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_alert_state"))
         batch_op.drop_index(batch_op.f("ix_alert_agreement_id"))
     op.drop_table("alert")
