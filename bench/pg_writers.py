@@ -24,8 +24,8 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.runtime import build_service, open_database  # noqa: E402
-from domain.service import Caller  # noqa: E402
+from bot.runtime import build_service, open_database
+from domain.service import Caller
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
