@@ -169,12 +169,9 @@ def status_text(
     delay_line += (
         f"; {days(delay['days_used_12m'])} used in the last {profile.allowed_delay.period_months} "
         f"months of {profile.allowed_delay.max_days}; next may begin "
-        + (day(date.fromisoformat(next_start)) if next_start else "never")
+        + (day(date.fromisoformat(next_start), calendar) if next_start else "never")
     )
-    suspended = state.sales_suspended_on(as_of)
-    sales_line = f"Sales ({section(profile.sales_suspension.section)}): " + (
-        "SUSPENDED" if suspended else "may proceed"
-    )
+    sales_line = f"Sales ({section(profile.sales_suspension.section)}): " + _sales(state, as_of)
     lines = [
         f"*{profile.title}* — status as of {day(as_of)}",
         demand_line,
@@ -188,6 +185,22 @@ def status_text(
     lines.append(deadlines_text(running_deadlines(state, as_of), as_of, calendar))
     lines += [f"⚠ {w}" for w in data["warnings"]]
     return "\n".join(lines)
+
+
+def _sales(state: AgreementState, as_of: date) -> str:
+    reasons = []
+    if state.suspended_since is not None and state.suspended_since <= as_of:
+        reasons.append(
+            f"since {day(state.suspended_since)} ({section(state.suspension_section)}), until the "
+            "supplemented prospectus arrives (`resume`)"
+        )
+    active = state.delay_active_on(as_of)
+    if active is not None:
+        reasons.append(
+            f"during the Allowed Delay until {day(active.delay.expires)} "
+            f"({section(state.terms.sales_suspension.delay_section)})"
+        )
+    return "SUSPENDED " + " and ".join(reasons) if reasons else "may proceed"
 
 
 def event_summary(event: Event, profile: TermsProfile, *, show_reasons: bool) -> str:
