@@ -175,7 +175,11 @@ def replay(events: list[Event], terms: TermsProfile) -> AgreementState:
     """The state after `events`; raises RuleViolation at the first event the rules refuse."""
     state = AgreementState(terms=terms)
     for event in sorted(live_events(events), key=lambda e: (e.effective_on, e.seq)):
-        _APPLY[event.kind](state, event)
+        try:
+            _APPLY[event.kind](state, event)
+        except RuleViolation as violation:
+            violation.seq = event.seq
+            raise
     return state
 
 

@@ -12,4 +12,5 @@ class RuleViolation(Exception):
         self.section = section
         self.message = message
         self.allowed_on = allowed_on
+        self.seq: int | None = None  # the event being replayed when the rule refused
         super().__init__(message)

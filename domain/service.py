@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from domain.allowed_delay import AllowedDelayRule, Delay
@@ -50,7 +51,7 @@ from domain.summaries import (
     terms_data,
     terms_text,
 )
-from domain.terms import ProfileError, TermsProfile, load_profile, parse_profile
+from domain.terms import ProfileError, TermsProfile, load_profile, parse_profile, profile_text
 from domain.wording import day, days, section
 
 log = logging.getLogger("regrights.service")
@@ -109,10 +110,12 @@ class RegRightsService:
         uow: UnitOfWork,
         admins: frozenset[str],
         on_change: tuple[ChangeListener, ...] = (),
+        profile_dirs: tuple[Path, ...] = (),
     ) -> None:
         self.uow = uow
         self.admins = admins
         self.on_change = on_change
+        self.profile_dirs = profile_dirs
 
     # ----------------------------------------------------------------- entry points
 
@@ -159,7 +162,7 @@ class RegRightsService:
             store.lock_setup()
             if store.has_agreements():
                 return
-            agreement = self._create_agreement(store, load_profile(profile_id), caller)
+            agreement = self._create_agreement(store, profile_id, caller)
             store.bind(caller.channel, agreement.id, caller.user, caller.now)
 
     def overview(self, user: str, now: datetime) -> list[dict[str, Any]]:
@@ -209,12 +212,10 @@ class RegRightsService:
         return Agreement(row, terms_from_snapshot(row.profile_yaml), store.events(agreement_id))
 
     def _create_agreement(
-        self, store: AgreementStore, profile: TermsProfile, caller: Caller
+        self, store: AgreementStore, profile_id: str, caller: Caller
     ) -> Agreement:
-        from importlib import resources
-
-        bundled = resources.files("domain") / "profiles" / f"{profile.id}.yaml"
-        snapshot = bundled.read_text("utf-8") if bundled.is_file() else ""
+        snapshot, source = profile_text(profile_id, self.profile_dirs)
+        profile = parse_profile(snapshot, source)
         row = store.add_agreement(
             AgreementRow(
                 profile_id=profile.id,
@@ -235,7 +236,7 @@ class RegRightsService:
 
     def _setup(self, command: Setup, caller: Caller) -> Reply:
         try:
-            profile = load_profile(command.profile_id)
+            profile = load_profile(command.profile_id, self.profile_dirs)
         except ProfileError as exc:
             return Reply.malformed("; ".join(exc.problems), USAGE["setup"])
         with self.uow.write() as store:
@@ -252,7 +253,7 @@ class RegRightsService:
                 if self.admins and caller.user not in self.admins:
                     store.session.rollback()
                     return _role_refusal("set up a new agreement", ADMIN)
-                agreement = self._create_agreement(store, profile, caller)
+                agreement = self._create_agreement(store, profile.id, caller)
                 if not self.admins:
                     # With no REGRIGHTS_ADMINS configured, whoever sets an agreement up runs it.
                     store.grant(agreement.id, caller.user, ADMIN, caller.user, caller.now)
@@ -339,7 +340,7 @@ class RegRightsService:
         try:
             after = replay([*agreement.events, event], terms)
         except RuleViolation as violation:
-            return _rule_refusal(violation, command.kind, agreement)
+            return _rule_refusal(violation, command.kind, agreement, event.seq)
         store.append(agreement.id, event)
         agreement.events.append(event)
         self._changed(store, agreement, caller)
@@ -518,9 +519,21 @@ def _role_refusal(what: str, needed: str) -> Reply:
     )
 
 
-def _rule_refusal(violation: RuleViolation, kind: EventKind, agreement: Agreement) -> Reply:
+def _rule_refusal(
+    violation: RuleViolation, kind: EventKind, agreement: Agreement, new_seq: int
+) -> Reply:
     extra: dict[str, Any] = {}
     text = f"Refused under {section(violation.section)}: {violation.message}."
+    if violation.seq is not None and violation.seq != new_seq:
+        # The new event is fine alone, but an event recorded earlier and dated later no
+        # longer fits once it is in the history.
+        clash = next(e for e in agreement.events if e.seq == violation.seq)
+        summary = event_summary(clash, agreement.terms, show_reasons=False)
+        text = (
+            f"Refused: with this event, #{clash.seq} ({summary}) would no longer stand — "
+            f"{section(violation.section)}: {violation.message}. Undo #{clash.seq} first if "
+            "it was wrong."
+        )
     if kind in {EventKind.DELAY, EventKind.DELAY_EXTEND}:
         allowed = violation.allowed_on
         extra["next_start_allowed"] = allowed.isoformat() if allowed else None
@@ -640,7 +653,7 @@ def _delay_check(
     try:
         after = replay([*agreement.events, probe], agreement.terms)
     except RuleViolation as violation:
-        return _rule_refusal(violation, EventKind.DELAY, agreement)
+        return _rule_refusal(violation, EventKind.DELAY, agreement, probe.seq)
     data = {"ok": True, **_delay_data(agreement.terms, after, start, command.days)}
     delay = Delay(start, command.days)
     warnings = _delay_warnings(after, delay.expires)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, time
 from importlib import resources
 from pathlib import Path
@@ -204,13 +205,23 @@ def bundled_profile_ids() -> list[str]:
     )
 
 
-def load_profile(name: str) -> TermsProfile:
-    """A bundled profile by id (`nstor-2002`) or a YAML file by path."""
-    if name in bundled_profile_ids():
-        text = (resources.files("domain") / "profiles" / f"{name}.yaml").read_text("utf-8")
-        return parse_profile(text, name)
-    path = Path(name)
-    if path.suffix in {".yaml", ".yml"} and path.is_file():
-        return parse_profile(path.read_text("utf-8"), str(path))
+def profile_text(profile_id: str, directories: Sequence[Path] = ()) -> tuple[str, str]:
+    """The YAML of a profile and where it came from: `<id>.yaml` in `directories`, else bundled."""
+    for directory in directories:
+        path = directory / f"{profile_id}.yaml"
+        if path.is_file():
+            return path.read_text("utf-8"), str(path)
+    if profile_id in bundled_profile_ids():
+        bundled = resources.files("domain") / "profiles" / f"{profile_id}.yaml"
+        return bundled.read_text("utf-8"), profile_id
     known = ", ".join(bundled_profile_ids())
-    raise ProfileError(name, [f"no such profile (bundled: {known}; or a path to a .yaml file)"])
+    raise ProfileError(profile_id, [f"no such profile (bundled: {known})"])
+
+
+def load_profile(profile_id: str, directories: Sequence[Path] = ()) -> TermsProfile:
+    """A profile by id, from `directories` first, then the bundled ones (`nstor-2002`)."""
+    text, source = profile_text(profile_id, directories)
+    profile = parse_profile(text, source)
+    if profile.id != profile_id:
+        raise ProfileError(source, [f"id: the file is {profile_id}.yaml but says {profile.id!r}"])
+    return profile

@@ -82,16 +82,21 @@ def test_not_a_mapping_and_not_yaml() -> None:
 
 
 def test_another_agreement_is_a_new_profile_not_new_code(tmp_path: Path) -> None:
-    other = tmp_path / "acme-2024.yaml"
-    other.write_text(
+    (tmp_path / "acme-2024.yaml").write_text(
         _broken(id="acme-2024", piggyback__request__days=45, allowed_delay__max_days=60)
     )
-    profile = load_profile(str(other))
+    profile = load_profile("acme-2024", [tmp_path])
     assert (profile.id, profile.piggyback.request.days, profile.allowed_delay.max_days) == (
         "acme-2024",
         45,
         60,
     )
+
+
+def test_a_profile_file_must_carry_its_own_id(tmp_path: Path) -> None:
+    (tmp_path / "acme-2024.yaml").write_text(_broken(id="other"))
+    with pytest.raises(ProfileError, match="says 'other'"):
+        load_profile("acme-2024", [tmp_path])
 
 
 def test_unknown_profile_lists_the_bundled_ones() -> None:

@@ -201,3 +201,15 @@ def test_each_event_keeps_who_when_and_where(desk: Desk) -> None:
     assert event["actor"] == EDITOR
     assert event["source"] == f"test:{CHANNEL}"
     assert event["recorded_at"].startswith("2026-01-05T17:00")
+
+
+def test_a_backdated_event_that_unsettles_a_later_one_is_refused_naming_it(
+    desk: Desk, engine: Engine
+) -> None:
+    desk.today = date(2026, 3, 10)
+    desk.ok("filing-planned 2026-04-01")
+    desk.today = date(2026, 3, 12)
+    refused = desk.say("filed on 2026-03-05")
+    assert refused.exit_code == EXIT_REFUSED
+    assert "#1" in refused.text and "filing-planned" in refused.text and "Undo #1" in refused.text
+    assert event_count(engine) == 1

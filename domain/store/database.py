@@ -24,7 +24,13 @@ def make_engine(url: str | None = None) -> Engine:
     resolved = database_url(url)
     if resolved.startswith("sqlite"):
         return _sqlite_engine(resolved)
-    return create_engine(resolved, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        resolved,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"connect_timeout": 10},
+    )
 
 
 def _sqlite_engine(url: str) -> Engine:
