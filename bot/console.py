@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from bot.alerts.console_poster import ConsolePoster
+from bot.alerts.scheduler import start_alert_scheduler
 from bot.runtime import build_service, open_database, utc_now
 from bot.settings import Settings
 from domain.service import Caller, RegRightsService
@@ -15,10 +17,15 @@ USER = CHANNEL = "console"
 
 def run_console(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
     settings = Settings.from_env()
-    service = build_service(open_database(settings.database_url), settings.local_admins(USER))
+    engine = open_database(settings.database_url)
+    service = build_service(engine, settings.local_admins(USER))
     service.bootstrap(_caller())
     stdout.write("regrights console — `help` lists the commands, `quit` leaves.\n")
-    return converse(service, stdin, stdout)
+    scheduler = start_alert_scheduler(engine, ConsolePoster(stdout))
+    try:
+        return converse(service, stdin, stdout)
+    finally:
+        scheduler.shutdown(wait=False)
 
 
 def _caller() -> Caller:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from bot.alerts.schedule import reschedule
 from domain.service import ChangeListener, RegRightsService
 from domain.store.database import make_engine
 from domain.store.migrate import upgrade
@@ -21,7 +22,8 @@ def open_database(url: str | None) -> Engine:
 def build_service(
     engine: Engine, admins: frozenset[str], on_change: tuple[ChangeListener, ...] = ()
 ) -> RegRightsService:
-    return RegRightsService(UnitOfWork(engine), admins, on_change)
+    """The service, keeping each agreement's next alert time current, plus `on_change`."""
+    return RegRightsService(UnitOfWork(engine), admins, (reschedule, *on_change))
 
 
 def utc_now() -> datetime:

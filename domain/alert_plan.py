@@ -1,6 +1,6 @@
 """When a deadline's alerts fall (SPEC §5): dates, an hour and a timezone, nothing else.
 
-A deadline's alert slots are its lead days (due − lead, at the alert hour in the agreement's
+A deadline's alert slots are its lead days (due - lead, at the alert hour in the agreement's
 timezone, skipping days before the deadline opened), then, for a deadline that can be
 overdue, the day after the due date and every 7 days after that. At any moment the slot to
 post is the latest one whose time has come: it supersedes every earlier one not yet posted,
@@ -35,15 +35,11 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Slot:
-    """One alert of one deadline: `offset` days from the due date (−lead, or +1, +8 … overdue)."""
+    """One alert of one deadline: `offset` days from the due date (-lead, or +1, +8 … overdue)."""
 
     deadline: Deadline
     offset: int
     at: datetime
-
-    @property
-    def day(self) -> date:
-        return self.deadline.due + timedelta(days=self.offset)
 
     @property
     def key(self) -> str:

@@ -54,8 +54,13 @@ def test_manifest_validates_against_slack_schema(manifest: dict[str, Any]) -> No
 def test_slash_command_is_regrights(manifest: dict[str, Any]) -> None:
     commands = manifest["features"]["slash_commands"]
     assert [c["command"] for c in commands] == ["/regrights"]
-    assert commands[0]["usage_hint"]
+    assert "help" in commands[0]["usage_hint"]
     assert commands[0]["description"]
+
+
+def test_slash_command_escapes_mentions(manifest: dict[str, Any]) -> None:
+    """`grant @name editor` must reach the bot as <@U123|name>: a user ID, not a display name."""
+    assert manifest["features"]["slash_commands"][0]["should_escape"] is True
 
 
 def test_bot_scopes_are_exactly_the_minimal_set(manifest: dict[str, Any]) -> None:

@@ -41,7 +41,7 @@ def start_alert_scheduler(
         except Exception:
             log.exception("alert pass failed; the next pass retries")
             return
-        if report.posted or report.pending:
+        if report.posted or report.confirmed or report.pending or report.failed:
             log.info("alert pass: %s", report.summary())
 
     scheduler = BackgroundScheduler(timezone="UTC")

@@ -1,0 +1,289 @@
+"""One alert pass: each agreement whose next alert has come, each alert posted exactly once.
+
+A slot is claimed by committing its rows as "sending" before the post, under a lock that lives
+only as long as this process (see `locks`). A later pass that holds the lock and finds a row
+still "sending" knows its poster is gone or failed: it looks for the alert in the channel by
+its metadata key, marks it posted if there, and posts it only if not.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from bot.alerts.ledger import (
+    POSTED,
+    SENDING,
+    SKIPPED,
+    alert_key,
+    claimed_through,
+    unconfirmed,
+)
+from bot.alerts.locks import hold_agreement
+from bot.alerts.message import alert_message
+from bot.alerts.poster import AlertMessage, Poster, PostFailed
+from bot.alerts.schedule import deadlines_of, local_today, plan_of, reschedule, schedule_of
+from domain.alert_plan import Slot, latest_slot, plan_alerts
+from domain.service import Agreement, terms_from_snapshot
+from domain.store.tables import AgreementRow, AlertRow
+from domain.store.unit_of_work import AgreementStore, UnitOfWork
+
+log = logging.getLogger("regrights.alerts")
+
+# Posts tried per alert in one pass; a failure that may have reached Slack is checked for first.
+TRIES_PER_PASS = 2
+
+
+@dataclass(frozen=True)
+class AlertOutcome:
+    agreement_id: int
+    channel: str
+    key: str
+    text: str
+    ts: str | None = None
+
+
+@dataclass
+class PassReport:
+    now: datetime
+    dry_run: bool = False
+    posted: list[AlertOutcome] = field(default_factory=list)
+    confirmed: list[AlertOutcome] = field(default_factory=list)  # found already in the channel
+    would_post: list[AlertOutcome] = field(default_factory=list)
+    pending: list[AlertOutcome] = field(default_factory=list)  # left "sending" for the next pass
+    skipped: list[AlertOutcome] = field(default_factory=list)
+    busy: list[int] = field(default_factory=list)  # agreements another pass was working on
+    failed: list[int] = field(default_factory=list)  # agreements whose pass broke off; logged
+
+    def summary(self) -> str:
+        if self.dry_run:
+            return f"would post {len(self.would_post)}, unconfirmed {len(self.pending)}"
+        return (
+            f"posted {len(self.posted)}, found already posted {len(self.confirmed)}, "
+            f"unconfirmed {len(self.pending)}, skipped {len(self.skipped)}, "
+            f"busy agreements {len(self.busy)}, failed agreements {len(self.failed)}"
+        )
+
+
+@dataclass(frozen=True)
+class _Claim:
+    row_id: int
+    channel: str
+    deadline_key: str
+    slot_key: str
+    key: str
+    since: datetime
+
+
+def _claim_of(row: AlertRow) -> _Claim:
+    assert row.id is not None
+    key = alert_key(row.agreement_id, row.deadline_key, row.slot_key)
+    return _Claim(row.id, row.channel_id, row.deadline_key, row.slot_key, key, row.claimed_at)
+
+
+def run_alert_pass(
+    engine: Engine, poster: Poster, now: datetime, dry_run: bool = False
+) -> PassReport:
+    """Post what is due at `now` (aware). A dry run reports what it would post and writes
+    nothing."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    report = PassReport(now, dry_run)
+    uow = UnitOfWork(engine)
+    for agreement_id in _due_agreements(uow, now):
+        if dry_run:
+            _preview(uow, agreement_id, now, report)
+            continue
+        try:
+            with hold_agreement(engine, agreement_id) as held:
+                if held:
+                    _AgreementPass(uow, poster, agreement_id, now, report).run()
+                else:
+                    report.busy.append(agreement_id)
+        except Exception:
+            # One agreement's trouble must not hold back the others' alerts; what it left
+            # "sending" is recovered by the next pass.
+            log.exception("alert pass for agreement %s broke off", agreement_id)
+            report.failed.append(agreement_id)
+    return report
+
+
+def _due_agreements(uow: UnitOfWork, now: datetime) -> list[int]:
+    with uow.read() as store:
+        rows = store.session.exec(
+            select(AgreementRow.id)
+            .where(col(AgreementRow.next_alert_at) <= now)
+            .order_by(col(AgreementRow.next_alert_at))
+        )
+        return [agreement_id for agreement_id in rows if agreement_id is not None]
+
+
+def _load(store: AgreementStore, agreement_id: int) -> Agreement:
+    row = store.agreement(agreement_id)
+    return Agreement(row, terms_from_snapshot(row.profile_yaml), store.events(agreement_id))
+
+
+def _composer(agreement: Agreement, now: datetime) -> Callable[[Slot], AlertMessage]:
+    today = local_today(agreement, now)
+    title, calendar = agreement.terms.title, agreement.calendar
+
+    def compose(slot: Slot) -> AlertMessage:
+        key = alert_key(agreement.id, slot.deadline.key, slot.key)
+        return alert_message(key, slot, today, title, calendar)
+
+    return compose
+
+
+def _preview(uow: UnitOfWork, agreement_id: int, now: datetime, report: PassReport) -> None:
+    with uow.read() as store:
+        agreement = _load(store, agreement_id)
+        compose = _composer(agreement, now)
+        for slot in plan_of(store.session, agreement, now).due_now:
+            message = compose(slot)
+            report.would_post += [
+                AlertOutcome(agreement_id, channel, message.key, message.text)
+                for channel in store.channels_of(agreement_id)
+            ]
+        report.pending += [
+            AlertOutcome(agreement_id, row.channel_id, _claim_of(row).key, "")
+            for row in unconfirmed(store.session, agreement_id)
+        ]
+
+
+class _AgreementPass:
+    """The work on one agreement, done while holding its lock."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        poster: Poster,
+        agreement_id: int,
+        now: datetime,
+        report: PassReport,
+    ) -> None:
+        self.uow = uow
+        self.poster = poster
+        self.agreement_id = agreement_id
+        self.now = now
+        self.report = report
+
+    def run(self) -> None:
+        with self.uow.read() as store:
+            agreement = _load(store, self.agreement_id)
+            due = agreement.row.next_alert_at
+            if due is None or due > self.now:
+                return  # a pass that held the lock before us has done this work
+            deadlines = deadlines_of(agreement, self.now)
+            schedule = schedule_of(agreement)
+            taken = claimed_through(store.session, self.agreement_id)
+            leftovers = [_claim_of(row) for row in unconfirmed(store.session, self.agreement_id)]
+            channels = store.channels_of(self.agreement_id)
+        compose = _composer(agreement, self.now)
+        current = {d.key: latest_slot(d, schedule, self.now) for d in deadlines}
+        for claim in leftovers:
+            slot = current.get(claim.deadline_key)
+            # Superseded by a later slot, closed, or its channel unbound: only look for it.
+            still_due = (
+                slot is not None and slot.key == claim.slot_key and claim.channel in channels
+            )
+            message = compose(slot) if slot is not None and still_due else None
+            self._deliver(claim, message, verify=True)
+        for slot in plan_alerts(deadlines, schedule, self.now, taken).due_now:
+            message = compose(slot)
+            for claim in self._claim(slot, channels):
+                self._deliver(claim, message, verify=False)
+        with self.uow.write() as store:
+            store.lock_agreement(self.agreement_id)
+            reschedule(store, _load(store, self.agreement_id), self.now)
+
+    def _claim(self, slot: Slot, channels: list[str]) -> list[_Claim]:
+        """Commit the slot's rows as "sending" before anything reaches Slack."""
+        # Slack stamps a message with the real clock; a pass run `--at` a later moment must
+        # still find what it posted.
+        since = min(self.now, datetime.now(UTC))
+        with self.uow.write() as store:
+            if not channels:
+                # No channel is bound: the slot passes unposted rather than retried every pass.
+                unsent = self._row(slot, "", SKIPPED, since)
+                unsent.last_error = "no channel is bound to the agreement"
+                store.session.add(unsent)
+                return []
+            rows = [self._row(slot, channel, SENDING, since) for channel in channels]
+            store.session.add_all(rows)
+            store.session.flush()
+            return [_claim_of(row) for row in rows]
+
+    def _row(self, slot: Slot, channel: str, state: str, since: datetime) -> AlertRow:
+        return AlertRow(
+            agreement_id=self.agreement_id,
+            deadline_key=slot.deadline.key,
+            slot_key=slot.key,
+            channel_id=channel,
+            slot_at=slot.at,
+            state=state,
+            attempts=1 if state == SENDING else 0,
+            claimed_at=since,
+            settled_at=None if state == SENDING else self.now,
+        )
+
+    def _deliver(self, claim: _Claim, message: AlertMessage | None, verify: bool) -> None:
+        """Post once; after a failure that may have reached Slack, look before posting again.
+        With no message (superseded, or its deadline closed), only look."""
+        for _ in range(TRIES_PER_PASS):
+            try:
+                if verify:
+                    ts = self.poster.find(claim.channel, claim.key, claim.since)
+                    if ts is not None:
+                        self._settle(claim, POSTED, ts, self.report.confirmed)
+                        return
+                    if message is None:
+                        self._settle(claim, SKIPPED, None, self.report.skipped)
+                        return
+                    self._count_attempt(claim)
+                assert message is not None
+                ts = self.poster.post(claim.channel, message)
+            except PostFailed as failure:
+                self._note_failure(claim, failure.reason)
+                if not failure.uncertain:
+                    break
+                verify = True
+                continue
+            self._settle(claim, POSTED, ts, self.report.posted, message.text)
+            return
+        self.report.pending.append(AlertOutcome(self.agreement_id, claim.channel, claim.key, ""))
+
+    def _stored(self, store: AgreementStore, claim: _Claim) -> AlertRow:
+        row = store.session.get(AlertRow, claim.row_id)
+        assert row is not None
+        return row
+
+    def _count_attempt(self, claim: _Claim) -> None:
+        with self.uow.write() as store:
+            row = self._stored(store, claim)
+            row.attempts += 1
+            store.session.add(row)
+
+    def _note_failure(self, claim: _Claim, reason: str) -> None:
+        with self.uow.write() as store:
+            row = self._stored(store, claim)
+            row.last_error = reason[:200]
+            store.session.add(row)
+
+    def _settle(
+        self,
+        claim: _Claim,
+        state: str,
+        ts: str | None,
+        tally: list[AlertOutcome],
+        text: str = "",
+    ) -> None:
+        with self.uow.write() as store:
+            row = self._stored(store, claim)
+            row.state, row.ts, row.settled_at = state, ts, self.now
+            store.session.add(row)
+        tally.append(AlertOutcome(self.agreement_id, claim.channel, claim.key, text, ts))

@@ -1,0 +1,33 @@
+"""The words of an alert. An Allowed Delay's reason is never part of one (§2(d))."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.alerts.poster import AlertMessage
+from domain.alert_plan import Slot
+from domain.calendar import BusinessCalendar
+from domain.wording import day, days_left, section
+
+
+def alert_message(
+    key: str, slot: Slot, today: date, agreement_title: str, calendar: BusinessCalendar
+) -> AlertMessage:
+    deadline = slot.deadline
+    due = day(deadline.due, calendar)
+    left = days_left(deadline.days_left(today))
+    where = section(deadline.section)
+    headline = f"*{deadline.title}* ({where})"
+    text = f"{deadline.title} ({where}) due {due}: {left}. To do: {deadline.action}."
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": f"⏰ {headline}\nDue *{due}* — {left}.\n*To do:* {deadline.action}.",
+            },
+        },
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": agreement_title}]},
+    ]
+    return AlertMessage(key=key, text=text, blocks=blocks)

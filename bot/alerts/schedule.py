@@ -1,0 +1,64 @@
+"""An agreement's alert plan, and `next_alert_at` kept current after every change."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlmodel import Session
+
+from bot.alerts.ledger import claimed_through, unconfirmed
+from domain.alert_plan import AlertPlan, Schedule, plan_alerts
+from domain.deadlines import Deadline, running_deadlines
+from domain.events import live_events
+from domain.service import Agreement
+from domain.store.unit_of_work import AgreementStore
+
+
+def schedule_of(agreement: Agreement) -> Schedule:
+    row, alerts = agreement.row, agreement.terms.alerts
+    leads = (
+        [int(lead) for lead in row.alert_leads.split(",")] if row.alert_leads else alerts.lead_days
+    )
+    at = time.fromisoformat(row.alert_at) if row.alert_at else alerts.at
+    return Schedule(leads, at, agreement.terms.zone)
+
+
+def local_today(agreement: Agreement, now: datetime) -> date:
+    return now.astimezone(agreement.terms.zone).date()
+
+
+def deadlines_of(agreement: Agreement, now: datetime) -> list[Deadline]:
+    return running_deadlines(agreement.state(), local_today(agreement, now))
+
+
+def plan_of(session: Session, agreement: Agreement, now: datetime) -> AlertPlan:
+    return plan_alerts(
+        deadlines_of(agreement, now),
+        schedule_of(agreement),
+        now,
+        claimed_through(session, agreement.id),
+    )
+
+
+def next_alert_at(session: Session, agreement: Agreement, now: datetime) -> datetime | None:
+    """When a pass next has work here: now while a post is unconfirmed; else the plan's next
+    slot, or sooner the day an event recorded by mail takes effect and may open a deadline."""
+    if unconfirmed(session, agreement.id):
+        return now
+    schedule = schedule_of(agreement)
+    today = local_today(agreement, now)
+    wakes = [
+        schedule.moment(event.effective_on)
+        for event in live_events(agreement.events)
+        if event.effective_on > today
+    ]
+    wake = plan_of(session, agreement, now).wake_at
+    if wake is not None:
+        wakes.append(wake)
+    return min(wakes, default=None)
+
+
+def reschedule(store: AgreementStore, agreement: Agreement, now: datetime) -> None:
+    """The ChangeListener: an event, an undo or a `remind` setting moves the next alert."""
+    agreement.row.next_alert_at = next_alert_at(store.session, agreement, now)
+    store.session.add(agreement.row)

@@ -1,0 +1,108 @@
+"""Posting alerts to Slack so that no retry can post one twice."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from http.client import HTTPException, RemoteDisconnected
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+
+from bot.alerts.poster import ALERT_EVENT_TYPE, AlertMessage, PostFailed
+from bot.settings import Settings
+
+# Slack stamps a message with its own clock; look a little before the claim for skew.
+_LOOKBACK_MARGIN = timedelta(minutes=10)
+_CLIENT_ERRORS = (SlackClientError, OSError, HTTPException, ValueError)
+
+
+class SlackPoster:
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def post(self, channel: str, message: AlertMessage) -> str:
+        try:
+            response = self.client.chat_postMessage(
+                channel=channel,
+                text=message.text,
+                blocks=message.blocks,
+                metadata=message.metadata,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as exc:
+            status = exc.response.status_code
+            error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+            # A 5xx may come after Slack stored the message; a 429 or an error answer never does.
+            raise PostFailed(
+                f"HTTP {status} {error or ''}".strip(), uncertain=status >= 500
+            ) from exc
+        except _CLIENT_ERRORS as exc:
+            raise PostFailed(_describe(exc), uncertain=True) from exc
+        return str(response["ts"])
+
+    def find(self, channel: str, key: str, since: datetime) -> str | None:
+        oldest = (since - _LOOKBACK_MARGIN).timestamp()
+        try:
+            pages = self.client.conversations_history(
+                channel=channel, oldest=f"{oldest:.6f}", include_all_metadata=True, limit=200
+            )
+            for page in pages:
+                for message in page.get("messages", []):
+                    metadata = message.get("metadata") or {}
+                    payload = metadata.get("event_payload") or {}
+                    if (
+                        metadata.get("event_type") == ALERT_EVENT_TYPE
+                        and payload.get("alert") == key
+                    ):
+                        return str(message["ts"])
+        except _CLIENT_ERRORS as exc:
+            raise PostFailed(
+                f"could not read the channel: {_describe(exc)}", uncertain=True
+            ) from exc
+        return None
+
+
+def alert_client(settings: Settings, *, timeout: int = 30) -> WebClient:
+    """A WebClient that retries a 429 after its Retry-After, and a failed connection only for
+    reads: slack_sdk's default would resend a chat.postMessage Slack may already have stored."""
+    if not settings.bot_token:
+        raise ValueError("SLACK_BOT_TOKEN is not set")
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url or WebClient.BASE_URL,
+        timeout=timeout,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3), _ReadRetryHandler()],
+    )
+
+
+class _ReadRetryHandler(ConnectionErrorRetryHandler):
+    def __init__(self) -> None:
+        super().__init__(
+            max_retry_count=2,
+            error_types=[URLError, ConnectionResetError, RemoteDisconnected, TimeoutError],
+        )
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if request.url.endswith("/chat.postMessage"):
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:200]

@@ -1,0 +1,47 @@
+"""The Bolt app: a Web API client from the settings, and every listener registered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.runtime import utc_now
+from bot.settings import Settings
+from bot.slack.listeners import register_listeners
+from domain.service import RegRightsService
+
+
+def build_app(
+    settings: Settings,
+    service: RegRightsService,
+    *,
+    client: WebClient | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> App:
+    # Not for FaaS: with process_before_response, each listener's ack (an empty 200) runs in
+    # the thread that received the request, so it never queues behind slow work in Bolt's
+    # small thread pool. The work runs afterwards in that pool, as a lazy listener, and
+    # answers through response_url or the Web API: Slack's 3-second rule holds under load.
+    app = App(
+        name="regrights",
+        client=client or web_client(settings),
+        signing_secret=settings.signing_secret,
+        process_before_response=True,
+    )
+    register_listeners(app, service, settings, clock)
+    return app
+
+
+def web_client(settings: Settings) -> WebClient:
+    """Slack's Web API, or the one at SLACK_API_URL (GovSlack, or a stand-in in tests)."""
+    client = (
+        WebClient(token=settings.bot_token, base_url=settings.api_url.rstrip("/") + "/")
+        if settings.api_url
+        else WebClient(token=settings.bot_token)
+    )
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    return client

@@ -1,0 +1,83 @@
+"""How an answer reaches Slack: an empty ack at once, then the announcement in the channel and
+the rest to the asker alone."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.blocks import announcement_message, private_message
+from domain.replies import EXIT_REFUSED, Reply
+
+log = logging.getLogger("regrights.slack")
+
+_FAILED = Reply(
+    ok=False,
+    text="Something went wrong on my side. Check `history` before you try again.",
+    data={"ok": False, "error": "internal error", "section": None},
+    exit_code=EXIT_REFUSED,
+)
+
+
+def acknowledge(ack: Ack) -> None:
+    """The whole of a listener's ack: an empty 200, before any work."""
+    ack()
+
+
+@contextmanager
+def failures_reported(respond: Respond | None) -> Iterator[None]:
+    """Work done after the ack that fails is logged, and the asker (if any) is told."""
+    try:
+        yield
+    except Exception:
+        log.exception("a Slack request failed after its ack")
+        if respond is not None:
+            tell(respond, _FAILED)
+
+
+def deliver(
+    reply: Reply,
+    *,
+    user: str,
+    channel: str,
+    respond: Respond,
+    client: WebClient,
+    thread_ts: str | None = None,
+) -> None:
+    """Announce a recorded event in the channel (never a delay's reason: only `announcement`
+    goes there), then answer the asker ephemerally unless the announcement said it all."""
+    note = None
+    if reply.ok and reply.announcement is not None:
+        try:
+            client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                unfurl_links=False,
+                unfurl_media=False,
+                **announcement_message(reply, user),
+            )
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            log.warning("could not announce in %s: %s", channel, error)
+            note = (
+                f"Recorded, but I could not announce it in this channel ({error}). "
+                "Invite me to the channel so that everyone sees what is recorded."
+            )
+        else:
+            if reply.text == reply.announcement:
+                return
+    tell(respond, reply, note)
+
+
+def tell(respond: Respond, reply: Reply, note: str | None = None) -> None:
+    """An ephemeral answer through the request's response_url."""
+    sent = respond(
+        response_type="ephemeral", replace_original=False, **private_message(reply, note)
+    )
+    if sent.status_code != 200:
+        log.warning("response_url answered %s: %s", sent.status_code, sent.body)

@@ -1,0 +1,100 @@
+"""HTTP mode: `POST /slack/events` through Bolt and `GET /healthz`, on a threaded stdlib server."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from slack_bolt import App, BoltRequest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+log = logging.getLogger("regrights.http")
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+MAX_BODY_BYTES = 1 << 20  # Slack's payloads are a few kilobytes
+
+
+class SlackHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], app: App, engine: Engine) -> None:
+        super().__init__(address, _Handler)
+        self.app = app
+        self.engine = engine
+
+
+def make_http_server(app: App, engine: Engine, port: int, host: str = "0.0.0.0") -> SlackHTTPServer:
+    """Bound and listening; the caller runs `serve_forever()` (port 0 picks a free one)."""
+    return SlackHTTPServer((host, port), app, engine)
+
+
+def database_reachable(engine: Engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        log.warning("health check: the database is unreachable", exc_info=True)
+        return False
+    return True
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SlackHTTPServer
+    protocol_version = "HTTP/1.1"
+    timeout = 30  # an idle or trickling connection gives its thread back
+
+    def do_GET(self) -> None:
+        if urlsplit(self.path).path != HEALTH_PATH:
+            self._send(404, {"ok": False, "error": "not found"})
+        elif database_reachable(self.server.engine):
+            self._send(200, {"ok": True})
+        else:
+            self._send(503, {"ok": False, "error": "database unreachable"})
+
+    def do_POST(self) -> None:
+        url = urlsplit(self.path)
+        raw_length = self.headers.get("Content-Length") or "0"
+        if url.path != EVENTS_PATH:
+            self._refuse(404, "not found")
+            return
+        if not raw_length.isdigit():
+            self._refuse(400, "bad Content-Length")
+            return
+        length = int(raw_length)
+        if length > MAX_BODY_BYTES:
+            self._refuse(413, "request too large")
+            return
+        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        headers: dict[str, str | Sequence[str]] = {
+            name: self.headers.get_all(name, []) for name in self.headers
+        }
+        # Bolt checks the signature and the timestamp's age (401 if either is wrong) first.
+        response = self.server.app.dispatch(
+            BoltRequest(body=body, query=url.query, headers=headers)
+        )
+        self._reply(response.status, response.body.encode("utf-8"), response.headers)
+
+    def _refuse(self, status: int, error: str) -> None:
+        self.close_connection = True  # its unread body must not be taken for a next request
+        self._send(status, {"ok": False, "error": error})
+
+    def _send(self, status: int, payload: dict[str, object]) -> None:
+        self._reply(status, json.dumps(payload).encode(), {"content-type": ["application/json"]})
+
+    def _reply(self, status: int, body: bytes, headers: Mapping[str, Sequence[str]]) -> None:
+        self.send_response(status)
+        for name, values in headers.items():
+            if name.lower() != "content-length":
+                for value in values:
+                    self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.info("%s " + format, self.address_string(), *args)

@@ -1,0 +1,21 @@
+"""Every listener of the Slack app, registered from here: the slash command, the Undo button
+and the App Home event. Each acks at once and does its work as a lazy listener."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from slack_bolt import App
+
+from bot.settings import Settings
+from bot.slack.listeners import actions, commands, events
+from domain.service import RegRightsService
+
+
+def register_listeners(
+    app: App, service: RegRightsService, settings: Settings, clock: Callable[[], datetime]
+) -> None:
+    commands.register(app, service, settings.command, clock)
+    actions.register(app, service, clock)
+    events.register(app, service, clock)

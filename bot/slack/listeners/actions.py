@@ -1,0 +1,74 @@
+"""The Undo button on an announcement: retracts that event, for its recorder or an admin."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.blocks import UNDO_ACTION_ID, UndoTarget, undone_message
+from bot.slack.delivery import acknowledge, deliver, failures_reported, tell
+from domain.grammar import Undo
+from domain.replies import Reply
+from domain.service import Caller, RegRightsService
+
+log = logging.getLogger("regrights.slack")
+
+
+def register(app: App, service: RegRightsService, clock: Callable[[], datetime]) -> None:
+    def undo(
+        body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        target = UndoTarget.from_value(action["value"])
+        caller = Caller(
+            user=body["user"]["id"], channel=body["channel"]["id"], source="slack", now=clock()
+        )
+        with failures_reported(respond):
+            if _bound_agreement(service, caller.channel) != target.agreement_id:
+                tell(respond, _moved(target))
+                return
+            reply = service.execute(Undo(seq=target.seq), caller)
+            announcement = body["message"]
+            if reply.ok:
+                _mark_undone(client, caller.channel, announcement, caller.user, reply.recorded_seq)
+            deliver(
+                reply,
+                user=caller.user,
+                channel=caller.channel,
+                respond=respond,
+                client=client,
+                thread_ts=announcement.get("thread_ts") or announcement["ts"],
+            )
+
+    app.action(UNDO_ACTION_ID)(ack=acknowledge, lazy=[undo])
+
+
+def _mark_undone(
+    client: WebClient, channel: str, announcement: dict[str, Any], user: str, seq: int | None
+) -> None:
+    try:
+        client.chat_update(
+            channel=channel, ts=announcement["ts"], **undone_message(announcement, user, seq)
+        )
+    except SlackApiError as exc:
+        log.warning("could not mark %s in %s undone: %s", announcement["ts"], channel, exc)
+
+
+def _bound_agreement(service: RegRightsService, channel: str) -> int | None:
+    with service.uow.read() as store:
+        binding = store.binding(channel)
+        return binding.agreement_id if binding else None
+
+
+def _moved(target: UndoTarget) -> Reply:
+    return Reply.refused(
+        "the channel is bound to another agreement",
+        None,
+        f"Refused: #{target.seq} belongs to an agreement this channel is no longer bound to. "
+        "Nothing was undone.",
+    )

@@ -1,0 +1,245 @@
+"""The Slack app over real HTTP for tests: a stand-in Slack Web API, a temp SQLite database,
+the Bolt app on 127.0.0.1:0, and requests signed exactly as Slack signs them."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self, TypeVar
+from urllib.parse import urlencode
+
+import requests
+from slack_standin import SlackStandIn
+
+from bot.runtime import build_service, open_database
+from bot.settings import Settings
+from bot.slack.app import build_app
+from bot.slack.http_server import SlackHTTPServer, make_http_server
+from domain.service import Caller
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+TEAM = "T0STANDIN"
+CHANNEL = "C0DEALS"
+ADMIN = "U0ADMIN"
+EDITOR = "U0EDITOR"
+READER = "U0READER"
+NOW = datetime(2024, 6, 3, 15, 0, tzinfo=UTC)  # 11:00 in New York, a Monday
+
+T = TypeVar("T")
+
+
+def wait_for(probe: Callable[[], T], timeout: float = 5.0) -> T:
+    """Poll until `probe` returns something truthy: answers arrive after the ack."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = probe()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"nothing arrived within {timeout} s")
+        time.sleep(0.01)
+
+
+def slack_signature(secret: str, timestamp: str, body: str) -> str:
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def signed_headers(
+    body: str, content_type: str, *, age: float = 0, secret: str = SECRET
+) -> dict[str, str]:
+    timestamp = str(int(time.time() - age))
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": slack_signature(secret, timestamp, body),
+    }
+
+
+class SlackBot:
+    """`with SlackBot(tmp_path) as bot:` — the whole HTTP front end, torn down on exit."""
+
+    def __init__(self, tmp_path: Path, *, command: str = "/regrights") -> None:
+        self.tmp_path = tmp_path
+        self.command_name = command
+        self.slack = SlackStandIn()
+        self._ids = itertools.count(1)
+
+    def __enter__(self) -> Self:
+        self.slack.start()
+        self.settings = Settings(
+            database_url=f"sqlite:///{self.tmp_path / 'regrights.sqlite3'}",
+            bot_token=self.slack.bot_token,
+            signing_secret=SECRET,
+            app_token=None,
+            api_url=self.slack.api_url,
+            admins=frozenset({ADMIN}),
+            command=self.command_name,
+            port=0,
+        )
+        self.engine = open_database(self.settings.database_url)
+        self.service = build_service(self.engine, self.settings.admins)
+        self.app = build_app(self.settings, self.service, clock=lambda: NOW)
+        self.server: SlackHTTPServer = make_http_server(self.app, self.engine, 0, host="127.0.0.1")
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        # Work still running after its ack finishes before Slack goes away.
+        self.app.listener_runner.listener_executor.shutdown(wait=True)
+        self.slack.stop()
+        self.engine.dispose()
+
+    # ------------------------------------------------------------- raw requests
+
+    def post(
+        self, body: str, headers: dict[str, str], path: str = "/slack/events"
+    ) -> requests.Response:
+        return requests.post(self.url + path, data=body.encode(), headers=headers, timeout=10)
+
+    def slash(
+        self,
+        text: str,
+        *,
+        user: str = ADMIN,
+        channel: str = CHANNEL,
+        response_url: str | None = None,
+        command: str | None = None,
+        age: float = 0,
+    ) -> tuple[requests.Response, str]:
+        """POST a signed slash command; returns the HTTP response and its response_url."""
+        response_url = response_url or self.slack.new_response_url()
+        body = urlencode(
+            {
+                "token": "legacy-verification-token",
+                "team_id": TEAM,
+                "team_domain": "standin",
+                "channel_id": channel,
+                "channel_name": "deals",
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": command or self.command_name,
+                "text": text,
+                "api_app_id": "A0REGRIGHTS",
+                "response_url": response_url,
+                "trigger_id": f"{next(self._ids)}.1.abc",
+            }
+        )
+        return self.post(
+            body, signed_headers(body, "application/x-www-form-urlencoded", age=age)
+        ), response_url
+
+    def click_undo(self, message: dict[str, Any], user: str) -> str:
+        """Click the Undo button on a stored announcement; returns the action's response_url."""
+        (button,) = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        response_url = self.slack.new_response_url()
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+            "api_app_id": "A0REGRIGHTS",
+            "token": "legacy-verification-token",
+            "container": {
+                "type": "message",
+                "message_ts": message["ts"],
+                "channel_id": message["channel"],
+                "is_ephemeral": False,
+            },
+            "trigger_id": f"{next(self._ids)}.1.abc",
+            "team": {"id": TEAM, "domain": "standin"},
+            "channel": {"id": message["channel"], "name": "deals"},
+            "message": {k: v for k, v in message.items() if k != "channel"},
+            "response_url": response_url,
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": button["action_id"],
+                    "block_id": "undo",
+                    "text": button["text"],
+                    "value": button["value"],
+                    "action_ts": "1717426800.000100",
+                }
+            ],
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        response = self.post(body, signed_headers(body, "application/x-www-form-urlencoded"))
+        assert response.status_code == 200, response.text
+        return response_url
+
+    def open_home(self, user: str) -> requests.Response:
+        body = json.dumps(
+            {
+                "token": "legacy-verification-token",
+                "team_id": TEAM,
+                "api_app_id": "A0REGRIGHTS",
+                "type": "event_callback",
+                "event_id": f"Ev{next(self._ids):08d}",
+                "event_time": int(NOW.timestamp()),
+                "event": {
+                    "type": "app_home_opened",
+                    "user": user,
+                    "channel": "D0HOME",
+                    "tab": "home",
+                    "event_ts": "1717426800.000200",
+                },
+            }
+        )
+        return self.post(body, signed_headers(body, "application/json"))
+
+    # ---------------------------------------------------------- answered requests
+
+    def ask(self, text: str, *, user: str = ADMIN, channel: str = CHANNEL) -> dict[str, Any]:
+        """A command answered ephemerally (a query or a refusal): its one response_url post.
+        Nothing may have been posted in any channel."""
+        posted = len(self.slack.calls("chat.postMessage"))
+        response, url = self.slash(text, user=user, channel=channel)
+        assert response.status_code == 200, response.text
+        (answer,) = wait_for(lambda: self.slack.response_posts(url))
+        assert len(self.slack.calls("chat.postMessage")) == posted, "an answer reached the channel"
+        return answer
+
+    def record(
+        self, text: str, *, user: str = ADMIN, channel: str = CHANNEL, private: bool = False
+    ) -> Recorded:
+        """A write announced in the channel; with `private`, the asker also gets an ephemeral
+        answer (posted after the announcement)."""
+        posted = len(self.slack.messages())
+        response, url = self.slash(text, user=user, channel=channel)
+        assert response.status_code == 200, response.text
+        if private:
+            (answer,) = wait_for(lambda: self.slack.response_posts(url))
+        messages = wait_for(lambda: self.slack.messages()[posted:])
+        assert len(messages) == 1, messages
+        return Recorded(messages[0], answer if private else None, url)
+
+    # -------------------------------------------------------------- the database
+
+    def history(self) -> list[dict[str, Any]]:
+        caller = Caller(user=ADMIN, channel=CHANNEL, source="test", now=NOW)
+        events: list[dict[str, Any]] = self.service.handle("history 200", caller).data["events"]
+        return events
+
+
+@dataclass(frozen=True)
+class Recorded:
+    message: dict[str, Any]  # the announcement, as the stand-in stored it
+    answer: dict[str, Any] | None  # the asker's ephemeral answer, if any
+    response_url: str
+
+
+def all_text(item: dict[str, Any]) -> str:
+    """Everything a message or response post shows, fallback and blocks alike."""
+    return json.dumps(item, ensure_ascii=False)
