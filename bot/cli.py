@@ -26,7 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--json", action="store_true", help="print one JSON object")
     cmd.add_argument("text", nargs=argparse.REMAINDER, help="the command, e.g. delay 30")
     tick = sub.add_parser("tick", help="run one alert pass and exit (for cron)")
-    tick.add_argument("--at", metavar="ISO-DATETIME", help="run the pass as of this moment")
+    tick.add_argument(
+        "--at", metavar="ISO-DATETIME", help="run the pass as of this moment (no offset: UTC)"
+    )
     tick.add_argument("--dry-run", action="store_true", help="show what would be posted")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")

@@ -27,7 +27,11 @@ def _answer(text: str, as_of: str | None, user: str, channel: str) -> Reply:
     except UsageError as exc:
         return Reply.malformed(f"--as-of: {exc.message}", exc.usage)
     settings = Settings.from_env()
-    service = build_service(open_database(settings.database_url), settings.local_admins(user))
+    service = build_service(
+        open_database(settings.database_url),
+        settings.local_admins(user),
+        profile_dirs=settings.profile_dirs,
+    )
     caller = Caller(user=user, channel=channel, source="cli", now=utc_now(), as_of=as_of_date)
     service.bootstrap(caller)
     return service.handle(text, caller)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -20,10 +21,13 @@ def open_database(url: str | None) -> Engine:
 
 
 def build_service(
-    engine: Engine, admins: frozenset[str], on_change: tuple[ChangeListener, ...] = ()
+    engine: Engine,
+    admins: frozenset[str],
+    on_change: tuple[ChangeListener, ...] = (),
+    profile_dirs: tuple[Path, ...] = (),
 ) -> RegRightsService:
     """The service, keeping each agreement's next alert time current, plus `on_change`."""
-    return RegRightsService(UnitOfWork(engine), admins, (reschedule, *on_change))
+    return RegRightsService(UnitOfWork(engine), admins, (reschedule, *on_change), profile_dirs)
 
 
 def utc_now() -> datetime:

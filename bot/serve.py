@@ -50,7 +50,9 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
     from bot.slack.http_server import make_http_server
 
     engine = open_database(settings.database_url)
-    app = build_app(settings, build_service(engine, settings.admins))
+    app = build_app(
+        settings, build_service(engine, settings.admins, profile_dirs=settings.profile_dirs)
+    )
     scheduler = start_alert_scheduler(engine, slack_poster(settings))
     log = logging.getLogger("regrights.serve")
     try:

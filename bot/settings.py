@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class Settings:
     admins: frozenset[str]
     command: str
     port: int
+    profile_dirs: tuple[Path, ...] = ()
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -32,6 +34,9 @@ class Settings:
             admins=admins,
             command=env.get("REGRIGHTS_COMMAND") or "/regrights",
             port=int(env.get("PORT") or 3000),
+            profile_dirs=tuple(
+                Path(p) for p in env.get("REGRIGHTS_PROFILES_DIR", "").split(os.pathsep) if p
+            ),
         )
 
     def local_admins(self, user: str) -> frozenset[str]:

@@ -125,3 +125,21 @@ def test_console_reads_commands_from_stdin(env: dict[str, str]) -> None:
     )
     assert done.returncode == 0
     assert "at least 1" in done.stdout and "§2(d)" in done.stdout
+
+
+def test_setup_from_a_profiles_directory(env: dict[str, str], tmp_path: Path) -> None:
+    bundled = Path(__file__).resolve().parents[1] / "domain" / "profiles" / "nstor-2002.yaml"
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    text = (
+        bundled.read_text()
+        .replace("id: nstor-2002", "id: acme-2024")
+        .replace("days: 20, section: 2(b)(i)", "days: 45, section: 2(b)(i)")
+    )
+    (profiles / "acme-2024.yaml").write_text(text)
+    env["REGRIGHTS_PROFILES_DIR"] = str(profiles)
+    code, bound = run_json(env, "--channel", "acme", "setup", "acme-2024")
+    assert code == 0 and bound["agreement"] == "acme-2024"
+    run_json(env, "--channel", "acme", "--as-of", "2026-03-02", "piggyback-notice")
+    code, deadlines = run_json(env, "--channel", "acme", "--as-of", "2026-03-02", "deadlines")
+    assert [d["due"] for d in deadlines["deadlines"]] == ["2026-04-16"]
