@@ -226,11 +226,17 @@ def _holders_notified(state: AgreementState, event: Event) -> None:
     cycle.holders_notice_seq = event.seq
 
 
-def _filing_planned(state: AgreementState, event: Event) -> None:
+def _cycle_under_way_or_new(state: AgreementState, day: date) -> RegistrationCycle:
+    """The registration under way on `day`, or a new one (a filing need not follow a demand)."""
     cycle = state.current_cycle
-    if cycle is None or cycle.status_on(event.on, state.window_days) not in OPEN_STATUSES:
+    if cycle is None or cycle.status_on(day, state.window_days) not in OPEN_STATUSES:
         cycle = RegistrationCycle()
         state.cycles.append(cycle)
+    return cycle
+
+
+def _filing_planned(state: AgreementState, event: Event) -> None:
+    cycle = _cycle_under_way_or_new(state, event.on)
     if cycle.filed is not None:
         raise RuleViolation(
             state.terms.requested_information.section,
@@ -252,10 +258,7 @@ def _requested_info_sent(state: AgreementState, event: Event) -> None:
 
 
 def _filed(state: AgreementState, event: Event) -> None:
-    cycle = state.current_cycle
-    if cycle is None or cycle.status_on(event.on, state.window_days) not in OPEN_STATUSES:
-        cycle = RegistrationCycle()
-        state.cycles.append(cycle)
+    cycle = _cycle_under_way_or_new(state, event.on)
     if cycle.filed is not None:
         raise RuleViolation(
             state.terms.demand.effectiveness.section,
