@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from domain.allowed_delay import AllowedDelayRule, Delay
-from domain.calendar import BusinessCalendar, Delivery
-from domain.cutback import HolderClaim, cutback
+from domain import answers
+from domain.agreement import (
+    ADMIN,
+    DEFAULT_PROFILE,
+    EDITOR,
+    READER,
+    Agreement,
+    Caller,
+    terms_from_snapshot,
+)
+from domain.calendar import Delivery
 from domain.deadlines import running_deadlines
 from domain.events import Event, EventKind, Facts, live_events
 from domain.grammar import (
@@ -34,7 +40,7 @@ from domain.grammar import (
     UsageError,
     parse,
 )
-from domain.registration import AgreementState, DelayRecord, replay
+from domain.registration import replay
 from domain.replies import Reply
 from domain.rules import RuleViolation
 from domain.store.tables import AgreementRow
@@ -42,7 +48,6 @@ from domain.store.unit_of_work import AgreementStore, UnitOfWork
 from domain.summaries import (
     deadline_data,
     deadlines_text,
-    delay_past_effectiveness,
     event_summary,
     history_data,
     history_text,
@@ -51,57 +56,15 @@ from domain.summaries import (
     terms_data,
     terms_text,
 )
-from domain.terms import ProfileError, TermsProfile, load_profile, parse_profile, profile_text
+from domain.terms import ProfileError, load_profile, parse_profile, profile_text
 from domain.wording import day, days, section
 
 log = logging.getLogger("regrights.service")
 
-DEFAULT_PROFILE = "nstor-2002"
-READER, EDITOR, ADMIN = "reader", "editor", "admin"
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is asking, from where, and when. `as_of` overrides today (the agreement's timezone)."""
-
-    user: str
-    channel: str
-    source: str
-    now: datetime
-    as_of: date | None = None
-
-
-@dataclass
-class Agreement:
-    """An agreement loaded inside a transaction."""
-
-    row: AgreementRow
-    terms: TermsProfile
-    events: list[Event]
-
-    @property
-    def id(self) -> int:
-        assert self.row.id is not None
-        return self.row.id
-
-    @property
-    def calendar(self) -> BusinessCalendar:
-        return BusinessCalendar(self.terms.notices.holiday_calendar)
-
-    def today(self, caller: Caller) -> date:
-        return caller.as_of or caller.now.astimezone(self.terms.zone).date()
-
-    def state(self) -> AgreementState:
-        return replay(self.events, self.terms)
-
+__all__ = ["DEFAULT_PROFILE", "Caller", "ChangeListener", "RegRightsService"]
 
 # Called inside the write transaction after an agreement's events or settings change.
 ChangeListener = Callable[[AgreementStore, Agreement, datetime], None]
-
-
-@lru_cache(maxsize=64)
-def terms_from_snapshot(profile_yaml: str) -> TermsProfile:
-    return parse_profile(profile_yaml, "stored profile")
 
 
 class RegRightsService:
@@ -131,14 +94,14 @@ class RegRightsService:
 
     def execute(self, command: Command, caller: Caller) -> Reply:
         if isinstance(command, Help):
-            return _help(command)
+            return answers.help_reply(command)
         if isinstance(command, Setup):
             return self._setup(command, caller)
         if isinstance(command, RecordEvent | Undo | RemindLeads | RemindAt | Grant | Revoke):
             with self.uow.write() as store:
                 agreement = self._bound(store, caller, lock=True)
                 if agreement is None:
-                    return _unbound(caller)
+                    return answers.unbound(caller)
                 reply = self._write(store, agreement, command, caller)
                 if not reply.ok:
                     store.session.rollback()
@@ -153,7 +116,7 @@ class RegRightsService:
         with self.uow.read() as store:
             agreement = self._bound(store, caller)
             if agreement is None:
-                return _unbound(caller)
+                return answers.unbound(caller)
             return self._read(store, agreement, command, caller)
 
     def bootstrap(self, caller: Caller, profile_id: str = DEFAULT_PROFILE) -> None:
@@ -246,13 +209,13 @@ class RegRightsService:
                 assert existing.id is not None
                 if self.role_of(store, existing.id, caller.user) != ADMIN:
                     store.session.rollback()
-                    return _role_refusal("bind a channel to an agreement", ADMIN)
+                    return answers.role_refusal("bind a channel to an agreement", ADMIN)
                 agreement = self._load(store, existing.id)
                 created = False
             else:
                 if self.admins and caller.user not in self.admins:
                     store.session.rollback()
-                    return _role_refusal("set up a new agreement", ADMIN)
+                    return answers.role_refusal("set up a new agreement", ADMIN)
                 agreement = self._create_agreement(store, profile.id, caller)
                 if not self.admins:
                     # With no REGRIGHTS_ADMINS configured, whoever sets an agreement up runs it.
@@ -286,10 +249,10 @@ class RegRightsService:
         role = self.role_of(store, agreement.id, caller.user)
         if isinstance(command, ADMIN_COMMANDS):
             if role != ADMIN:
-                return _role_refusal(f"use `{_verb(command)}`", ADMIN)
+                return answers.role_refusal(f"use `{_verb(command)}`", ADMIN)
             return self._administer(store, agreement, command, caller)
         if role not in {EDITOR, ADMIN}:
-            return _role_refusal("record events", EDITOR)
+            return answers.role_refusal("record events", EDITOR)
         if isinstance(command, Undo):
             return self._undo(store, agreement, caller, command.seq, admin=role == ADMIN)
         assert isinstance(command, RecordEvent)
@@ -340,11 +303,11 @@ class RegRightsService:
         try:
             after = replay([*agreement.events, event], terms)
         except RuleViolation as violation:
-            return _rule_refusal(violation, command.kind, agreement, event.seq)
+            return answers.rule_refusal(violation, command.kind, agreement, event.seq)
         store.append(agreement.id, event)
         agreement.events.append(event)
         self._changed(store, agreement, caller)
-        return _recorded(agreement, event, before, after, today)
+        return answers.recorded(agreement, event, before, after, today)
 
     def _undo(
         self,
@@ -451,12 +414,12 @@ class RegRightsService:
         role = self.role_of(store, agreement.id, caller.user)
         insider = role in {EDITOR, ADMIN}
         if isinstance(command, CutbackRequest):
-            return _cutback(terms, command)
+            return answers.cutback_reply(terms, command)
         if isinstance(command, Query) and command.name == "terms":
             return Reply(ok=True, text=terms_text(terms), data=terms_data(terms))
         state = agreement.state()
         if isinstance(command, DelayCheck):
-            return _delay_check(agreement, state, command, today)
+            return answers.delay_check(agreement, state, command, today)
         if isinstance(command, History):
             return Reply(
                 ok=True,
@@ -498,239 +461,3 @@ def _verb(command: Command) -> str:
     return {Grant: "grant", Revoke: "revoke", RemindLeads: "remind", RemindAt: "remind"}.get(
         type(command), "setup"
     )
-
-
-def _unbound(caller: Caller) -> Reply:
-    return Reply.refused(
-        f"this channel is not bound to an agreement: bind it with `setup {DEFAULT_PROFILE}`",
-        None,
-        "This channel is not bound to an agreement. An admin can bind it with "
-        f"`setup {DEFAULT_PROFILE}` (or another profile id).",
-        channel=caller.channel,
-    )
-
-
-def _role_refusal(what: str, needed: str) -> Reply:
-    return Reply.refused(
-        f"only an {needed} may {what}",
-        None,
-        f"Refused: only {'admins' if needed == ADMIN else 'editors and admins'} may {what}. "
-        "Nothing was recorded.",
-    )
-
-
-def _rule_refusal(
-    violation: RuleViolation, kind: EventKind, agreement: Agreement, new_seq: int
-) -> Reply:
-    extra: dict[str, Any] = {}
-    text = f"Refused under {section(violation.section)}: {violation.message}."
-    if violation.seq is not None and violation.seq != new_seq:
-        # The new event is fine alone, but an event recorded earlier and dated later no
-        # longer fits once it is in the history.
-        clash = next(e for e in agreement.events if e.seq == violation.seq)
-        summary = event_summary(clash, agreement.terms, show_reasons=False)
-        text = (
-            f"Refused: with this event, #{clash.seq} ({summary}) would no longer stand — "
-            f"{section(violation.section)}: {violation.message}. Undo #{clash.seq} first if "
-            "it was wrong."
-        )
-    if kind in {EventKind.DELAY, EventKind.DELAY_EXTEND}:
-        allowed = violation.allowed_on
-        extra["next_start_allowed"] = allowed.isoformat() if allowed else None
-    if violation.allowed_on is not None:
-        text += f" It would be allowed from {day(violation.allowed_on, agreement.calendar)}."
-    text += " Nothing was recorded."
-    return Reply.refused(violation.message, violation.section, text, **extra)
-
-
-def _recorded(
-    agreement: Agreement, event: Event, before: AgreementState, after: AgreementState, today: date
-) -> Reply:
-    terms = agreement.terms
-    calendar = agreement.calendar
-    data: dict[str, Any] = {"ok": True, "seq": event.seq, "kind": event.kind.value}
-    data["on"] = event.on.isoformat()
-    data["effective_on"] = event.effective_on.isoformat()
-    warnings: list[str] = []
-    if event.kind in {EventKind.DELAY, EventKind.DELAY_EXTEND, EventKind.DELAY_END}:
-        record = _delay_touched(after, event)
-        data.update(_delay_data(terms, after, record.delay.start, record.delay.days))
-        warnings += _delay_warnings(after, record.delay.expires)
-    if event.facts.delivery is Delivery.MAIL:
-        warnings += [
-            f"Drafting defect ({section(d.section)}): {d.note}"
-            for d in terms.defects_about("notices")
-        ]
-    if event.kind is EventKind.TERMINATED:
-        warnings += [
-            f"Drafting defect ({section(d.section)}): {d.note}"
-            for d in terms.defects_about("termination")
-        ]
-    if event.kind is EventKind.FILED and (
-        before.current_cycle is None or before.current_cycle.demand_received is None
-    ):
-        warnings.append("No Demand Registration request is recorded for this filing.")
-    data["warnings"] = warnings
-    summary = event_summary(event, terms, show_reasons=False)
-    opened = [
-        d
-        for d in running_deadlines(after, today)
-        if d.key not in {x.key for x in running_deadlines(before, today)}
-    ]
-    lines = [f"Recorded #{event.seq}: {summary}."]
-    lines += [
-        f"Clock started: {d.title} ({section(d.section)}) due {day(d.due, calendar)}."
-        for d in opened
-    ]
-    if event.facts.reason:
-        lines.append(
-            f"Reason ({event.facts.reason}): {terms.allowed_delay.reasons[event.facts.reason]} — shown only to you."
-        )
-    lines += [f"⚠ {w}" for w in warnings]
-    announcement_lines = [f"Recorded #{event.seq}: {summary}."]
-    announcement_lines += [
-        f"Clock started: {d.title} ({section(d.section)}) due {day(d.due, calendar)}."
-        for d in opened
-    ]
-    announcement_lines += [f"⚠ {w}" for w in warnings]
-    return Reply(
-        ok=True,
-        text="\n".join(lines),
-        data=data,
-        announcement="\n".join(announcement_lines),
-        recorded_seq=event.seq,
-        agreement_id=agreement.id,
-        warnings=warnings,
-    )
-
-
-def _delay_touched(state: AgreementState, event: Event) -> DelayRecord:
-    """The delay a `delay`, `delay extend` or `delay end` event began, lengthened or ended."""
-    if event.kind is EventKind.DELAY:
-        return next(d for d in state.delays if d.seq == event.seq)
-    if event.kind is EventKind.DELAY_END:
-        return next(d for d in reversed(state.delays) if d.ended_early_on == event.effective_on)
-    active = state.delay_active_on(event.effective_on)
-    assert active is not None
-    return active
-
-
-def _delay_data(
-    terms: TermsProfile, state: AgreementState, start: date, length: int
-) -> dict[str, Any]:
-    rule = AllowedDelayRule(terms.allowed_delay)
-    delays = [d.delay for d in state.delays]
-    delay = Delay(start, length)
-    return {
-        "start": delay.start.isoformat(),
-        "last_day": delay.last_day.isoformat(),
-        "expires": delay.expires.isoformat(),
-        "days_used_12m": rule.days_used(delays, start),
-    }
-
-
-def _delay_warnings(state: AgreementState, expires: date) -> list[str]:
-    cycle = state.current_cycle
-    if cycle is None or cycle.effective is not None or cycle.withdrawn is not None:
-        return []
-    due = cycle.effectiveness_due(state.window_days)
-    if due is None or expires <= due:
-        return []
-    return [delay_past_effectiveness(state, expires, due)]
-
-
-def _delay_check(
-    agreement: Agreement, state: AgreementState, command: DelayCheck, today: date
-) -> Reply:
-    start = command.start or today
-    probe = Event(
-        seq=max((e.seq for e in agreement.events), default=0) + 1,
-        kind=EventKind.DELAY,
-        on=start,
-        effective_on=start,
-        facts=Facts(days=command.days),
-    )
-    try:
-        after = replay([*agreement.events, probe], agreement.terms)
-    except RuleViolation as violation:
-        return _rule_refusal(violation, EventKind.DELAY, agreement, probe.seq)
-    data = {"ok": True, **_delay_data(agreement.terms, after, start, command.days)}
-    delay = Delay(start, command.days)
-    warnings = _delay_warnings(after, delay.expires)
-    data["warnings"] = warnings
-    text = (
-        f"Allowed under {section(agreement.terms.allowed_delay.section)}: a delay of "
-        f"{days(command.days)} from {day(start)} would cover {day(start)} to "
-        f"{day(delay.last_day)} and expire on {day(delay.expires, agreement.calendar)}; "
-        f"{days(data['days_used_12m'])} used in the {agreement.terms.allowed_delay.period_months} "
-        "months ending on its start. Nothing was recorded."
-    )
-    text += "".join(f"\n⚠ {w}" for w in warnings)
-    return Reply(ok=True, text=text, data=data, warnings=warnings)
-
-
-def _cutback(terms: TermsProfile, command: CutbackRequest) -> Reply:
-    holders = [HolderClaim(name, requested, owned) for name, requested, owned in command.holders]
-    result = cutback(command.capacity, command.priority, holders)
-    pb = terms.piggyback
-    names = [command.priority[0], *(h.name for h in holders)]
-    width = max(len(n) for n in names)
-    lines = [
-        f"Cutback to {command.capacity:,} shares: `{command.priority[0]}` first, the rest pro rata.",
-        f"{'holder'.ljust(width)}  by owned ({section(pb.primary_cutback_section)}/{section(pb.secondary_cutback_section)})  by requested ({section(pb.requested_basis_section)})",
-    ]
-    lines += [
-        f"{n.ljust(width)}  {result.by_owned[n]:>12,}  {result.by_requested[n]:>12,}" for n in names
-    ]
-    text = "```\n" + "\n".join(lines) + "\n```"
-    text += "".join(
-        f"\n⚠ Drafting defect ({section(d.section)}): {d.note}"
-        for d in terms.defects_about("cutback")
-    )
-    return Reply(
-        ok=True,
-        text=text,
-        data={"ok": True, "by_owned": result.by_owned, "by_requested": result.by_requested},
-    )
-
-
-def _help(command: Help) -> Reply:
-    if command.topic:
-        usage = USAGE[command.topic]
-        return Reply(ok=True, text=f"`{usage}`", data={"ok": True, "usage": {command.topic: usage}})
-    lines = [
-        "*regrights* keeps the clocks of a registration rights agreement. Dates are YYYY-MM-DD;",
-        "`on DATE` defaults to today; `by mail` makes it a deposit date (§9(b) in nstor-2002).",
-        "Recording (editors, admins):",
-        *(f"• `{USAGE[v]}`" for v in _RECORDING),
-        "Asking (anyone in the channel):",
-        *(
-            f"• `{USAGE[v]}`"
-            for v in ("status", "deadlines", "history", "terms", "cutback", "help")
-        ),
-        "Administering (admins):",
-        *(f"• `{USAGE[v]}`" for v in ("setup", "grant", "revoke", "remind")),
-    ]
-    return Reply(ok=True, text="\n".join(lines), data={"ok": True, "usage": dict(USAGE)})
-
-
-_RECORDING = (
-    "s3-eligible",
-    "demand",
-    "holders-notified",
-    "filing-planned",
-    "requested-info-sent",
-    "filed",
-    "effective",
-    "stop-order",
-    "withdrawn",
-    "suspend",
-    "resume",
-    "delay",
-    "piggyback-notice",
-    "piggyback-requested",
-    "terminated",
-    "undo",
-)
-
-__all__ = ["Caller", "RegRightsService", "replace"]

@@ -28,8 +28,8 @@ from bot.alerts.locks import hold_agreement
 from bot.alerts.message import alert_message
 from bot.alerts.poster import AlertMessage, Poster, PostFailed
 from bot.alerts.schedule import deadlines_of, local_today, plan_of, reschedule, schedule_of
+from domain.agreement import Agreement, terms_from_snapshot
 from domain.alert_plan import Slot, latest_slot, plan_alerts
-from domain.service import Agreement, terms_from_snapshot
 from domain.store.tables import AgreementRow, AlertRow
 from domain.store.unit_of_work import AgreementStore, UnitOfWork
 
