@@ -142,7 +142,8 @@ def _delay_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
             DeadlineKind.DELAY_EXPIRY,
             section,
             "Allowed Delay expires",
-            "file, seek effectiveness or permit sales again: the Allowed Delay is over",
+            "on expiry the Company must again file, seek effectiveness or permit sales; "
+            "extend (`delay extend`) or end (`delay end`) the delay if that changes",
             record.delay.expires,
             record.start,
             f"delay_expiry#{record.seq}",
