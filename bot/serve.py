@@ -42,8 +42,6 @@ def serve() -> int:
 
 
 def _serve_slack(settings: Settings, mode: Mode) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     from bot.alerts.scheduler import slack_poster, start_alert_scheduler
     from bot.runtime import build_service, open_database
     from bot.slack.app import build_app
@@ -57,6 +55,8 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
     log = logging.getLogger("regrights.serve")
     try:
         if mode is Mode.SOCKET:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler  # not needed over HTTP
+
             log.info("serving in Socket Mode, command %s", settings.command)
             socket = SocketModeHandler(app, settings.app_token).client
             try:

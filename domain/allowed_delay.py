@@ -7,9 +7,11 @@ or more than one delay beginning.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import accumulate
 
 from dateutil.relativedelta import relativedelta
 
@@ -80,9 +82,13 @@ class AllowedDelayRule:
     def _days_breach(self, delays: list[Delay]) -> DelayBreach | None:
         # The busiest period begins on a delay day: moving a period's first day forward to
         # the next delay day drops only days without delay and never moves its end back.
-        for window_start in _delay_days(delays):
+        # Every delay day is tried, each with one subtraction of running counts.
+        counts = _DayCounts(delays)
+        if counts.total <= self.terms.max_days:
+            return None  # not even every delay day together is too many
+        for window_start in counts.delay_days():
             window_end = self.period_end(window_start)
-            used = sum(d.covers(window_start, window_end) for d in delays)
+            used = counts.between(window_start, window_end)
             if used > self.terms.max_days:
                 return DelayBreach(
                     f"{used} delay days would fall in the {self._months} from {window_start}, "
@@ -130,8 +136,35 @@ def _months_after(first: date, months: int) -> date:
     return result
 
 
-def _delay_days(delays: list[Delay]) -> list[date]:
-    return sorted({d.start + timedelta(days=i) for d in delays for i in range(d.days)})
+class _DayCounts:
+    """Delay days counted over the calendar: `between(first, end)` is the sum of
+    `d.covers(first, end)` over the delays (days two delays share count twice)."""
+
+    def __init__(self, delays: list[Delay]) -> None:
+        self.base = min((d.start for d in delays), default=date.min).toordinal()
+        top = max((d.expires for d in delays), default=date.min).toordinal()
+        on_day = [0] * (top - self.base)
+        for d in delays:
+            first = d.start.toordinal() - self.base
+            for i in range(first, first + d.days):
+                on_day[i] += 1
+        self.on_day = on_day
+        # before[k]: delay days before the day base + k.
+        self.before = list(accumulate(on_day, initial=0))
+        self.total = self.before[-1]
+
+    def delay_days(self) -> Iterator[date]:
+        """Each day some delay covers, in order."""
+        for offset, count in enumerate(self.on_day):
+            if count:
+                yield date.fromordinal(self.base + offset)
+
+    def between(self, first: date, end: date) -> int:
+        return self._upto(end) - self._upto(first)
+
+    def _upto(self, day: date) -> int:
+        offset = min(max(day.toordinal() - self.base, 0), len(self.on_day))
+        return self.before[offset]
 
 
 def _count(n: int, noun: str) -> str:

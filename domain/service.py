@@ -299,11 +299,11 @@ class RegRightsService:
             source=f"{caller.source}:{caller.channel}",
             recorded_at=caller.now,
         )
-        before = agreement.state()
         try:
             after = replay([*agreement.events, event], terms)
         except RuleViolation as violation:
             return answers.rule_refusal(violation, command.kind, agreement, event.seq)
+        before = agreement.state()  # only once it stands: a refusal holds the lock less
         store.append(agreement.id, event)
         agreement.events.append(event)
         self._changed(store, agreement, caller)

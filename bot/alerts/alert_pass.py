@@ -22,12 +22,14 @@ from bot.alerts.ledger import (
     SKIPPED,
     alert_key,
     claimed_through,
+    claimed_through_by_agreement,
     unconfirmed,
+    unconfirmed_by_agreement,
 )
 from bot.alerts.locks import hold_agreement
 from bot.alerts.message import alert_message
 from bot.alerts.poster import AlertMessage, Poster, PostFailed
-from bot.alerts.schedule import deadlines_of, local_today, plan_of, reschedule, schedule_of
+from bot.alerts.schedule import deadlines_of, local_today, reschedule, schedule_of
 from domain.agreement import Agreement, terms_from_snapshot
 from domain.alert_plan import Slot, latest_slot, plan_alerts
 from domain.store.tables import AgreementRow, AlertRow
@@ -37,6 +39,8 @@ log = logging.getLogger("regrights.alerts")
 
 # Posts tried per alert in one pass; a failure that may have reached Slack is checked for first.
 TRIES_PER_PASS = 2
+# Agreements a dry run reads at a time.
+PREVIEW_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -95,10 +99,12 @@ def run_alert_pass(
         raise ValueError("now must be timezone-aware")
     report = PassReport(now, dry_run)
     uow = UnitOfWork(engine)
-    for agreement_id in _due_agreements(uow, now):
-        if dry_run:
-            _preview(uow, agreement_id, now, report)
-            continue
+    due = _due_agreements(uow, now)
+    if dry_run:
+        for start in range(0, len(due), PREVIEW_BATCH):
+            _preview(uow, due[start : start + PREVIEW_BATCH], now, report)
+        return report
+    for agreement_id in due:
         try:
             with hold_agreement(engine, agreement_id) as held:
                 if held:
@@ -139,19 +145,30 @@ def _composer(agreement: Agreement, now: datetime) -> Callable[[Slot], AlertMess
     return compose
 
 
-def _preview(uow: UnitOfWork, agreement_id: int, now: datetime, report: PassReport) -> None:
+def _preview(uow: UnitOfWork, agreement_ids: list[int], now: datetime, report: PassReport) -> None:
+    """What a pass would post for these agreements, read in a handful of queries, not a handful
+    per agreement: a dry run reads and plans, and takes no lock."""
     with uow.read() as store:
-        agreement = _load(store, agreement_id)
+        rows = {row.id: row for row in store.agreements(agreement_ids)}
+        events = store.events_by_agreement(agreement_ids)
+        channels = store.channels_by_agreement(agreement_ids)
+        taken = claimed_through_by_agreement(store.session, agreement_ids)
+        leftovers = unconfirmed_by_agreement(store.session, agreement_ids)
+    for agreement_id in agreement_ids:  # in the order they fell due
+        row = rows[agreement_id]
+        agreement = Agreement(row, terms_from_snapshot(row.profile_yaml), events[agreement_id])
         compose = _composer(agreement, now)
-        for slot in plan_of(store.session, agreement, now).due_now:
+        deadlines = deadlines_of(agreement, now)
+        plan = plan_alerts(deadlines, schedule_of(agreement), now, taken[agreement_id])
+        for slot in plan.due_now:
             message = compose(slot)
             report.would_post += [
                 AlertOutcome(agreement_id, channel, message.key, message.text)
-                for channel in store.channels_of(agreement_id)
+                for channel in channels[agreement_id]
             ]
         report.pending += [
-            AlertOutcome(agreement_id, row.channel_id, _claim_of(row).key, "")
-            for row in unconfirmed(store.session, agreement_id)
+            AlertOutcome(agreement_id, leftover.channel_id, _claim_of(leftover).key, "")
+            for leftover in leftovers[agreement_id]
         ]
 
 

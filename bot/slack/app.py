@@ -11,6 +11,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.runtime import utc_now
 from bot.settings import Settings
+from bot.slack.executor import AfterAckExecutor
 from bot.slack.listeners import register_listeners
 from domain.service import RegRightsService
 
@@ -24,13 +25,15 @@ def build_app(
 ) -> App:
     # Not for FaaS: with process_before_response, each listener's ack (an empty 200) runs in
     # the thread that received the request, so it never queues behind slow work in Bolt's
-    # small thread pool. The work runs afterwards in that pool, as a lazy listener, and
+    # small thread pool. The work runs afterwards in that pool (`delivery.after_ack`) and
     # answers through response_url or the Web API: Slack's 3-second rule holds under load.
+    # Over HTTP that work starts only once the ack is written (see `executor`).
     app = App(
         name="regrights",
         client=client or web_client(settings),
         signing_secret=settings.signing_secret,
         process_before_response=True,
+        listener_executor=AfterAckExecutor(),
     )
     register_listeners(app, service, settings, clock)
     return app

@@ -4,10 +4,11 @@ the rest to the asker alone."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec
 
-from slack_bolt import Ack, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -15,6 +16,7 @@ from bot.slack.blocks import announcement_message, private_message
 from domain.replies import EXIT_REFUSED, Reply
 
 log = logging.getLogger("regrights.slack")
+P = ParamSpec("P")
 
 _FAILED = Reply(
     ok=False,
@@ -24,9 +26,18 @@ _FAILED = Reply(
 )
 
 
-def acknowledge(ack: Ack) -> None:
-    """The whole of a listener's ack: an empty 200, before any work."""
-    ack()
+def after_ack(app: App, work: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> None:
+    """Called by a listener once it has acked (an empty 200): the work runs in Bolt's thread
+    pool, over HTTP only once the ack is written (see `executor`). Unlike Bolt's lazy
+    listeners, nothing is copied or dispatched again for it."""
+
+    def run() -> None:
+        try:
+            work(*args, **kwargs)
+        except Exception:
+            log.exception("a Slack request failed after its ack")
+
+    app.listener_runner.listener_executor.submit(run)
 
 
 @contextmanager

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from slack_bolt import App, BoltRequest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
+
+from bot.slack.executor import AfterAckExecutor
 
 log = logging.getLogger("regrights.http")
 
@@ -21,11 +24,20 @@ MAX_BODY_BYTES = 1 << 20  # Slack's payloads are a few kilobytes
 
 class SlackHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    # The listen backlog. socketserver's default of 5 drops connections arriving in a burst,
+    # and the client's SYN is retried only after a second: commands 1 s late, or reset.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], app: App, engine: Engine) -> None:
         super().__init__(address, _Handler)
         self.app = app
         self.engine = engine
+
+    def after_ack(self) -> AbstractContextManager[None]:
+        """Around dispatching and answering one request: the work it starts in Bolt's pool
+        waits until the ack is written, rather than slowing the ack down."""
+        executor = self.app.listener_runner.listener_executor
+        return executor.holding() if isinstance(executor, AfterAckExecutor) else nullcontext()
 
 
 def make_http_server(app: App, engine: Engine, port: int, host: str = "0.0.0.0") -> SlackHTTPServer:
@@ -73,11 +85,12 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str | Sequence[str]] = {
             name: self.headers.get_all(name, []) for name in self.headers
         }
-        # Bolt checks the signature and the timestamp's age (401 if either is wrong) first.
-        response = self.server.app.dispatch(
-            BoltRequest(body=body, query=url.query, headers=headers)
-        )
-        self._reply(response.status, response.body.encode("utf-8"), response.headers)
+        with self.server.after_ack():
+            # Bolt checks the signature and the timestamp's age (401 if either is wrong) first.
+            response = self.server.app.dispatch(
+                BoltRequest(body=body, query=url.query, headers=headers)
+            )
+            self._reply(response.status, response.body.encode("utf-8"), response.headers)
 
     def _refuse(self, status: int, error: str) -> None:
         self.close_connection = True  # its unread body must not be taken for a next request

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from domain.calendar import Delivery
 from domain.events import Event, EventKind, Facts, TerminationGround
+from domain.store.database import connection_gate
 from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow
 
 # Any fixed number: agreements are created one at a time across instances on PostgreSQL.
@@ -62,11 +63,33 @@ class AgreementStore:
         )
         return list(rows)
 
+    def channels_by_agreement(self, agreement_ids: Collection[int]) -> dict[int, list[str]]:
+        """`channels_of` for many agreements in one query (each id has a list, maybe empty)."""
+        found: dict[int, list[str]] = {agreement_id: [] for agreement_id in agreement_ids}
+        rows = self.session.exec(
+            select(ChannelBindingRow.agreement_id, ChannelBindingRow.channel_id)
+            .where(col(ChannelBindingRow.agreement_id).in_(agreement_ids))
+            .order_by(col(ChannelBindingRow.channel_id))
+        )
+        for agreement_id, channel_id in rows:
+            found[agreement_id].append(channel_id)
+        return found
+
     def agreement(self, agreement_id: int) -> AgreementRow:
         row = self.session.get(AgreementRow, agreement_id)
         if row is None:
             raise LookupError(f"no agreement {agreement_id}")
         return row
+
+    def agreements(self, agreement_ids: Collection[int]) -> list[AgreementRow]:
+        """The rows of those that exist, by id."""
+        return list(
+            self.session.exec(
+                select(AgreementRow)
+                .where(col(AgreementRow.id).in_(agreement_ids))
+                .order_by(col(AgreementRow.id))
+            )
+        )
 
     def agreement_for_profile(self, profile_id: str) -> AgreementRow | None:
         return self.session.exec(
@@ -123,6 +146,18 @@ class AgreementStore:
             .order_by(col(EventRow.seq))
         )
         return [_to_event(row) for row in rows]
+
+    def events_by_agreement(self, agreement_ids: Collection[int]) -> dict[int, list[Event]]:
+        """`events` for many agreements in one query (each id has a list, maybe empty)."""
+        found: dict[int, list[Event]] = {agreement_id: [] for agreement_id in agreement_ids}
+        rows = self.session.exec(
+            select(EventRow)
+            .where(col(EventRow.agreement_id).in_(agreement_ids))
+            .order_by(col(EventRow.agreement_id), col(EventRow.seq))
+        )
+        for row in rows:
+            found[row.agreement_id].append(_to_event(row))
+        return found
 
     def next_seq(self, agreement_id: int) -> int:
         latest = self.session.exec(
@@ -183,12 +218,12 @@ class UnitOfWork:
 
     @contextmanager
     def read(self) -> Iterator[AgreementStore]:
-        with Session(self.engine) as session:
+        with connection_gate(self.engine), Session(self.engine) as session:
             yield AgreementStore(session)
 
     @contextmanager
     def write(self) -> Iterator[AgreementStore]:
-        with self.engine.connect() as connection:
+        with connection_gate(self.engine), self.engine.connect() as connection:
             if connection.dialect.name == "sqlite":
                 # SQLite has one writer at a time; taking the lock at BEGIN serialises writers
                 # before they read, so none replays a stale history.

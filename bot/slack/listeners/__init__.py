@@ -1,5 +1,5 @@
 """Every listener of the Slack app, registered from here: the slash command, the Undo button
-and the App Home event. Each acks at once and does its work as a lazy listener."""
+and the App Home event. Each acks at once and does its work afterwards (`delivery.after_ack`)."""
 
 from __future__ import annotations
 

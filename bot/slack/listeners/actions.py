@@ -7,12 +7,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import UNDO_ACTION_ID, UndoTarget, undone_message
-from bot.slack.delivery import acknowledge, deliver, failures_reported, tell
+from bot.slack.delivery import after_ack, deliver, failures_reported, tell
 from domain.grammar import Undo
 from domain.replies import Reply
 from domain.service import Caller, RegRightsService
@@ -45,7 +45,17 @@ def register(app: App, service: RegRightsService, clock: Callable[[], datetime])
                 thread_ts=announcement.get("thread_ts") or announcement["ts"],
             )
 
-    app.action(UNDO_ACTION_ID)(ack=acknowledge, lazy=[undo])
+    def acknowledge(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+    ) -> None:
+        ack()
+        after_ack(app, undo, body, action, respond, client)
+
+    app.action(UNDO_ACTION_ID)(acknowledge)
 
 
 def _mark_undone(

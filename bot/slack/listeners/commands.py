@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slack.delivery import acknowledge, deliver, failures_reported
+from bot.slack.delivery import after_ack, deliver, failures_reported
 from domain.service import Caller, RegRightsService
 
 
@@ -22,4 +22,8 @@ def register(app: App, service: RegRightsService, name: str, clock: Callable[[],
             reply = service.handle(command.get("text") or "", caller)
             deliver(reply, user=caller.user, channel=caller.channel, respond=respond, client=client)
 
-    app.command(name)(ack=acknowledge, lazy=[answer])
+    def acknowledge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        after_ack(app, answer, command, respond, client)
+
+    app.command(name)(acknowledge)

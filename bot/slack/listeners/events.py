@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.slack.delivery import acknowledge, failures_reported
+from bot.slack.delivery import after_ack, failures_reported
 from bot.slack.home import home_view
 from domain.service import RegRightsService
 
@@ -23,4 +23,8 @@ def register(app: App, service: RegRightsService, clock: Callable[[], datetime])
             view = home_view(service.overview(event["user"], now), now)
             client.views_publish(user_id=event["user"], view=view)
 
-    app.event("app_home_opened")(ack=acknowledge, lazy=[publish_home])
+    def acknowledge(ack: Ack, event: dict[str, Any], client: WebClient) -> None:
+        ack()
+        after_ack(app, publish_home, event, client)
+
+    app.event("app_home_opened")(acknowledge)

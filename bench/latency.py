@@ -1,0 +1,226 @@
+"""Command latency: `/regrights status` through `regrights serve` beside a bare Bolt app.
+
+    .venv/bin/python bench/latency.py [--pairs 300] [--warmup 40] [--burst 400] [--concurrency 16]
+
+Both servers are child processes on 127.0.0.1, behind the same HTTP server class
+(bot.slack.http_server.SlackHTTPServer, a threaded stdlib server), both verifying Slack's
+signature with Bolt. `regrights serve` runs in HTTP mode against a real SQLite file seeded with
+one agreement and a realistic history; the bare app is Bolt alone acking a fixed text. A lean
+Slack stand-in in this process takes the response_url posts and notes when each arrives.
+
+Interleaved run: `--pairs` rounds, each sending one signed `/regrights status` to both servers
+in random order, one request at a time on a new connection (as Slack connects). For each it
+measures request -> HTTP response (the ack) and, for regrights, request -> the answer reaching
+the response_url (what the user sees). Bare Bolt's answer *is* its ack.
+
+Burst: `--burst` status commands from `--concurrency` client threads to `regrights serve`
+alone; none may fail and none may take over 3 s, ack or answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import random
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import benchlib
+from benchlib import HOST, PYTHON, REGRIGHTS, SlackStandIn, ms, percentile
+
+SLOW = 3.0  # Slack's limit for an ack, and the goal for the answer too
+ANSWER_TIMEOUT = 10.0
+FIXED_TEXT = "Bare Bolt acknowledges this fixed text."
+# The command sent, and words its every answer holds (`--text help` shows the floor: an
+# answer that reads nothing from the database).
+TEXT = "status"
+MARKS = {"status": "status as of", "help": "keeps the clocks"}
+
+
+@dataclass
+class Sample:
+    ack: float  # request -> HTTP response
+    answer: float  # request -> answer seen by the user (response_url post, or the ack itself)
+    ok: bool
+    why: str = ""
+
+
+def ask_regrights(standin: SlackStandIn, port: int) -> Sample:
+    url, arrival = standin.new_response_url()
+    began = time.perf_counter()
+    try:
+        status, _ = benchlib.signed_slash(port, TEXT, url)
+    except OSError as exc:
+        return Sample(time.perf_counter() - began, float("nan"), False, f"request: {exc}")
+    acked = time.perf_counter() - began
+    if status != 200:
+        return Sample(acked, float("nan"), False, f"HTTP {status}")
+    if not arrival.event.wait(ANSWER_TIMEOUT):
+        return Sample(acked, float("nan"), False, "no answer at the response_url")
+    answered = arrival.at - began
+    text = str(arrival.payload.get("text", ""))
+    if MARKS.get(TEXT.split()[0], "") not in text or "went wrong" in text:
+        return Sample(acked, answered, False, f"unexpected answer: {text[:80]!r}")
+    return Sample(acked, answered, True)
+
+
+def ask_bare(standin: SlackStandIn, port: int) -> Sample:
+    url, _ = standin.new_response_url()
+    began = time.perf_counter()
+    try:
+        status, body = benchlib.signed_slash(port, TEXT, url)
+    except OSError as exc:
+        return Sample(time.perf_counter() - began, float("nan"), False, f"request: {exc}")
+    acked = time.perf_counter() - began
+    ok = status == 200 and FIXED_TEXT.encode() in body
+    return Sample(acked, acked, ok, "" if ok else f"HTTP {status}: {body[:80]!r}")
+
+
+def interleaved(standin: SlackStandIn, ours: int, bare: int, pairs: int, warmup: int) -> None:
+    rng = random.Random(6)
+    ours_samples: list[Sample] = []
+    bare_samples: list[Sample] = []
+    for round_ in range(warmup + pairs):
+        order = [("ours", ours), ("bare", bare)]
+        rng.shuffle(order)
+        for name, port in order:
+            sample = ask_regrights(standin, port) if name == "ours" else ask_bare(standin, port)
+            if round_ >= warmup:
+                (ours_samples if name == "ours" else bare_samples).append(sample)
+    print(f"\n-- interleaved: {pairs} rounds (after {warmup} warm-up), one request at a time")
+    failed = [s for s in ours_samples + bare_samples if not s.ok]
+    if failed:
+        print(f"FAILED: {len(failed)}, e.g. {failed[0].why}")
+    ours_ok = [s for s in ours_samples if s.ok]
+    bare_ok = [s for s in bare_samples if s.ok]
+    bare_ack = [s.ack for s in bare_ok]
+    ack = [s.ack for s in ours_ok]
+    answer = [s.answer for s in ours_ok]
+    after_ack = [s.answer - s.ack for s in ours_ok]
+    rows = [
+        ("bare Bolt: ack = answer", bare_ack),
+        ("regrights: ack", ack),
+        ("regrights: answer at response_url", answer),
+        ("regrights: ack -> answer", after_ack),
+    ]
+    for label, values in rows:
+        print(
+            f"{label:36s} p50 {ms(percentile(values, 50)):>10s}   p99 {ms(percentile(values, 99)):>10s}"
+        )
+    base50, base99 = percentile(bare_ack, 50), percentile(bare_ack, 99)
+    verdicts = []
+    for label, values in (("ack", ack), ("answer", answer)):
+        ratio = percentile(values, 50) / base50
+        print(
+            f"ratio, {label:6s} / bare:  p50 {ratio:.2f}x   p99 {percentile(values, 99) / base99:.2f}x"
+        )
+        verdicts.append(f"{label} {'met' if ratio <= 1.5 else 'NOT met'}")
+    print(f"goal p50 within 1.5x of bare Bolt: {', '.join(verdicts)}")
+
+
+def burst(standin: SlackStandIn, port: int, total: int, concurrency: int) -> None:
+    samples: list[Sample] = []
+    lock = threading.Lock()
+    counter = iter(range(total))
+
+    def client() -> None:
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    return
+            sample = ask_regrights(standin, port)
+            with lock:
+                samples.append(sample)
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    failed = [s for s in samples if not s.ok]
+    ack = [s.ack for s in samples]
+    answer = [s.answer for s in samples if s.ok]
+    slow = [s for s in samples if s.ack > SLOW or not s.answer <= SLOW]
+    print(f"\n-- burst: {total} `{TEXT}` commands, {concurrency} concurrent clients")
+    print(f"wall {wall:.2f} s, {len(samples) / wall:.0f} commands/s")
+    print(
+        f"ack    p50 {ms(percentile(ack, 50))}, p99 {ms(percentile(ack, 99))}, max {ms(max(ack))}"
+    )
+    if answer:
+        print(
+            f"answer p50 {ms(percentile(answer, 50))}, p99 {ms(percentile(answer, 99))}, "
+            f"max {ms(max(answer))}"
+        )
+    print(f"failed: {len(failed)}{f' (e.g. {failed[0].why})' if failed else ''}")
+    print(f"over {SLOW:.0f} s (ack or answer): {len(slow)}")
+    print(f"goal none failing, none over 3 s: {'met' if not failed and not slow else 'NOT met'}")
+
+
+def serve_bare(port: int, api_url: str) -> None:
+    """The bare Bolt app (a child process): acks every `/regrights` with a fixed text."""
+    from slack_bolt import Ack, App
+    from slack_sdk import WebClient
+    from sqlalchemy import create_engine
+
+    from bot.slack.http_server import make_http_server
+
+    app = App(
+        client=WebClient(token=benchlib.BOT_TOKEN, base_url=api_url),
+        signing_secret=benchlib.SIGNING_SECRET,
+        process_before_response=True,
+    )
+
+    @app.command("/regrights")
+    def fixed(ack: Ack) -> None:
+        ack(FIXED_TEXT)
+
+    server = make_http_server(app, create_engine("sqlite://"), port, host=HOST)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pairs", type=int, default=300, help="interleaved rounds measured")
+    parser.add_argument("--warmup", type=int, default=40, help="rounds run first, not counted")
+    parser.add_argument("--burst", type=int, default=400, help="commands in the burst")
+    parser.add_argument("--concurrency", type=int, default=16, help="clients in the burst")
+    parser.add_argument("--text", default="status", help="the command's text (default: status)")
+    parser.add_argument(
+        "--serve-bare", nargs=2, metavar=("PORT", "API_URL"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.serve_bare:
+        serve_bare(int(args.serve_bare[0]), args.serve_bare[1])
+        return
+
+    global TEXT
+    TEXT = args.text
+    benchlib.header(f"bench/latency: /regrights {TEXT}, regrights serve vs bare Bolt")
+    with tempfile.TemporaryDirectory(prefix="regrights-latency-") as tmp, SlackStandIn() as standin:
+        work = Path(tmp)
+        database = work / "regrights.sqlite3"
+        benchlib.seed_agreement(database)
+        ours_port, bare_port = benchlib.free_port(), benchlib.free_port()
+        env = benchlib.serve_env(standin, database, ours_port)
+        bare_cmd = [str(PYTHON), __file__, "--serve-bare", str(bare_port), standin.api_url]
+        with (
+            benchlib.running([str(REGRIGHTS), "serve"], env, work / "serve.log") as ours,
+            benchlib.running(bare_cmd, env, work / "bare.log") as bare,
+        ):
+            benchlib.wait_healthy(ours_port, ours)
+            benchlib.wait_healthy(bare_port, bare)
+            interleaved(standin, ours_port, bare_port, args.pairs, args.warmup)
+            burst(standin, ours_port, args.burst, args.concurrency)
+            print(
+                f"\nserve peak RSS (VmHWM) after the runs: {benchlib.peak_rss_mib(ours.pid):.1f} MiB"
+            )
+
+
+if __name__ == "__main__":
+    main()

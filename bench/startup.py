@@ -1,0 +1,123 @@
+"""Start-up and memory: `regrights --help`, `regrights serve` to its first healthy /healthz,
+and the peak resident memory of serve.
+
+    .venv/bin/python bench/startup.py [--help-runs 20] [--serve-runs 5] [--load 300]
+
+`--help`: wall time of `regrights --help` (the console script), `--help-runs` times; min and
+median. Serve: launched in HTTP mode against a lean Slack stand-in on 127.0.0.1 and a SQLite
+file, timed from the launch to the first 200 from GET /healthz (polled every 5 ms), on a
+fresh database (migrations applied at start) and on one already migrated; min and median of
+`--serve-runs` each. Memory: one serve, after `--load` signed `/regrights status` commands
+(8 at a time) with the alert scheduler running, reports VmHWM, the peak resident set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import benchlib
+from benchlib import REGRIGHTS, SlackStandIn
+
+HELP_GOAL = 0.3
+MEMORY_GOAL_MB = 120
+
+
+def time_help(runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        done = subprocess.run([str(REGRIGHTS), "--help"], capture_output=True, timeout=30)
+        times.append(time.perf_counter() - began)
+        if done.returncode != 0 or b"serve" not in done.stdout:
+            raise RuntimeError(f"regrights --help failed: {done.stderr.decode()[:200]}")
+    return times
+
+
+def time_to_healthy(standin: SlackStandIn, work: Path, fresh: bool) -> float:
+    database = work / ("fresh.sqlite3" if fresh else "migrated.sqlite3")
+    if fresh:
+        for leftover in work.glob("fresh.sqlite3*"):
+            leftover.unlink()
+    port = benchlib.free_port()
+    began = time.perf_counter()
+    with benchlib.running(
+        [str(REGRIGHTS), "serve"], benchlib.serve_env(standin, database, port), work / "serve.log"
+    ) as serve:
+        benchlib.wait_healthy(port, serve, timeout=60)
+        return time.perf_counter() - began
+
+
+def peak_memory(standin: SlackStandIn, work: Path, load: int) -> tuple[float, float, int]:
+    database = work / "loaded.sqlite3"
+    benchlib.seed_agreement(database)
+    port = benchlib.free_port()
+    with benchlib.running(
+        [str(REGRIGHTS), "serve"], benchlib.serve_env(standin, database, port), work / "serve.log"
+    ) as serve:
+        benchlib.wait_healthy(port, serve, timeout=60)
+        at_start = benchlib.peak_rss_mib(serve.pid)
+        failures = 0
+        lock = threading.Lock()
+        remaining = iter(range(load))
+
+        def client() -> None:
+            nonlocal failures
+            while True:
+                with lock:
+                    if next(remaining, None) is None:
+                        return
+                url, arrival = standin.new_response_url()
+                status, _ = benchlib.signed_slash(port, "status", url)
+                if status != 200 or not arrival.event.wait(10):
+                    with lock:
+                        failures += 1
+
+        clients = [threading.Thread(target=client) for _ in range(8)]
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join()
+        return at_start, benchlib.peak_rss_mib(serve.pid), failures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--help-runs", type=int, default=20)
+    parser.add_argument("--serve-runs", type=int, default=5)
+    parser.add_argument("--load", type=int, default=300, help="status commands before VmHWM")
+    args = parser.parse_args()
+
+    benchlib.header("bench/startup: --help, serve to a healthy /healthz, serve's memory")
+    helps = time_help(args.help_runs)
+    best = min(helps)
+    print(
+        f"regrights --help: min {best * 1000:.0f} ms, median {statistics.median(helps) * 1000:.0f} ms "
+        f"({args.help_runs} runs); goal < {HELP_GOAL * 1000:.0f} ms: "
+        f"{'met' if statistics.median(helps) < HELP_GOAL else 'NOT met'}"
+    )
+    with tempfile.TemporaryDirectory(prefix="regrights-startup-") as tmp, SlackStandIn() as standin:
+        work = Path(tmp)
+        benchlib.seed_agreement(work / "migrated.sqlite3")
+        for fresh in (True, False):
+            times = [time_to_healthy(standin, work, fresh) for _ in range(args.serve_runs)]
+            label = "fresh database (migrates)" if fresh else "migrated database"
+            print(
+                f"serve to first healthy /healthz, {label}: min {min(times) * 1000:.0f} ms, "
+                f"median {statistics.median(times) * 1000:.0f} ms ({args.serve_runs} runs)"
+            )
+        at_start, peak, failures = peak_memory(standin, work, args.load)
+        print(
+            f"serve peak RSS (VmHWM): {at_start:.1f} MiB once healthy, {peak:.1f} MiB after "
+            f"{args.load} status commands ({failures} failed); goal < {MEMORY_GOAL_MB} MB: "
+            f"{'met' if peak * 1.048576 < MEMORY_GOAL_MB else 'NOT met'}"
+        )
+
+
+if __name__ == "__main__":
+    main()
