@@ -162,8 +162,16 @@ Command = (
     | RemindAt
 )
 
-WRITE_COMMANDS = (RecordEvent, Undo)
+READ_COMMANDS = (Query, History, Help, DelayCheck, CutbackRequest)
 ADMIN_COMMANDS = (Setup, Grant, Revoke, RemindLeads, RemindAt)
+
+
+def only_reads(text: str) -> bool:
+    """Whether `text` asks a question (or is malformed): answering it writes nothing."""
+    try:
+        return isinstance(parse(text), READ_COMMANDS)
+    except UsageError:
+        return True
 
 
 def parse(text: str) -> Command:

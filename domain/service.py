@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from domain import answers
 from domain.agreement import (
@@ -18,6 +19,7 @@ from domain.agreement import (
     Caller,
     terms_from_snapshot,
 )
+from domain.answer_cache import AnswerCache, AnswerKey
 from domain.calendar import Delivery
 from domain.deadlines import running_deadlines
 from domain.events import Event, EventKind, Facts, live_events
@@ -63,6 +65,9 @@ log = logging.getLogger("regrights.service")
 
 __all__ = ["DEFAULT_PROFILE", "Caller", "ChangeListener", "RegRightsService"]
 
+# Questions whose answers are kept (their commands are hashable; cutback and help read nothing).
+CACHED_QUESTIONS = (Query, History, DelayCheck)
+
 # Called inside the write transaction after an agreement's events or settings change.
 ChangeListener = Callable[[AgreementStore, Agreement, datetime], None]
 
@@ -79,6 +84,8 @@ class RegRightsService:
         self.admins = admins
         self.on_change = on_change
         self.profile_dirs = profile_dirs
+        self._answers = AnswerCache()
+        self._zones: dict[int, ZoneInfo] = {}  # an agreement's timezone never changes
 
     # ----------------------------------------------------------------- entry points
 
@@ -114,10 +121,25 @@ class RegRightsService:
                     )
                 return reply
         with self.uow.read() as store:
-            agreement = self._bound(store, caller)
-            if agreement is None:
+            version = store.version(caller.channel, caller.user)
+            if version is None:
                 return answers.unbound(caller)
-            return self._read(store, agreement, command, caller)
+            agreement_id, last_seq, granted = version
+            insider = caller.user in self.admins or granted in {EDITOR, ADMIN}
+            zone = self._zones.get(agreement_id)
+            key: AnswerKey | None = None
+            if zone is not None and isinstance(command, CACHED_QUESTIONS):
+                today = caller.as_of or caller.now.astimezone(zone).date()
+                key = (agreement_id, last_seq, insider, today, command)
+                kept = self._answers.get(key)
+                if kept is not None:
+                    return kept
+            agreement = self._load(store, agreement_id)
+            self._zones[agreement_id] = agreement.terms.zone
+            reply = self._read(agreement, command, caller, insider=insider)
+            if key is not None:
+                self._answers.put(key, reply)
+            return reply
 
     def bootstrap(self, caller: Caller, profile_id: str = DEFAULT_PROFILE) -> None:
         """For the console and `cmd`: an empty database gets one agreement bound to the channel."""
@@ -407,12 +429,10 @@ class RegRightsService:
     # ----------------------------------------------------------------- reads
 
     def _read(
-        self, store: AgreementStore, agreement: Agreement, command: Command, caller: Caller
+        self, agreement: Agreement, command: Command, caller: Caller, *, insider: bool
     ) -> Reply:
         terms = agreement.terms
         today = agreement.today(caller)
-        role = self.role_of(store, agreement.id, caller.user)
-        insider = role in {EDITOR, ADMIN}
         if isinstance(command, CutbackRequest):
             return answers.cutback_reply(terms, command)
         if isinstance(command, Query) and command.name == "terms":

@@ -202,12 +202,16 @@ class SlackBot:
     # ---------------------------------------------------------- answered requests
 
     def ask(self, text: str, *, user: str = ADMIN, channel: str = CHANNEL) -> dict[str, Any]:
-        """A command answered ephemerally (a query or a refusal): its one response_url post.
-        Nothing may have been posted in any channel."""
+        """A command answered ephemerally (a question or a refusal): in the ack itself, or else
+        its one response_url post. Nothing may have been posted in any channel."""
         posted = len(self.slack.calls("chat.postMessage"))
         response, url = self.slash(text, user=user, channel=channel)
         assert response.status_code == 200, response.text
-        (answer,) = wait_for(lambda: self.slack.response_posts(url))
+        if response.text:
+            answer: dict[str, Any] = response.json()
+            assert self.slack.response_posts(url) == []
+        else:
+            (answer,) = wait_for(lambda: self.slack.response_posts(url))
         assert len(self.slack.calls("chat.postMessage")) == posted, "an answer reached the channel"
         return answer
 

@@ -213,3 +213,22 @@ def test_a_backdated_event_that_unsettles_a_later_one_is_refused_naming_it(
     assert refused.exit_code == EXIT_REFUSED
     assert "#1" in refused.text and "filing-planned" in refused.text and "Undo #1" in refused.text
     assert event_count(engine) == 1
+
+
+def test_a_kept_answer_never_outlives_the_history_on_any_instance(
+    desk: Desk, engine: Engine
+) -> None:
+    from bot.runtime import build_service
+
+    other = Desk(build_service(engine, frozenset({ADMIN})), desk.today)
+    assert other.ok("status")["sales_suspended"] is False
+    assert desk.ok("status")["sales_suspended"] is False
+    desk.ok("suspend", EDITOR)  # written through the first instance
+    assert other.ok("status")["sales_suspended"] is True
+    desk.ok("undo", EDITOR)
+    assert other.ok("status")["sales_suspended"] is False
+    other.ok(f"grant <@{READER}> editor")
+    desk.ok("delay 10 reason ii", EDITOR)
+    assert "material adverse" in other.say("status", READER).text
+    other.ok(f"revoke <@{READER}>")
+    assert "material adverse" not in desk.say("status", READER).text

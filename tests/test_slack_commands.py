@@ -31,8 +31,9 @@ def bound(bot: SlackBot) -> SlackBot:
 
 
 def _ephemeral(answer: dict[str, object]) -> None:
+    """Ephemeral, whether it came in the ack or through response_url (never replacing)."""
     assert answer["response_type"] == "ephemeral"
-    assert answer["replace_original"] is False
+    assert answer.get("replace_original", False) is False
 
 
 def _undo_buttons(message: dict[str, object]) -> list[dict[str, object]]:
@@ -187,12 +188,17 @@ def test_a_10000_character_command_is_answered(bound: SlackBot) -> None:
     assert bound.history() == []
 
 
-def test_the_ack_comes_back_at_once_and_empty(bound: SlackBot) -> None:
+def test_a_question_is_answered_in_the_ack_and_a_write_acks_empty(bound: SlackBot) -> None:
     response, url = bound.slash("terms", user=READER)
+    assert response.status_code == 200
+    assert response.json()["response_type"] == "ephemeral"
+    assert "§2(d)" in response.json()["text"]
+    assert response.elapsed.total_seconds() < 1
+    response, url = bound.slash("s3-eligible on 2024-01-02", user=EDITOR)
     assert response.status_code == 200
     assert response.text == ""
     assert response.elapsed.total_seconds() < 1
-    wait_for(lambda: bound.slack.response_posts(url))
+    wait_for(lambda: bound.slack.messages())
 
 
 def test_command_name_comes_from_regrights_command(

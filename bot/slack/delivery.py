@@ -18,7 +18,7 @@ from domain.replies import EXIT_REFUSED, Reply
 log = logging.getLogger("regrights.slack")
 P = ParamSpec("P")
 
-_FAILED = Reply(
+FAILED = Reply(
     ok=False,
     text="Something went wrong on my side. Check `history` before you try again.",
     data={"ok": False, "error": "internal error", "section": None},
@@ -48,7 +48,7 @@ def failures_reported(respond: Respond | None) -> Iterator[None]:
     except Exception:
         log.exception("a Slack request failed after its ack")
         if respond is not None:
-            tell(respond, _FAILED)
+            tell(respond, FAILED)
 
 
 def deliver(

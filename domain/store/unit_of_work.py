@@ -14,6 +14,16 @@ from domain.events import Event, EventKind, Facts, TerminationGround
 from domain.store.database import connection_gate
 from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow
 
+# Every question asks this first, so it is plain SQL: the ORM's statement building cost more
+# than the query itself.
+_VERSION = text(
+    "SELECT b.agreement_id,"
+    " (SELECT coalesce(max(e.seq), 0) FROM event e WHERE e.agreement_id = b.agreement_id),"
+    " (SELECT g.role FROM role_grant g"
+    "   WHERE g.agreement_id = b.agreement_id AND g.user_id = :user)"
+    " FROM channel_binding b WHERE b.channel_id = :channel"
+)
+
 # Any fixed number: agreements are created one at a time across instances on PostgreSQL.
 _SETUP_LOCK = 0x7265677365747570
 
@@ -41,6 +51,13 @@ class AgreementStore:
             self.session.exec(  # type: ignore[call-overload]
                 text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_SETUP_LOCK)
             )
+
+    def version(self, channel_id: str, user: str) -> tuple[int, int, str | None] | None:
+        """In one round trip: the channel's agreement, its last event's sequence number (0 for
+        none) and the role granted to `user` there; None for an unbound channel."""
+        row = self.session.connection().execute(_VERSION, {"channel": channel_id, "user": user})
+        found = row.first()
+        return None if found is None else (found[0], found[1], found[2])
 
     def binding(self, channel_id: str) -> ChannelBindingRow | None:
         return self.session.get(ChannelBindingRow, channel_id)

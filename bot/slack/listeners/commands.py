@@ -1,29 +1,67 @@
-"""The slash command (`/regrights`, renamed by REGRIGHTS_COMMAND): every command of SPEC §3."""
+"""The slash command (`/regrights`, renamed by REGRIGHTS_COMMAND): every command of SPEC §3.
+
+Questions are answered in the ack when they are quick; writes ack at once and answer after."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slack.delivery import after_ack, deliver, failures_reported
+from bot.slack.blocks import private_message
+from bot.slack.delivery import FAILED, after_ack, deliver, failures_reported, tell
+from domain.grammar import only_reads
+from domain.replies import Reply
 from domain.service import Caller, RegRightsService
+
+log = logging.getLogger("regrights.slack")
+
+
+# A question is answered in the ack itself when it is ready this soon (it takes a millisecond
+# or two); otherwise the ack goes out empty and the answer follows through response_url.
+QUICK_ANSWER_SECONDS = 0.5
 
 
 def register(app: App, service: RegRightsService, name: str, clock: Callable[[], datetime]) -> None:
-    def answer(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        caller = Caller(
+    questions = ThreadPoolExecutor(max_workers=8, thread_name_prefix="regrights-question")
+
+    def caller_of(command: dict[str, Any]) -> Caller:
+        return Caller(
             user=command["user_id"], channel=command["channel_id"], source="slack", now=clock()
         )
+
+    def answer(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        caller = caller_of(command)
         with failures_reported(respond):
             reply = service.handle(command.get("text") or "", caller)
             deliver(reply, user=caller.user, channel=caller.channel, respond=respond, client=client)
 
     def acknowledge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        after_ack(app, answer, command, respond, client)
+        text = command.get("text") or ""
+        if not only_reads(text):
+            ack()
+            after_ack(app, answer, command, respond, client)
+            return
+        pending = questions.submit(service.handle, text, caller_of(command))
+        try:
+            reply = pending.result(timeout=QUICK_ANSWER_SECONDS)
+        except FuturesTimeout:
+            ack()
+            pending.add_done_callback(lambda done: answer_later(done, respond))
+            return
+        except Exception:
+            log.exception("a question failed")
+            reply = FAILED
+        ack(response_type="ephemeral", **private_message(reply))
+
+    def answer_later(done: Future[Reply], respond: Respond) -> None:
+        with failures_reported(respond):
+            tell(respond, done.result())
 
     app.command(name)(acknowledge)
