@@ -6,7 +6,7 @@ it still replays. Events are taken in the order they took effect (ties: the orde
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -436,5 +436,3 @@ _APPLY = {
     EventKind.PIGGYBACK_REQUESTED: _piggyback_requested,
     EventKind.TERMINATED: _terminated,
 }
-
-__all__ = ["AgreementState", "CycleStatus", "RegistrationCycle", "replace", "replay"]
