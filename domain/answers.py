@@ -12,7 +12,7 @@ from domain.cutback import HolderClaim, cutback
 from domain.deadlines import running_deadlines
 from domain.events import Event, EventKind, Facts
 from domain.grammar import USAGE, CutbackRequest, DelayCheck, Help
-from domain.registration import AgreementState, DelayRecord, replay
+from domain.registration import AgreementState, CycleStatus, DelayRecord, replay
 from domain.replies import Reply
 from domain.rules import RuleViolation
 from domain.summaries import delay_past_effectiveness, event_summary
@@ -40,8 +40,15 @@ def role_refusal(what: str, needed: str) -> Reply:
 
 
 def rule_refusal(
-    violation: RuleViolation, kind: EventKind, agreement: Agreement, new_seq: int
+    violation: RuleViolation,
+    kind: EventKind,
+    agreement: Agreement,
+    new_seq: int,
+    *,
+    today: date,
+    days: int | None = None,
 ) -> Reply:
+    """`agreement` holds the history without the refused event."""
     extra: dict[str, Any] = {}
     text = f"Refused under {section(violation.section)}: {violation.message}."
     if violation.seq is not None and violation.seq != new_seq:
@@ -54,13 +61,21 @@ def rule_refusal(
             f"{section(violation.section)}: {violation.message}. Undo #{clash.seq} first if "
             "it was wrong."
         )
+    allowed = violation.allowed_on
     if kind in {EventKind.DELAY, EventKind.DELAY_EXTEND}:
-        allowed = violation.allowed_on
+        allowed = next_delay_start(agreement, today, days)
         extra["next_start_allowed"] = allowed.isoformat() if allowed else None
-    if violation.allowed_on is not None:
-        text += f" It would be allowed from {day(violation.allowed_on, agreement.calendar)}."
+    if allowed is not None:
+        text += f" It would be allowed from {day(allowed, agreement.calendar)}."
     text += " Nothing was recorded."
     return Reply.refused(violation.message, violation.section, text, **extra)
+
+
+def next_delay_start(agreement: Agreement, today: date, days: int | None) -> date | None:
+    """The first day from `today` on which a delay of `days` (or of one day) could begin."""
+    standing = [d.delay for d in agreement.state().delays]
+    rule = AllowedDelayRule(agreement.terms.allowed_delay)
+    return rule.next_start_allowed(standing, today, days or 1)
 
 
 def recorded(
@@ -75,7 +90,7 @@ def recorded(
     if event.kind in {EventKind.DELAY, EventKind.DELAY_EXTEND, EventKind.DELAY_END}:
         record = _delay_touched(after, event)
         data.update(_delay_data(terms, after, record.delay.start, record.delay.days))
-        warnings += _delay_warnings(after, record.delay.expires)
+        warnings += _delay_warnings(after, record.delay)
     if event.facts.delivery is Delivery.MAIL:
         warnings += [
             f"Drafting defect ({section(d.section)}): {d.note}"
@@ -149,14 +164,15 @@ def _delay_data(
     }
 
 
-def _delay_warnings(state: AgreementState, expires: date) -> list[str]:
+def _delay_warnings(state: AgreementState, delay: Delay) -> list[str]:
+    """A delay does not stop the effectiveness clock: warn when it runs past a pending one."""
     cycle = state.current_cycle
-    if cycle is None or cycle.effective is not None or cycle.withdrawn is not None:
+    if cycle is None or cycle.status_on(delay.start, state.window_days) is not CycleStatus.FILED:
         return []
     due = cycle.effectiveness_due(state.window_days)
-    if due is None or expires <= due:
+    if due is None or delay.expires <= due:
         return []
-    return [delay_past_effectiveness(state, expires, due)]
+    return [delay_past_effectiveness(state, delay.expires, due)]
 
 
 def delay_check(
@@ -173,10 +189,12 @@ def delay_check(
     try:
         after = replay([*agreement.events, probe], agreement.terms)
     except RuleViolation as violation:
-        return rule_refusal(violation, EventKind.DELAY, agreement, probe.seq)
+        return rule_refusal(
+            violation, EventKind.DELAY, agreement, probe.seq, today=today, days=command.days
+        )
     data = {"ok": True, **_delay_data(agreement.terms, after, start, command.days)}
     delay = Delay(start, command.days)
-    warnings = _delay_warnings(after, delay.expires)
+    warnings = _delay_warnings(after, delay)
     data["warnings"] = warnings
     text = (
         f"Allowed under {section(agreement.terms.allowed_delay.section)}: a delay of "

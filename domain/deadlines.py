@@ -68,7 +68,7 @@ def _demand_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
         return []
     terms = state.terms
     status = cycle.status_on(as_of, state.window_days)
-    if status in {CycleStatus.WITHDRAWN, CycleStatus.STOPPED}:
+    if status is CycleStatus.WITHDRAWN:
         return []
     found: list[Deadline] = []
     if cycle.demand_received and not _closed_by(cycle.holders_notice_given, as_of):

@@ -6,7 +6,7 @@ it still replays. Events are taken in the order they took effect (ties: the orde
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -203,11 +203,18 @@ def _demand(state: AgreementState, event: Event) -> None:
     refusal = state.demand_refusal(event.effective_on)
     if refusal:
         raise refusal
-    state.cycles.append(
-        RegistrationCycle(
-            demand_seq=event.seq, demand_received=event.effective_on, shares=event.facts.shares
-        )
-    )
+    cycle = state.current_cycle
+    if (
+        cycle is None
+        or cycle.demand_received is not None
+        or cycle.status_on(event.effective_on, state.window_days) not in OPEN_STATUSES
+    ):
+        cycle = RegistrationCycle()
+        state.cycles.append(cycle)
+    # A registration already planned or filed without a demand becomes the demanded one.
+    cycle.demand_seq = event.seq
+    cycle.demand_received = event.effective_on
+    cycle.shares = event.facts.shares
 
 
 def _holders_notified(state: AgreementState, event: Event) -> None:
@@ -227,12 +234,30 @@ def _holders_notified(state: AgreementState, event: Event) -> None:
 
 
 def _cycle_under_way_or_new(state: AgreementState, day: date) -> RegistrationCycle:
-    """The registration under way on `day`, or a new one (a filing need not follow a demand)."""
+    """The registration under way on `day`, or a new one (a filing need not follow a demand).
+
+    A filing after a stop order or a lapse is the Company filing again on the same demand:
+    the new registration carries it, so once effective it uses the demand up."""
     cycle = state.current_cycle
-    if cycle is None or cycle.status_on(day, state.window_days) not in OPEN_STATUSES:
-        cycle = RegistrationCycle()
-        state.cycles.append(cycle)
-    return cycle
+    if cycle is not None and cycle.status_on(day, state.window_days) in OPEN_STATUSES:
+        return cycle
+    again = cycle is not None and cycle.status_on(day, state.window_days) in {
+        CycleStatus.STOPPED,
+        CycleStatus.LAPSED,
+    }
+    fresh = RegistrationCycle()
+    if again and cycle is not None:
+        fresh = replace(
+            fresh,
+            demand_seq=cycle.demand_seq,
+            demand_received=cycle.demand_received,
+            shares=cycle.shares,
+            holders_notice_seq=cycle.holders_notice_seq,
+            holders_notice_given=cycle.holders_notice_given,
+            holders_notified=cycle.holders_notified,
+        )
+    state.cycles.append(fresh)
+    return fresh
 
 
 def _filing_planned(state: AgreementState, event: Event) -> None:
@@ -327,16 +352,10 @@ def _resume(state: AgreementState, event: Event) -> None:
     state.suspension_section = None
 
 
-def _check_delays(state: AgreementState, delays: list[Delay], wanted: Delay) -> None:
-    rule = AllowedDelayRule(state.terms.allowed_delay)
-    breach = rule.breach(delays)
+def _check_delays(state: AgreementState, delays: list[Delay]) -> None:
+    breach = AllowedDelayRule(state.terms.allowed_delay).breach(delays)
     if breach:
-        others = [d for d in delays if d != wanted]
-        raise RuleViolation(
-            state.terms.allowed_delay.section,
-            breach.message,
-            allowed_on=rule.next_start_allowed(others, wanted.start, wanted.days),
-        )
+        raise RuleViolation(state.terms.allowed_delay.section, breach.message)
 
 
 def _delay(state: AgreementState, event: Event) -> None:
@@ -349,11 +368,8 @@ def _delay(state: AgreementState, event: Event) -> None:
             state.terms.allowed_delay.section,
             f"an Allowed Delay is already running until {active.delay.expires} "
             "(use `delay extend` or `delay end`)",
-            allowed_on=AllowedDelayRule(state.terms.allowed_delay).next_start_allowed(
-                [d.delay for d in state.delays], event.effective_on, days
-            ),
         )
-    _check_delays(state, [*(d.delay for d in state.delays), wanted], wanted)
+    _check_delays(state, [*(d.delay for d in state.delays), wanted])
     state.delays.append(DelayRecord(event.seq, event.effective_on, days, event.facts.reason))
 
 

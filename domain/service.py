@@ -287,13 +287,17 @@ class RegRightsService:
         today = agreement.today(caller)
         on = command.on or today
         if on > today:
-            return Reply.refused(
+            refused = Reply.refused(
                 f"{on} is in the future: record events once they have happened "
                 "(only `filing-planned` takes a future date)",
                 None,
                 f"Refused: {day(on)} is in the future (today is {day(today)}). Record an event "
                 "once it has happened; only `filing-planned` takes a future date.",
             )
+            if command.kind is EventKind.DELAY:
+                allowed = answers.next_delay_start(agreement, today, command.days)
+                refused.data["next_start_allowed"] = allowed.isoformat() if allowed else None
+            return refused
         if command.reason is not None and command.reason not in terms.allowed_delay.reasons:
             raise UsageError(
                 f"`{command.reason}` is not a reason: say "
@@ -324,7 +328,9 @@ class RegRightsService:
         try:
             after = replay([*agreement.events, event], terms)
         except RuleViolation as violation:
-            return answers.rule_refusal(violation, command.kind, agreement, event.seq)
+            return answers.rule_refusal(
+                violation, command.kind, agreement, event.seq, today=today, days=command.days
+            )
         before = agreement.state()  # only once it stands: a refusal holds the lock less
         store.append(agreement.id, event)
         agreement.events.append(event)

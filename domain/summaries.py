@@ -87,9 +87,13 @@ def warnings(state: AgreementState, as_of: date) -> list[str]:
                 "effected (provided the Company refused to correct the misstatement)."
             )
     active = state.delay_active_on(as_of)
-    if cycle is not None and active is not None:
+    if (
+        cycle is not None
+        and active is not None
+        and cycle.status_on(as_of, state.window_days) is CycleStatus.FILED
+    ):
         due = cycle.effectiveness_due(state.window_days)
-        if due is not None and cycle.effective is None and active.delay.expires > due:
+        if due is not None and active.delay.expires > due:
             found.append(delay_past_effectiveness(state, active.delay.expires, due))
     if state.termination_grounds:
         found += [

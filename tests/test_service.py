@@ -232,3 +232,62 @@ def test_a_kept_answer_never_outlives_the_history_on_any_instance(
     assert "material adverse" in other.say("status", READER).text
     other.ok(f"revoke <@{READER}>")
     assert "material adverse" not in desk.say("status", READER).text
+
+
+def test_a_filing_after_a_stop_order_carries_the_demand(desk: Desk) -> None:
+    desk.today = date(2026, 5, 12)
+    for text in [
+        "s3-eligible on 2026-01-02",
+        "demand 1000 on 2026-02-02",
+        "holders-notified on 2026-02-03",
+        "filed on 2026-03-02",
+        "stop-order on 2026-04-01",
+        "filed on 2026-04-10",
+        "effective on 2026-05-11",
+    ]:
+        desk.ok(text)
+    assert desk.ok("status")["demand"] == {"available": False, "state": "effective"}
+    assert desk.say("demand 500").data["section"] == "2(a)(i)"
+
+
+def test_a_demand_takes_over_a_planned_filing(desk: Desk) -> None:
+    desk.today = date(2026, 4, 2)
+    desk.ok("s3-eligible on 2026-01-02")
+    desk.ok("filing-planned 2026-05-01")
+    desk.ok("demand 1000")
+    kinds = {d["kind"]: d["due"] for d in desk.ok("deadlines")["deadlines"]}
+    assert kinds == {"holder_notice": "2026-04-12", "requested_info": "2026-04-16"}
+    desk.ok("requested-info-sent")
+
+
+def test_a_stop_order_leaves_the_open_clocks_running(desk: Desk) -> None:
+    desk.today = date(2026, 4, 2)
+    for text in [
+        "s3-eligible on 2026-01-02",
+        "demand 10 on 2026-02-02",
+        "filed on 2026-03-02",
+        "stop-order on 2026-04-01",
+    ]:
+        desk.ok(text)
+    kinds = [d["kind"] for d in desk.ok("deadlines")["deadlines"]]
+    assert kinds == ["holder_notice", "effectiveness"]
+
+
+def test_next_start_for_a_backdated_delay_is_for_the_new_delay(desk: Desk) -> None:
+    desk.today = date(2026, 5, 1)
+    desk.ok("delay 30")
+    desk.today = date(2026, 6, 1)
+    refused = desk.say("delay check 10 from 2026-04-20")
+    assert refused.data["next_start_allowed"] == "2027-05-01"
+    assert desk.say("delay 10 from 2026-04-20").data["next_start_allowed"] == "2027-05-01"
+    future = desk.say("delay 10 from 2026-07-01")
+    assert future.data["next_start_allowed"] == "2027-05-01"
+
+
+def test_no_effectiveness_warning_once_that_deadline_has_passed(desk: Desk) -> None:
+    desk.today = date(2026, 9, 10)
+    desk.ok("s3-eligible on 2026-01-02")
+    desk.ok("demand 10 on 2026-02-02")
+    desk.ok("filed on 2026-03-02")  # due 2026-08-29, already passed
+    assert desk.ok("delay 10")["warnings"] == []
+    assert not any("does not stop" in w for w in desk.ok("status")["warnings"])
