@@ -12,7 +12,7 @@ from domain.cutback import HolderClaim, cutback
 from domain.deadlines import running_deadlines
 from domain.events import Event, EventKind, Facts
 from domain.grammar import USAGE, CutbackRequest, DelayCheck, Help
-from domain.registration import AgreementState, CycleStatus, DelayRecord, replay
+from domain.registration import AgreementState, DelayRecord, replay
 from domain.replies import Reply
 from domain.rules import RuleViolation
 from domain.summaries import delay_past_effectiveness, event_summary
@@ -90,7 +90,7 @@ def recorded(
     if event.kind in {EventKind.DELAY, EventKind.DELAY_EXTEND, EventKind.DELAY_END}:
         record = _delay_touched(after, event)
         data.update(_delay_data(terms, after, record.delay.start, record.delay.days))
-        warnings += _delay_warnings(after, record.delay)
+        warnings += delay_past_effectiveness(after, record.delay, record.delay.start)
     if event.facts.delivery is Delivery.MAIL:
         warnings += [
             f"Drafting defect ({section(d.section)}): {d.note}"
@@ -164,17 +164,6 @@ def _delay_data(
     }
 
 
-def _delay_warnings(state: AgreementState, delay: Delay) -> list[str]:
-    """A delay does not stop the effectiveness clock: warn when it runs past a pending one."""
-    cycle = state.current_cycle
-    if cycle is None or cycle.status_on(delay.start, state.window_days) is not CycleStatus.FILED:
-        return []
-    due = cycle.effectiveness_due(state.window_days)
-    if due is None or delay.expires <= due:
-        return []
-    return [delay_past_effectiveness(state, delay.expires, due)]
-
-
 def delay_check(
     agreement: Agreement, state: AgreementState, command: DelayCheck, today: date
 ) -> Reply:
@@ -194,7 +183,7 @@ def delay_check(
         )
     data = {"ok": True, **_delay_data(agreement.terms, after, start, command.days)}
     delay = Delay(start, command.days)
-    warnings = _delay_warnings(after, delay)
+    warnings = delay_past_effectiveness(after, delay, delay.start)
     data["warnings"] = warnings
     text = (
         f"Allowed under {section(agreement.terms.allowed_delay.section)}: a delay of "

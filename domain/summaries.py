@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from domain.allowed_delay import AllowedDelayRule
+from domain.allowed_delay import AllowedDelayRule, Delay
 from domain.calendar import BusinessCalendar
 from domain.deadlines import Deadline, running_deadlines
 from domain.events import Event, EventKind
@@ -87,14 +87,8 @@ def warnings(state: AgreementState, as_of: date) -> list[str]:
                 "effected (provided the Company refused to correct the misstatement)."
             )
     active = state.delay_active_on(as_of)
-    if (
-        cycle is not None
-        and active is not None
-        and cycle.status_on(as_of, state.window_days) is CycleStatus.FILED
-    ):
-        due = cycle.effectiveness_due(state.window_days)
-        if due is not None and active.delay.expires > due:
-            found.append(delay_past_effectiveness(state, active.delay.expires, due))
+    if active is not None:
+        found += delay_past_effectiveness(state, active.delay, as_of)
     if state.termination_grounds:
         found += [
             f"Drafting defect ({section(d.section)}): {d.note}"
@@ -103,12 +97,20 @@ def warnings(state: AgreementState, as_of: date) -> list[str]:
     return found
 
 
-def delay_past_effectiveness(state: AgreementState, expires: date, due: date) -> str:
+def delay_past_effectiveness(state: AgreementState, delay: Delay, on: date) -> list[str]:
+    """A delay does not stop the effectiveness clock: the warning, when `delay` runs past the
+    deadline of a registration filed and still pending on `on`."""
+    cycle = state.current_cycle
+    if cycle is None or cycle.status_on(on, state.window_days) is not CycleStatus.FILED:
+        return []
+    due = cycle.effectiveness_due(state.window_days)
+    if due is None or delay.expires <= due:
+        return []
     clock = state.terms.demand.effectiveness
-    return (
-        f"The delay runs until {expires}, past the {clock.days}-day effectiveness deadline "
+    return [
+        f"The delay runs until {delay.expires}, past the {clock.days}-day effectiveness deadline "
         f"{due} ({section(clock.section)}): a delay does not stop that clock."
-    )
+    ]
 
 
 def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> dict[str, Any]:
