@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -47,6 +47,17 @@ def percentile(values: Sequence[float], p: float) -> float:
         return math.nan
     rank = max(1, math.ceil(p / 100 * len(ordered)))
     return ordered[rank - 1]
+
+
+def run_together(workers: int, work: Callable[[int], None]) -> float:
+    """Run `work(0)` … `work(workers - 1)` in as many threads at once; the wall time taken."""
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(workers)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - began
 
 
 def ms(seconds: float) -> str:

@@ -20,8 +20,8 @@ alone; none may fail and none may take over 3 s, ack or answer.
 from __future__ import annotations
 
 import argparse
-import json
 import contextlib
+import json
 import random
 import tempfile
 import threading
@@ -129,7 +129,7 @@ def burst(standin: SlackStandIn, port: int, total: int, concurrency: int) -> Non
     lock = threading.Lock()
     counter = iter(range(total))
 
-    def client() -> None:
+    def client(_: int) -> None:
         while True:
             with lock:
                 if next(counter, None) is None:
@@ -138,13 +138,7 @@ def burst(standin: SlackStandIn, port: int, total: int, concurrency: int) -> Non
             with lock:
                 samples.append(sample)
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - began
+    wall = benchlib.run_together(concurrency, client)
     failed = [s for s in samples if not s.ok]
     ack = [s.ack for s in samples]
     answer = [s.answer for s in samples if s.ok]

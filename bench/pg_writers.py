@@ -82,13 +82,7 @@ def run(url: str, writers: int, commands: int) -> int:
                 latencies.append(elapsed)
                 outcomes["ok" if reply.ok else "refused"] += 1
 
-    threads = [threading.Thread(target=writer, args=(i,)) for i in range(writers)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - began
+    wall = benchlib.run_together(writers, writer)
 
     delays = standing_delays(service)
     broken = caps_broken(delays)

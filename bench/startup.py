@@ -66,7 +66,7 @@ def peak_memory(standin: SlackStandIn, work: Path, load: int) -> tuple[float, fl
         lock = threading.Lock()
         remaining = iter(range(load))
 
-        def client() -> None:
+        def client(_: int) -> None:
             nonlocal failures
             while True:
                 with lock:
@@ -78,11 +78,7 @@ def peak_memory(standin: SlackStandIn, work: Path, load: int) -> tuple[float, fl
                     with lock:
                         failures += 1
 
-        clients = [threading.Thread(target=client) for _ in range(8)]
-        for thread in clients:
-            thread.start()
-        for thread in clients:
-            thread.join()
+        benchlib.run_together(8, client)
         return at_start, benchlib.peak_rss_mib(serve.pid), failures
 
 
