@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import hmac
 import http.client
+import itertools
 import json
 import math
 import os
@@ -330,3 +331,23 @@ def seed_agreement(database: Path, channel: str = "CBENCH") -> None:
         if not reply.ok:
             raise RuntimeError(f"seeding `{text}` failed: {reply.text}")
     engine.dispose()
+
+
+def event_recorder(database: Path, channel: str = "CBENCH") -> Callable[[], None]:
+    """Records `suspend` and `resume` in turn in the agreement bound to `channel`, as another
+    instance would: each call changes what `status` answers."""
+    from datetime import UTC, datetime
+
+    from bot.runtime import build_service, open_database
+    from domain.service import Caller
+
+    service = build_service(open_database(f"sqlite:///{database}"), frozenset({"UADMIN"}))
+    turns = itertools.cycle(["suspend", "resume"])
+
+    def record() -> None:
+        text = next(turns)
+        reply = service.handle(text, Caller("UADMIN", channel, "bench", datetime.now(UTC)))
+        if not reply.ok:
+            raise RuntimeError(f"`{text}` failed: {reply.text}")
+
+    return record

@@ -19,7 +19,7 @@ from domain.agreement import (
     Caller,
     terms_from_snapshot,
 )
-from domain.answer_cache import AnswerCache, AnswerKey
+from domain.caches import AnswerCache, AnswerKey, HistoryCache
 from domain.calendar import Delivery
 from domain.deadlines import running_deadlines
 from domain.events import Event, EventKind, Facts, live_events
@@ -47,6 +47,7 @@ from domain.replies import Reply
 from domain.rules import RuleViolation
 from domain.store.tables import AgreementRow
 from domain.store.unit_of_work import AgreementStore, UnitOfWork
+from domain.store.version import Version
 from domain.summaries import (
     deadline_data,
     deadlines_text,
@@ -85,6 +86,7 @@ class RegRightsService:
         self.on_change = on_change
         self.profile_dirs = profile_dirs
         self._answers = AnswerCache()
+        self._histories = HistoryCache()
         self._zones: dict[int, ZoneInfo] = {}  # an agreement's timezone never changes
 
     # ----------------------------------------------------------------- entry points
@@ -120,26 +122,21 @@ class RegRightsService:
                         reply.data["error"],
                     )
                 return reply
-        with self.uow.read() as store:
-            version = store.version(caller.channel, caller.user)
-            if version is None:
-                return answers.unbound(caller)
-            agreement_id, last_seq, granted = version
-            insider = caller.user in self.admins or granted in {EDITOR, ADMIN}
-            zone = self._zones.get(agreement_id)
-            key: AnswerKey | None = None
-            if zone is not None and isinstance(command, CACHED_QUESTIONS):
-                today = caller.as_of or caller.now.astimezone(zone).date()
-                key = (agreement_id, last_seq, insider, today, command)
-                kept = self._answers.get(key)
-                if kept is not None:
-                    return kept
-            agreement = self._load(store, agreement_id)
-            self._zones[agreement_id] = agreement.terms.zone
-            reply = self._read(agreement, command, caller, insider=insider)
-            if key is not None:
-                self._answers.put(key, reply)
-            return reply
+        return self._ask(command, caller)
+
+    def answer_at_once(self, text: str, caller: Caller) -> Reply | None:
+        """The answer when it is ready without waiting on the database: help, malformed input,
+        or a kept answer to a question whose version is read at once; else None."""
+        try:
+            command = parse(text)
+        except UsageError as exc:
+            return Reply.malformed(exc.message, exc.usage)
+        if isinstance(command, Help):
+            return answers.help_reply(command)
+        if not isinstance(command, CACHED_QUESTIONS):
+            return None
+        version = self.uow.quick_version(caller.channel, caller.user)
+        return None if version is None else self._kept_answer(version, command, caller)
 
     def bootstrap(self, caller: Caller, profile_id: str = DEFAULT_PROFILE) -> None:
         """For the console and `cmd`: an empty database gets one agreement bound to the channel."""
@@ -179,6 +176,46 @@ class RegRightsService:
             return ADMIN
         return store.grants(agreement_id).get(user, READER)
 
+    # ----------------------------------------------------------------- questions
+
+    def _ask(self, command: Command, caller: Caller) -> Reply:
+        with self.uow.read() as store:
+            version = store.version(caller.channel, caller.user)
+            if version is None:
+                return answers.unbound(caller)
+            kept = self._kept_answer(version, command, caller)
+            if kept is not None:
+                return kept
+            agreement = self._load(store, version.agreement_id)
+        self._zones[agreement.id] = agreement.terms.zone
+        reply = self._read(
+            agreement, command, caller, insider=self._insider(caller, version.granted)
+        )
+        # Filed under the history actually read: on PostgreSQL (read committed) a commit
+        # between the two queries may have extended it.
+        read = version._replace(last_seq=agreement.events[-1].seq if agreement.events else 0)
+        key = self._answer_key(read, command, caller)
+        if key is not None:
+            self._answers.put(key, reply)
+        return reply
+
+    def _kept_answer(self, version: Version, command: Command, caller: Caller) -> Reply | None:
+        key = self._answer_key(version, command, caller)
+        return None if key is None else self._answers.get(key)
+
+    def _answer_key(self, version: Version, command: Command, caller: Caller) -> AnswerKey | None:
+        """Where the answer to `command` is kept; None if it is not kept."""
+        zone = self._zones.get(version.agreement_id)
+        if zone is None or not isinstance(command, CACHED_QUESTIONS):
+            return None
+        today = caller.as_of or caller.now.astimezone(zone).date()
+        insider = self._insider(caller, version.granted)
+        return (version.agreement_id, version.last_seq, insider, today, command)
+
+    def _insider(self, caller: Caller, granted: str | None) -> bool:
+        """Whether the asker may see a delay's reason."""
+        return caller.user in self.admins or granted in {EDITOR, ADMIN}
+
     # ----------------------------------------------------------------- loading
 
     def _bound(
@@ -194,7 +231,8 @@ class RegRightsService:
 
     def _load(self, store: AgreementStore, agreement_id: int) -> Agreement:
         row = store.agreement(agreement_id)
-        return Agreement(row, terms_from_snapshot(row.profile_yaml), store.events(agreement_id))
+        events = self._histories.read(store, agreement_id)
+        return Agreement(row, terms_from_snapshot(row.profile_yaml), events)
 
     def _create_agreement(
         self, store: AgreementStore, profile_id: str, caller: Caller

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from slack_harness import CHANNEL, EDITOR, READER, SlackBot, all_text, wait_for
+from slack_harness import ADMIN, CHANNEL, EDITOR, READER, SlackBot, all_text, wait_for
 
 from bot.settings import Settings
 from domain.replies import Reply
 from domain.service import Caller
 
+REGRIGHTS = str(Path(sys.executable).with_name("regrights"))
 REASON_III = "discussions of a merger, acquisition, financing or similar transaction"
 
 
@@ -189,16 +193,44 @@ def test_a_10000_character_command_is_answered(bound: SlackBot) -> None:
 
 
 def test_a_question_is_answered_in_the_ack_and_a_write_acks_empty(bound: SlackBot) -> None:
-    response, url = bound.slash("terms", user=READER)
+    response, _url = bound.slash("terms", user=READER)
     assert response.status_code == 200
     assert response.json()["response_type"] == "ephemeral"
     assert "§2(d)" in response.json()["text"]
     assert response.elapsed.total_seconds() < 1
-    response, url = bound.slash("s3-eligible on 2024-01-02", user=EDITOR)
+    response, _url = bound.slash("s3-eligible on 2024-01-02", user=EDITOR)
     assert response.status_code == 200
     assert response.text == ""
     assert response.elapsed.total_seconds() < 1
     wait_for(lambda: bound.slack.messages())
+
+
+def test_a_question_answered_from_memory_is_current_after_another_process_writes(
+    bound: SlackBot,
+) -> None:
+    assert "suspended" not in bound.ask("status")["text"].lower()
+    response, _url = bound.slash("status")
+    assert "suspended" not in response.json()["text"].lower()  # now answered from memory
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REGRIGHTS_"))}
+    env.update(REGRIGHTS_DATABASE_URL=bound.settings.database_url, REGRIGHTS_ADMINS=ADMIN)
+    written = subprocess.run(
+        [
+            REGRIGHTS,
+            "cmd",
+            "--channel",
+            CHANNEL,
+            "--user",
+            ADMIN,
+            "--as-of",
+            "2024-06-03",
+            "suspend",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert written.returncode == 0, written.stdout + written.stderr
+    assert "suspended" in bound.ask("status")["text"].lower()
 
 
 def test_command_name_comes_from_regrights_command(

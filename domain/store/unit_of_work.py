@@ -5,24 +5,22 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, func, text
+from sqlalchemy import Engine, Row, func, inspect, text
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from domain.calendar import Delivery
 from domain.events import Event, EventKind, Facts, TerminationGround
 from domain.store.database import connection_gate
+from domain.store.quick_read import quick_read
 from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow
+from domain.store.version import VERSION_SQL, Version
 
-# Every question asks this first, so it is plain SQL: the ORM's statement building cost more
-# than the query itself.
-_VERSION = text(
-    "SELECT b.agreement_id,"
-    " (SELECT coalesce(max(e.seq), 0) FROM event e WHERE e.agreement_id = b.agreement_id),"
-    " (SELECT g.role FROM role_grant g"
-    "   WHERE g.agreement_id = b.agreement_id AND g.user_id = :user)"
-    " FROM channel_binding b WHERE b.channel_id = :channel"
-)
+_VERSION = text(VERSION_SQL)
+# Events are read as plain rows: building an ORM object for each cost more than the replay.
+_EVENTS = inspect(EventRow).local_table
 
 # Any fixed number: agreements are created one at a time across instances on PostgreSQL.
 _SETUP_LOCK = 0x7265677365747570
@@ -52,12 +50,11 @@ class AgreementStore:
                 text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_SETUP_LOCK)
             )
 
-    def version(self, channel_id: str, user: str) -> tuple[int, int, str | None] | None:
-        """In one round trip: the channel's agreement, its last event's sequence number (0 for
-        none) and the role granted to `user` there; None for an unbound channel."""
+    def version(self, channel_id: str, user: str) -> Version | None:
+        """The channel's version for `user`, in one round trip; None for an unbound channel."""
         row = self.session.connection().execute(_VERSION, {"channel": channel_id, "user": user})
         found = row.first()
-        return None if found is None else (found[0], found[1], found[2])
+        return None if found is None else Version(found[0], found[1], found[2])
 
     def binding(self, channel_id: str) -> ChannelBindingRow | None:
         return self.session.get(ChannelBindingRow, channel_id)
@@ -156,21 +153,22 @@ class AgreementStore:
         self.session.delete(row)
         return True
 
-    def events(self, agreement_id: int) -> list[Event]:
-        rows = self.session.exec(
-            select(EventRow)
-            .where(EventRow.agreement_id == agreement_id)
-            .order_by(col(EventRow.seq))
+    def events(self, agreement_id: int, after: int = 0) -> list[Event]:
+        """The agreement's events with sequence numbers above `after`, in order."""
+        rows = self.session.connection().execute(
+            core_select(_EVENTS)
+            .where(_EVENTS.c.agreement_id == agreement_id, _EVENTS.c.seq > after)
+            .order_by(_EVENTS.c.seq)
         )
         return [_to_event(row) for row in rows]
 
     def events_by_agreement(self, agreement_ids: Collection[int]) -> dict[int, list[Event]]:
         """`events` for many agreements in one query (each id has a list, maybe empty)."""
         found: dict[int, list[Event]] = {agreement_id: [] for agreement_id in agreement_ids}
-        rows = self.session.exec(
-            select(EventRow)
-            .where(col(EventRow.agreement_id).in_(agreement_ids))
-            .order_by(col(EventRow.agreement_id), col(EventRow.seq))
+        rows = self.session.connection().execute(
+            core_select(_EVENTS)
+            .where(_EVENTS.c.agreement_id.in_(agreement_ids))
+            .order_by(_EVENTS.c.agreement_id, _EVENTS.c.seq)
         )
         for row in rows:
             found[row.agreement_id].append(_to_event(row))
@@ -206,7 +204,7 @@ class AgreementStore:
         )
 
 
-def _to_event(row: EventRow) -> Event:
+def _to_event(row: Row[Any]) -> Event:
     return Event(
         seq=row.seq,
         kind=EventKind(row.kind),
@@ -232,6 +230,12 @@ class UnitOfWork:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._quick = quick_read(engine)
+
+    def quick_version(self, channel_id: str, user: str) -> Version | None:
+        """The channel's version for `user` when it can be read at once, outside any unit of
+        work (SQLite); None otherwise, or for an unbound channel."""
+        return self._quick.version(channel_id, user)
 
     @contextmanager
     def read(self) -> Iterator[AgreementStore]:

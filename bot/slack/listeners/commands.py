@@ -1,6 +1,8 @@
 """The slash command (`/regrights`, renamed by REGRIGHTS_COMMAND): every command of SPEC §3.
 
-Questions are answered in the ack when they are quick; writes ack at once and answer after."""
+Questions are answered in the ack: straight away when the service has the answer ready (see
+`RegRightsService.answer_at_once`), else if it is ready within QUICK_ANSWER_SECONDS. Writes ack
+at once and answer after."""
 
 from __future__ import annotations
 
@@ -44,6 +46,10 @@ def register(app: App, service: RegRightsService, name: str, clock: Callable[[],
 
     def acknowledge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = command.get("text") or ""
+        at_once = service.answer_at_once(text, caller_of(command))
+        if at_once is not None:
+            ack(response_type="ephemeral", **private_message(at_once))
+            return
         if not only_reads(text):
             ack()
             after_ack(app, answer, command, respond, client)
