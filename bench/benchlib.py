@@ -333,7 +333,8 @@ def seed_agreement(database: Path, channel: str = "CBENCH") -> None:
     engine.dispose()
 
 
-def event_recorder(database: Path, channel: str = "CBENCH") -> Callable[[], None]:
+@contextlib.contextmanager
+def event_recorder(database: Path, channel: str = "CBENCH") -> Iterator[Callable[[], None]]:
     """Records `suspend` and `resume` in turn in the agreement bound to `channel`, as another
     instance would: each call changes what `status` answers."""
     from datetime import UTC, datetime
@@ -341,7 +342,8 @@ def event_recorder(database: Path, channel: str = "CBENCH") -> Callable[[], None
     from bot.runtime import build_service, open_database
     from domain.service import Caller
 
-    service = build_service(open_database(f"sqlite:///{database}"), frozenset({"UADMIN"}))
+    engine = open_database(f"sqlite:///{database}")
+    service = build_service(engine, frozenset({"UADMIN"}))
     turns = itertools.cycle(["suspend", "resume"])
 
     def record() -> None:
@@ -350,4 +352,7 @@ def event_recorder(database: Path, channel: str = "CBENCH") -> Callable[[], None
         if not reply.ok:
             raise RuntimeError(f"`{text}` failed: {reply.text}")
 
-    return record
+    try:
+        yield record
+    finally:
+        engine.dispose()

@@ -232,14 +232,15 @@ def main() -> None:
             benchlib.wait_healthy(ours_port, ours)
             benchlib.wait_healthy(bare_port, bare)
             interleaved(standin, ours_port, bare_port, args.pairs, args.warmup)
-            interleaved(
-                standin,
-                ours_port,
-                bare_port,
-                args.pairs // 3,
-                args.warmup // 4,
-                before_ours=benchlib.event_recorder(database),
-            )
+            with benchlib.event_recorder(database) as record:
+                interleaved(
+                    standin,
+                    ours_port,
+                    bare_port,
+                    args.pairs // 3,
+                    args.warmup // 4,
+                    before_ours=record,
+                )
             burst(standin, ours_port, args.burst, args.concurrency)
             print(
                 f"\nserve peak RSS (VmHWM) after the runs: {benchlib.peak_rss_mib(ours.pid):.1f} MiB"

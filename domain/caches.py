@@ -16,7 +16,6 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from domain.events import Event
-from domain.replies import Reply
 from domain.store.unit_of_work import AgreementStore
 
 K = TypeVar("K", bound=Hashable)
@@ -25,6 +24,8 @@ V = TypeVar("V")
 # An answer depends only on the history, whether the asker may see a delay's reason, the day
 # and the question: (agreement, last sequence number, insider, day, question).
 AnswerKey = tuple[int, int, bool, date, Hashable]
+ANSWERS_KEPT = 2048
+HISTORIES_KEPT = 1024
 
 
 class Recent(Generic[K, V]):
@@ -50,19 +51,15 @@ class Recent(Generic[K, V]):
                 self._entries.popitem(last=False)
 
 
-class AnswerCache(Recent[AnswerKey, Reply]):
-    def __init__(self, capacity: int = 2048) -> None:
-        super().__init__(capacity)
-
-
 class HistoryCache:
     """Each agreement's events as last read; a read asks the database only for newer ones."""
 
-    def __init__(self, capacity: int = 1024) -> None:
-        self._histories: Recent[int, tuple[Event, ...]] = Recent(capacity)
+    def __init__(self) -> None:
+        self._histories: Recent[int, tuple[Event, ...]] = Recent(HISTORIES_KEPT)
 
     def read(self, store: AgreementStore, agreement_id: int) -> list[Event]:
-        """The whole history as `store`'s transaction sees it (a fresh list each time)."""
+        """Every event `store`'s transaction sees, and perhaps newer ones another thread has
+        read since: in order, and in a fresh list each time."""
         known = self._histories.get(agreement_id) or ()
         newer = store.events(agreement_id, after=known[-1].seq if known else 0)
         if not newer:

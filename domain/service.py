@@ -19,7 +19,7 @@ from domain.agreement import (
     Caller,
     terms_from_snapshot,
 )
-from domain.caches import AnswerCache, AnswerKey, HistoryCache
+from domain.caches import ANSWERS_KEPT, AnswerKey, HistoryCache, Recent
 from domain.calendar import Delivery
 from domain.deadlines import running_deadlines
 from domain.events import Event, EventKind, Facts, live_events
@@ -85,17 +85,16 @@ class RegRightsService:
         self.admins = admins
         self.on_change = on_change
         self.profile_dirs = profile_dirs
-        self._answers = AnswerCache()
+        self._answers: Recent[AnswerKey, Reply] = Recent(ANSWERS_KEPT)
         self._histories = HistoryCache()
         self._zones: dict[int, ZoneInfo] = {}  # an agreement's timezone never changes
 
     # ----------------------------------------------------------------- entry points
 
     def handle(self, text: str, caller: Caller) -> Reply:
-        try:
-            command = parse(text)
-        except UsageError as exc:
-            return Reply.malformed(exc.message, exc.usage)
+        command = _parsed(text)
+        if isinstance(command, Reply):
+            return command
         try:
             return self.execute(command, caller)
         except UsageError as exc:
@@ -127,10 +126,9 @@ class RegRightsService:
     def answer_at_once(self, text: str, caller: Caller) -> Reply | None:
         """The answer when it is ready without waiting on the database: help, malformed input,
         or a kept answer to a question whose version is read at once; else None."""
-        try:
-            command = parse(text)
-        except UsageError as exc:
-            return Reply.malformed(exc.message, exc.usage)
+        command = _parsed(text)
+        if isinstance(command, Reply):
+            return command
         if isinstance(command, Help):
             return answers.help_reply(command)
         if not isinstance(command, CACHED_QUESTIONS):
@@ -525,3 +523,11 @@ def _verb(command: Command) -> str:
     return {Grant: "grant", Revoke: "revoke", RemindLeads: "remind", RemindAt: "remind"}.get(
         type(command), "setup"
     )
+
+
+def _parsed(text: str) -> Command | Reply:
+    """The command `text` gives, or the reply saying what is wrong with it."""
+    try:
+        return parse(text)
+    except UsageError as exc:
+        return Reply.malformed(exc.message, exc.usage)

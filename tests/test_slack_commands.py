@@ -206,11 +206,20 @@ def test_a_question_is_answered_in_the_ack_and_a_write_acks_empty(bound: SlackBo
 
 
 def test_a_question_answered_from_memory_is_current_after_another_process_writes(
-    bound: SlackBot,
+    bound: SlackBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert "suspended" not in bound.ask("status")["text"].lower()
+    worked_out: list[str] = []
+    handle = bound.service.handle
+
+    def counted(text: str, caller: Caller) -> Reply:
+        worked_out.append(text)
+        return handle(text, caller)
+
+    monkeypatch.setattr(bound.service, "handle", counted)
     response, _url = bound.slash("status")
-    assert "suspended" not in response.json()["text"].lower()  # now answered from memory
+    assert "suspended" not in response.json()["text"].lower()
+    assert worked_out == []  # answered from memory, in the listener itself
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REGRIGHTS_"))}
     env.update(REGRIGHTS_DATABASE_URL=bound.settings.database_url, REGRIGHTS_ADMINS=ADMIN)
     written = subprocess.run(
@@ -231,6 +240,7 @@ def test_a_question_answered_from_memory_is_current_after_another_process_writes
     )
     assert written.returncode == 0, written.stdout + written.stderr
     assert "suspended" in bound.ask("status")["text"].lower()
+    assert worked_out == ["status"]
 
 
 def test_command_name_comes_from_regrights_command(

@@ -21,6 +21,10 @@ from sqlalchemy import Engine
 
 from domain.store.version import VERSION_SQL, Version
 
+# How long a quick read may wait, for the connection or for a locked database, before the
+# question takes the slow path.
+BUSY_SECONDS = 0.05
+
 
 class QuickRead(Protocol):
     def version(self, channel_id: str, user: str) -> Version | None:
@@ -41,26 +45,39 @@ class SqliteQuickRead:
         self._lock = threading.Lock()
 
     def version(self, channel_id: str, user: str) -> Version | None:
-        with self._lock:
-            try:
-                found = (
-                    self._connect().execute(VERSION_SQL, {"channel": channel_id, "user": user})
-                ).fetchone()
-            except sqlite3.Error:
-                return None
+        # Wait no longer for the connection than for the database: another thread may be
+        # holding it through a busy wait.
+        if not self._lock.acquire(timeout=BUSY_SECONDS):
+            return None
+        try:
+            found = (
+                self._connect()
+                .execute(VERSION_SQL, {"channel": channel_id, "user": user})
+                .fetchone()
+            )
+        except sqlite3.Error:
+            self._close()  # busy, or worse: the next read starts on a new connection
+            return None
+        finally:
+            self._lock.release()
         return None if found is None else Version(*found)
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
-            # mode=rw: never create the file if it has gone; a busy database: give up at once.
+            # mode=rw: never create the file if it has gone.
             self._connection = sqlite3.connect(
                 f"file:{quote(self._path)}?mode=rw",
                 uri=True,
                 isolation_level=None,
                 check_same_thread=False,
-                timeout=0.05,
+                timeout=BUSY_SECONDS,
             )
         return self._connection
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def quick_read(engine: Engine) -> QuickRead:

@@ -54,7 +54,7 @@ class AgreementStore:
         """The channel's version for `user`, in one round trip; None for an unbound channel."""
         row = self.session.connection().execute(_VERSION, {"channel": channel_id, "user": user})
         found = row.first()
-        return None if found is None else Version(found[0], found[1], found[2])
+        return None if found is None else Version(*found)
 
     def binding(self, channel_id: str) -> ChannelBindingRow | None:
         return self.session.get(ChannelBindingRow, channel_id)
