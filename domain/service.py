@@ -189,8 +189,9 @@ class RegRightsService:
         reply = self._read(
             agreement, command, caller, insider=self._insider(caller, version.granted)
         )
-        # Filed under the history actually read: on PostgreSQL (read committed) a commit
-        # between the two queries may have extended it.
+        # Filed under the history actually read, which may be newer than `version`: a commit
+        # can land between the two queries (PostgreSQL reads each statement afresh), and the
+        # kept history may already hold events another thread read.
         read = version._replace(last_seq=agreement.events[-1].seq if agreement.events else 0)
         key = self._answer_key(read, command, caller)
         if key is not None:
