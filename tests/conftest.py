@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -15,6 +17,15 @@ from bot.runtime import build_service, open_database
 from domain.service import Caller, RegRightsService
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+# The console script of the environment running the tests.
+REGRIGHTS = str(Path(sys.executable).with_name("regrights"))
+
+
+def cli_env(database_url: str, **settings: str) -> dict[str, str]:
+    """The environment for a `regrights` subprocess: this one without any Slack or regrights
+    setting of its own, plus the database and `settings`."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REGRIGHTS_"))}
+    return {**clean, "REGRIGHTS_DATABASE_URL": database_url, **settings}
 
 
 def _postgres_running() -> bool:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from alert_support import (
@@ -30,6 +28,7 @@ from alert_support import (
     pass_until_held,
     poster_for,
 )
+from conftest import REGRIGHTS
 from slack_standin import SlackStandIn
 from sqlalchemy import Engine
 
@@ -39,7 +38,6 @@ from domain.service import Caller
 
 pytestmark = pytest.mark.postgres
 
-REGRIGHTS = str(Path(sys.executable).with_name("regrights"))
 KEY_14 = "1/effectiveness#1/2026-03-19@-14"
 
 

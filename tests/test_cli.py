@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-REGRIGHTS = str(Path(sys.executable).with_name("regrights"))
+from conftest import REGRIGHTS, cli_env
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REGRIGHTS_"))}
-    return {**clean, "REGRIGHTS_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+    return cli_env(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
 
 
 def run(env: dict[str, str], *args: str) -> tuple[int, Any]:

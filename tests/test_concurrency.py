@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
+from conftest import REGRIGHTS
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.runtime import build_service, open_database
 from domain.service import Caller
 from domain.store.tables import AgreementRow, EventRow
-
-REGRIGHTS = str(Path(sys.executable).with_name("regrights"))
 
 
 def _delays(url: str) -> int:

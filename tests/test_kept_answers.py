@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import REGRIGHTS, cli_env
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +20,6 @@ from domain.service import Caller
 from domain.store.database import make_engine
 from domain.store.quick_read import NoQuickRead, SqliteQuickRead, quick_read
 
-REGRIGHTS = str(Path(sys.executable).with_name("regrights"))
 ADMIN, EDITOR, READER = "UADMIN", "UEDITOR", "UREADER"
 
 
@@ -30,24 +28,23 @@ def database(tmp_path: Path) -> Path:
     return tmp_path / "regrights.sqlite3"
 
 
-def cli_env(database: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REGRIGHTS_"))}
-    return {**env, "REGRIGHTS_DATABASE_URL": f"sqlite:///{database}"}
-
-
 def test_the_quick_read_sees_each_commit_of_another_process_at_once(database: Path) -> None:
     engine = open_database(f"sqlite:///{database}")
     reader = quick_read(engine)
     assert isinstance(reader, SqliteQuickRead)
     assert reader.version("console", ADMIN) is None  # unbound
     run = [REGRIGHTS, "cmd", "--user", ADMIN, "--as-of", "2026-06-01"]
-    subprocess.run([*run, "suspend"], env=cli_env(database), check=True, capture_output=True)
+    subprocess.run(
+        [*run, "suspend"], env=cli_env(f"sqlite:///{database}"), check=True, capture_output=True
+    )
     first = reader.version("console", EDITOR)
     assert first is not None and first.last_seq == 1 and first.granted is None
     grant = [*run, "grant", f"<@{EDITOR}>", "editor"]
-    subprocess.run(grant, env=cli_env(database), check=True, capture_output=True)
+    subprocess.run(grant, env=cli_env(f"sqlite:///{database}"), check=True, capture_output=True)
     assert reader.version("console", EDITOR) == first._replace(granted="editor")
-    subprocess.run([*run, "resume"], env=cli_env(database), check=True, capture_output=True)
+    subprocess.run(
+        [*run, "resume"], env=cli_env(f"sqlite:///{database}"), check=True, capture_output=True
+    )
     assert reader.version("console", EDITOR) == first._replace(last_seq=2, granted="editor")
     engine.dispose()
 
@@ -98,7 +95,7 @@ def test_a_question_is_answered_at_once_only_while_nothing_has_changed(
 
     subprocess.run(
         [REGRIGHTS, "cmd", "--user", ADMIN, "--as-of", "2026-06-01", "suspend"],
-        env=cli_env(database),
+        env=cli_env(f"sqlite:///{database}"),
         check=True,
         capture_output=True,
     )

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import REGRIGHTS, cli_env
 from slack_harness import ADMIN, CHANNEL, EDITOR, READER, SlackBot, all_text, wait_for
 
 from bot.settings import Settings
 from domain.replies import Reply
 from domain.service import Caller
 
-REGRIGHTS = str(Path(sys.executable).with_name("regrights"))
 REASON_III = "discussions of a merger, acquisition, financing or similar transaction"
 
 
@@ -220,8 +218,7 @@ def test_a_question_answered_from_memory_is_current_after_another_process_writes
     response, _url = bound.slash("status")
     assert "suspended" not in response.json()["text"].lower()
     assert worked_out == []  # answered from memory, in the listener itself
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REGRIGHTS_"))}
-    env.update(REGRIGHTS_DATABASE_URL=bound.settings.database_url, REGRIGHTS_ADMINS=ADMIN)
+    env = cli_env(bound.settings.database_url, REGRIGHTS_ADMINS=ADMIN)
     written = subprocess.run(
         [
             REGRIGHTS,

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import REGRIGHTS, cli_env
 
-REGRIGHTS = str(Path(sys.executable).with_name("regrights"))
 NEW_YORK = ZoneInfo("America/New_York")
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REGRIGHTS_"))}
-    return {**clean, "REGRIGHTS_DATABASE_URL": f"sqlite:///{tmp_path / 'regrights.sqlite3'}"}
+    return cli_env(f"sqlite:///{tmp_path / 'regrights.sqlite3'}")
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
