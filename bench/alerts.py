@@ -35,7 +35,7 @@ from sqlmodel import SQLModel, col
 from bot.alerts.alert_pass import PassReport, run_alert_pass
 from bot.alerts.poster import AlertMessage
 from bot.runtime import build_service, open_database
-from domain.agreement import Caller
+from domain.services.agreement import Caller
 from domain.store.tables import AgreementRow
 
 # The tables as SQLAlchemy core sees them, for bulk inserts.

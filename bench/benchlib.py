@@ -312,7 +312,7 @@ def seed_agreement(database: Path, channel: str = "CBENCH") -> None:
     from datetime import UTC, datetime, timedelta
 
     from bot.runtime import build_service, open_database
-    from domain.service import Caller
+    from domain.services.service import Caller
 
     engine = open_database(f"sqlite:///{database}")
     service = build_service(engine, frozenset({"UADMIN"}))
@@ -340,7 +340,7 @@ def event_recorder(database: Path, channel: str = "CBENCH") -> Iterator[Callable
     from datetime import UTC, datetime
 
     from bot.runtime import build_service, open_database
-    from domain.service import Caller
+    from domain.services.service import Caller
 
     engine = open_database(f"sqlite:///{database}")
     service = build_service(engine, frozenset({"UADMIN"}))

@@ -26,10 +26,10 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import create_engine, text
 
 from bot.runtime import build_service, open_database
-from domain.agreement import Caller, terms_from_snapshot
-from domain.allowed_delay import Delay
-from domain.registration import replay
-from domain.service import RegRightsService
+from domain.rules.allowed_delay import Delay
+from domain.rules.registration import replay
+from domain.services.agreement import Caller, terms_from_snapshot
+from domain.services.service import RegRightsService
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

@@ -9,7 +9,7 @@ from bot.alerts.console_poster import ConsolePoster
 from bot.alerts.scheduler import start_alert_scheduler
 from bot.runtime import build_service, open_database, utc_now
 from bot.settings import Settings
-from domain.service import Caller, RegRightsService
+from domain.services.service import Caller, RegRightsService
 
 PROMPT = "regrights> "
 USER = CHANNEL = "console"

@@ -7,9 +7,9 @@ from datetime import date
 
 from bot.runtime import build_service, open_database, utc_now
 from bot.settings import Settings
-from domain.grammar import UsageError, parse_date
-from domain.replies import Reply
-from domain.service import Caller
+from domain.services.grammar import UsageError, parse_date
+from domain.services.replies import Reply
+from domain.services.service import Caller
 
 
 def run_cmd(words: list[str], *, as_of: str | None, user: str, channel: str, as_json: bool) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from bot.alerts.schedule import reschedule
-from domain.service import ChangeListener, RegRightsService
+from domain.services.service import ChangeListener, RegRightsService
 from domain.store.database import make_engine
 from domain.store.migrate import upgrade
 from domain.store.unit_of_work import UnitOfWork

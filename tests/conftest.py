@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from bot.runtime import build_service, open_database
-from domain.service import Caller, RegRightsService
+from domain.services.service import Caller, RegRightsService
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 # The console script of the environment running the tests.

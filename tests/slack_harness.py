@@ -23,7 +23,7 @@ from bot.runtime import build_service, open_database
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.http_server import SlackHTTPServer, make_http_server
-from domain.service import Caller
+from domain.services.service import Caller
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TEAM = "T0STANDIN"

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.alert_plan import Schedule, Slot, latest_slot, next_slot_after, plan_alerts, slots
-from domain.deadlines import Deadline, DeadlineKind
+from domain.rules.alert_plan import Schedule, Slot, latest_slot, next_slot_after, plan_alerts, slots
+from domain.rules.deadlines import Deadline, DeadlineKind
 
 NEW_YORK = ZoneInfo("America/New_York")
 NY_9AM = Schedule([14, 7, 3, 1, 0], time(9, 0), NEW_YORK)

@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from bot.alerts import alert_pass
 from bot.alerts.alert_pass import run_alert_pass
 from bot.runtime import open_database
-from domain.service import Caller
+from domain.services.service import Caller
 
 
 @pytest.fixture

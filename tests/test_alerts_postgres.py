@@ -34,7 +34,7 @@ from sqlalchemy import Engine
 
 from bot.alerts.alert_pass import PassReport, run_alert_pass
 from bot.runtime import open_database
-from domain.service import Caller
+from domain.services.service import Caller
 
 pytestmark = pytest.mark.postgres
 

@@ -32,7 +32,7 @@ from bot.alerts.console_poster import ConsolePoster
 from bot.alerts.poster import AlertMessage
 from bot.alerts.scheduler import start_alert_scheduler
 from bot.runtime import build_service, open_database
-from domain.service import Caller
+from domain.services.service import Caller
 from domain.store.migrate import MIGRATIONS, upgrade
 
 

@@ -8,8 +8,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.allowed_delay import AllowedDelayRule, Delay
-from domain.terms import AllowedDelayTerms, load_profile
+from domain.rules.allowed_delay import AllowedDelayRule, Delay
+from domain.rules.terms import AllowedDelayTerms, load_profile
 
 RULE = AllowedDelayRule(load_profile("nstor-2002").allowed_delay)
 TWELVE_MONTHS = relativedelta(months=12)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.calendar import BusinessCalendar, Delivery
+from domain.rules.calendar import BusinessCalendar, Delivery
 
 US = BusinessCalendar("US")
 

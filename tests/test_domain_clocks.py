@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from domain.calendar import BusinessCalendar, Delivery
-from domain.deadlines import DeadlineKind, running_deadlines
-from domain.events import Event, EventKind, Facts, TerminationGround
-from domain.registration import AgreementState, replay
-from domain.rules import RuleViolation
-from domain.summaries import demand_state
-from domain.terms import TermsProfile, load_profile, parse_profile
+from domain.rules.calendar import BusinessCalendar, Delivery
+from domain.rules.deadlines import DeadlineKind, running_deadlines
+from domain.rules.events import Event, EventKind, Facts, TerminationGround
+from domain.rules.registration import AgreementState, replay
+from domain.rules.terms import TermsProfile, load_profile, parse_profile
+from domain.rules.violation import RuleViolation
+from domain.services.summaries import demand_state
 
 TERMS = load_profile("nstor-2002")
 US = BusinessCalendar("US")

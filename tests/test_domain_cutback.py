@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.cutback import HolderClaim, allocate, cutback
+from domain.rules.cutback import HolderClaim, allocate, cutback
 
 
 def test_worked_example_by_owned_and_by_requested() -> None:

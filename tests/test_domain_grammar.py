@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.calendar import Delivery
-from domain.events import EventKind, TerminationGround
-from domain.grammar import (
+from domain.rules.calendar import Delivery
+from domain.rules.events import EventKind, TerminationGround
+from domain.services.grammar import (
     USAGE,
     CutbackRequest,
     DelayCheck,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from domain.terms import ProfileError, load_profile, parse_profile
+from domain.rules.terms import ProfileError, load_profile, parse_profile
 
-BUNDLED = Path(__file__).resolve().parents[1] / "domain" / "profiles" / "nstor-2002.yaml"
+BUNDLED = Path(__file__).resolve().parents[1] / "domain" / "rules" / "profiles" / "nstor-2002.yaml"
 
 
 def test_the_bundled_profile_holds_the_agreements_numbers() -> None:

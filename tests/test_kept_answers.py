@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.runtime import build_service, open_database
-from domain.service import Caller
+from domain.services.service import Caller
 from domain.store.database import make_engine
 from domain.store.quick_read import NoQuickRead, SqliteQuickRead, quick_read
 

@@ -14,7 +14,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / "manifest.yml"
-SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "slack" / "manifest.schema.1.0.0.json"
+SCHEMA = Path(__file__).resolve().parent / "slack_schema" / "manifest.schema.1.0.0.json"
 
 EXPECTED_BOT_SCOPES = {"chat:write", "commands", "channels:history", "groups:history"}
 HTTP_URL = "https://YOUR-HOST/slack/events"

@@ -8,7 +8,7 @@ from conftest import ADMIN, CHANNEL, EDITOR, READER, Desk
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from domain.replies import EXIT_MALFORMED, EXIT_REFUSED
+from domain.services.replies import EXIT_MALFORMED, EXIT_REFUSED
 from domain.store.tables import EventRow
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from bot.runtime import build_service, open_database
-from domain.grammar import USAGE
-from domain.replies import EXIT_MALFORMED, EXIT_OK, EXIT_REFUSED
-from domain.service import Caller
+from domain.services.grammar import USAGE
+from domain.services.replies import EXIT_MALFORMED, EXIT_OK, EXIT_REFUSED
+from domain.services.service import Caller
 from domain.store.tables import EventRow
 
 tokens = st.one_of(

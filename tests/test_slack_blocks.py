@@ -15,7 +15,7 @@ from bot.slack.blocks import (
     undone_message,
 )
 from bot.slack.home import home_view
-from domain.replies import Reply
+from domain.services.replies import Reply
 
 
 def _reply(text: str, **extra: Any) -> Reply:

@@ -12,8 +12,8 @@ from conftest import REGRIGHTS, cli_env
 from slack_harness import ADMIN, CHANNEL, EDITOR, READER, SlackBot, all_text, wait_for
 
 from bot.settings import Settings
-from domain.replies import Reply
-from domain.service import Caller
+from domain.services.replies import Reply
+from domain.services.service import Caller
 
 REASON_III = "discussions of a merger, acquisition, financing or similar transaction"
 

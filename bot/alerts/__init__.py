@@ -1,1 +1,1 @@
-"""Deadline alerts: planning is in `domain.alert_plan`; posting each alert exactly once is here."""
+"""Deadline alerts: planning is in `domain.rules.alert_plan`; posting each alert exactly once is here."""

@@ -30,8 +30,8 @@ from bot.alerts.locks import hold_agreement
 from bot.alerts.message import alert_message
 from bot.alerts.poster import AlertMessage, Poster, PostFailed
 from bot.alerts.schedule import deadlines_of, local_today, reschedule, schedule_of
-from domain.agreement import Agreement, terms_from_snapshot
-from domain.alert_plan import Slot, latest_slot, plan_alerts
+from domain.rules.alert_plan import Slot, latest_slot, plan_alerts
+from domain.services.agreement import Agreement, terms_from_snapshot
 from domain.store.tables import AgreementRow, AlertRow
 from domain.store.unit_of_work import AgreementStore, UnitOfWork
 

@@ -7,10 +7,10 @@ from datetime import date, datetime, time
 from sqlmodel import Session
 
 from bot.alerts.ledger import claimed_through, unconfirmed
-from domain.agreement import Agreement
-from domain.alert_plan import AlertPlan, Schedule, plan_alerts
-from domain.deadlines import Deadline, running_deadlines
-from domain.events import live_events
+from domain.rules.alert_plan import AlertPlan, Schedule, plan_alerts
+from domain.rules.deadlines import Deadline, running_deadlines
+from domain.rules.events import live_events
+from domain.services.agreement import Agreement
 from domain.store.unit_of_work import AgreementStore
 
 

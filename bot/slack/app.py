@@ -13,7 +13,7 @@ from bot.runtime import utc_now
 from bot.settings import Settings
 from bot.slack.executor import AfterAckExecutor
 from bot.slack.listeners import register_listeners
-from domain.service import RegRightsService
+from domain.services.service import RegRightsService
 
 
 def build_app(

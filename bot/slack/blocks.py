@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from domain.replies import Reply
+from domain.services.replies import Reply
 
 Block = dict[str, Any]
 

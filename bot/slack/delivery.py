@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import announcement_message, private_message
-from domain.replies import EXIT_REFUSED, Reply
+from domain.services.replies import EXIT_REFUSED, Reply
 
 log = logging.getLogger("regrights.slack")
 P = ParamSpec("P")

@@ -11,8 +11,8 @@ from sqlalchemy import Engine, Row, func, inspect, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from domain.calendar import Delivery
-from domain.events import Event, EventKind, Facts, TerminationGround
+from domain.rules.calendar import Delivery
+from domain.rules.events import Event, EventKind, Facts, TerminationGround
 from domain.store.database import connection_gate
 from domain.store.quick_read import quick_read
 from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow

@@ -10,7 +10,7 @@ from slack_bolt import App
 
 from bot.settings import Settings
 from bot.slack.listeners import actions, commands, events
-from domain.service import RegRightsService
+from domain.services.service import RegRightsService
 
 
 def register_listeners(

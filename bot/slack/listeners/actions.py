@@ -13,9 +13,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import UNDO_ACTION_ID, UndoTarget, undone_message
 from bot.slack.delivery import after_ack, deliver, failures_reported, tell
-from domain.grammar import Undo
-from domain.replies import Reply
-from domain.service import Caller, RegRightsService
+from domain.services.grammar import Undo
+from domain.services.replies import Reply
+from domain.services.service import Caller, RegRightsService
 
 log = logging.getLogger("regrights.slack")
 

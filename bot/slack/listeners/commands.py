@@ -18,9 +18,9 @@ from slack_sdk import WebClient
 
 from bot.slack.blocks import private_message
 from bot.slack.delivery import FAILED, after_ack, deliver, failures_reported, tell
-from domain.grammar import only_reads
-from domain.replies import Reply
-from domain.service import Caller, RegRightsService
+from domain.services.grammar import only_reads
+from domain.services.replies import Reply
+from domain.services.service import Caller, RegRightsService
 
 log = logging.getLogger("regrights.slack")
 

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.slack.delivery import after_ack, failures_reported
 from bot.slack.home import home_view
-from domain.service import RegRightsService
+from domain.services.service import RegRightsService
 
 
 def register(app: App, service: RegRightsService, clock: Callable[[], datetime]) -> None:

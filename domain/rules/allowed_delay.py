@@ -15,7 +15,7 @@ from itertools import accumulate
 
 from dateutil.relativedelta import relativedelta
 
-from domain.terms import AllowedDelayTerms
+from domain.rules.terms import AllowedDelayTerms
 
 # How far ahead `next_start_allowed` looks: past this nothing in the caps can still bind.
 _SEARCH_HORIZON_PERIODS = 2

@@ -199,7 +199,7 @@ def parse_profile(text: str, source: str = "<text>") -> TermsProfile:
 
 
 def bundled_profile_ids() -> list[str]:
-    folder = resources.files("domain") / "profiles"
+    folder = resources.files("domain.rules") / "profiles"
     return sorted(
         p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
     )
@@ -212,7 +212,7 @@ def profile_text(profile_id: str, directories: Sequence[Path] = ()) -> tuple[str
         if path.is_file():
             return path.read_text("utf-8"), str(path)
     if profile_id in bundled_profile_ids():
-        bundled = resources.files("domain") / "profiles" / f"{profile_id}.yaml"
+        bundled = resources.files("domain.rules") / "profiles" / f"{profile_id}.yaml"
         return bundled.read_text("utf-8"), profile_id
     known = ", ".join(bundled_profile_ids())
     raise ProfileError(profile_id, [f"no such profile (bundled: {known})"])

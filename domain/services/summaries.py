@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from domain.allowed_delay import AllowedDelayRule, Delay
-from domain.calendar import BusinessCalendar
-from domain.deadlines import Deadline, running_deadlines
-from domain.events import Event, EventKind
-from domain.registration import AgreementState, CycleStatus
-from domain.terms import TermsProfile
-from domain.wording import day, days, days_left, section
+from domain.rules.allowed_delay import AllowedDelayRule, Delay
+from domain.rules.calendar import BusinessCalendar
+from domain.rules.deadlines import Deadline, running_deadlines
+from domain.rules.events import Event, EventKind
+from domain.rules.registration import AgreementState, CycleStatus
+from domain.rules.terms import TermsProfile
+from domain.services.wording import day, days, days_left, section
 
 
 def deadline_data(deadline: Deadline, as_of: date) -> dict[str, Any]:

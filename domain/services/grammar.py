@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from domain.calendar import Delivery
-from domain.events import EventKind, TerminationGround
+from domain.rules.calendar import Delivery
+from domain.rules.events import EventKind, TerminationGround
 
 MAX_COMMAND_LENGTH = 1000
 

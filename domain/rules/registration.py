@@ -10,10 +10,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
-from domain.allowed_delay import AllowedDelayRule, Delay
-from domain.events import Event, EventKind, TerminationGround, live_events
-from domain.rules import RuleViolation
-from domain.terms import TermsProfile
+from domain.rules.allowed_delay import AllowedDelayRule, Delay
+from domain.rules.events import Event, EventKind, TerminationGround, live_events
+from domain.rules.terms import TermsProfile
+from domain.rules.violation import RuleViolation
 
 
 class CycleStatus(StrEnum):

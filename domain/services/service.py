@@ -9,8 +9,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain import answers
-from domain.agreement import (
+from domain.rules.calendar import Delivery
+from domain.rules.deadlines import running_deadlines
+from domain.rules.events import Event, EventKind, Facts, live_events
+from domain.rules.registration import replay
+from domain.rules.terms import ProfileError, load_profile, parse_profile, profile_text
+from domain.rules.violation import RuleViolation
+from domain.services import answers
+from domain.services.agreement import (
     ADMIN,
     DEFAULT_PROFILE,
     EDITOR,
@@ -19,11 +25,8 @@ from domain.agreement import (
     Caller,
     terms_from_snapshot,
 )
-from domain.caches import ANSWERS_KEPT, AnswerKey, HistoryCache, Recent
-from domain.calendar import Delivery
-from domain.deadlines import running_deadlines
-from domain.events import Event, EventKind, Facts, live_events
-from domain.grammar import (
+from domain.services.caches import ANSWERS_KEPT, AnswerKey, HistoryCache, Recent
+from domain.services.grammar import (
     ADMIN_COMMANDS,
     USAGE,
     Command,
@@ -42,13 +45,8 @@ from domain.grammar import (
     UsageError,
     parse,
 )
-from domain.registration import replay
-from domain.replies import Reply
-from domain.rules import RuleViolation
-from domain.store.tables import AgreementRow
-from domain.store.unit_of_work import AgreementStore, UnitOfWork
-from domain.store.version import Version
-from domain.summaries import (
+from domain.services.replies import Reply
+from domain.services.summaries import (
     deadline_data,
     deadlines_text,
     event_summary,
@@ -59,8 +57,10 @@ from domain.summaries import (
     terms_data,
     terms_text,
 )
-from domain.terms import ProfileError, load_profile, parse_profile, profile_text
-from domain.wording import day, days, section
+from domain.services.wording import day, days, section
+from domain.store.tables import AgreementRow
+from domain.store.unit_of_work import AgreementStore, UnitOfWork
+from domain.store.version import Version
 
 log = logging.getLogger("regrights.service")
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from domain.agreement import ADMIN, DEFAULT_PROFILE, Agreement, Caller
-from domain.allowed_delay import AllowedDelayRule, Delay
-from domain.calendar import Delivery
-from domain.cutback import HolderClaim, cutback
-from domain.deadlines import running_deadlines
-from domain.events import Event, EventKind, Facts
-from domain.grammar import USAGE, CutbackRequest, DelayCheck, Help
-from domain.registration import AgreementState, DelayRecord, replay
-from domain.replies import Reply
-from domain.rules import RuleViolation
-from domain.summaries import delay_past_effectiveness, event_summary
-from domain.terms import TermsProfile
-from domain.wording import day, days, section
+from domain.rules.allowed_delay import AllowedDelayRule, Delay
+from domain.rules.calendar import Delivery
+from domain.rules.cutback import HolderClaim, cutback
+from domain.rules.deadlines import running_deadlines
+from domain.rules.events import Event, EventKind, Facts
+from domain.rules.registration import AgreementState, DelayRecord, replay
+from domain.rules.terms import TermsProfile
+from domain.rules.violation import RuleViolation
+from domain.services.agreement import ADMIN, DEFAULT_PROFILE, Agreement, Caller
+from domain.services.grammar import USAGE, CutbackRequest, DelayCheck, Help
+from domain.services.replies import Reply
+from domain.services.summaries import delay_past_effectiveness, event_summary
+from domain.services.wording import day, days, section
 
 
 def unbound(caller: Caller) -> Reply:

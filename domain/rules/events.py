@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from domain.calendar import Delivery
+from domain.rules.calendar import Delivery
 
 
 class EventKind(StrEnum):

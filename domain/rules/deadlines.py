@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from domain.registration import AgreementState, CycleStatus
+from domain.rules.registration import AgreementState, CycleStatus
 
 
 class DeadlineKind(StrEnum):

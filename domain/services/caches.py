@@ -15,7 +15,7 @@ from collections.abc import Hashable
 from datetime import date
 from typing import Generic, TypeVar
 
-from domain.events import Event
+from domain.rules.events import Event
 from domain.store.unit_of_work import AgreementStore
 
 K = TypeVar("K", bound=Hashable)

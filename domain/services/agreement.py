@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from domain.calendar import BusinessCalendar
-from domain.events import Event
-from domain.registration import AgreementState, replay
+from domain.rules.calendar import BusinessCalendar
+from domain.rules.events import Event
+from domain.rules.registration import AgreementState, replay
+from domain.rules.terms import TermsProfile, parse_profile
 from domain.store.tables import AgreementRow
-from domain.terms import TermsProfile, parse_profile
 
 DEFAULT_PROFILE = "nstor-2002"
 READER, EDITOR, ADMIN = "reader", "editor", "admin"

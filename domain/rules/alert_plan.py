@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.deadlines import CLOSED_BY_PASSING, Deadline
+from domain.rules.deadlines import CLOSED_BY_PASSING, Deadline
 
 OVERDUE_EVERY = 7
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.calendar import BusinessCalendar
+from domain.rules.calendar import BusinessCalendar
 
 
 def section(ref: str | None) -> str:
