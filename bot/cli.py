@@ -25,6 +25,15 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--channel", default="console", help="channel (default: console)")
     cmd.add_argument("--json", action="store_true", help="print one JSON object")
     cmd.add_argument("text", nargs=argparse.REMAINDER, help="the command, e.g. delay 30")
+    for name, what, suffix in (
+        ("calendar", "write the deadlines as an iCalendar file (RFC 5545)", "ics"),
+        ("timeline", "draw the delays, their 12-month windows and the deadlines", "png"),
+    ):
+        counsel = sub.add_parser(name, help=what)
+        counsel.add_argument("--out", required=True, metavar=f"FILE.{suffix}", help="write here")
+        counsel.add_argument("--channel", default="console", help="channel (default: console)")
+        counsel.add_argument("--user", default="console", help="acting user (default: console)")
+        counsel.add_argument("--as-of", metavar="YYYY-MM-DD", help="as if today were this date")
     tick = sub.add_parser("tick", help="run one alert pass and exit (for cron)")
     tick.add_argument(
         "--at", metavar="ISO-DATETIME", help="run the pass as of this moment (no offset: UTC)"
@@ -52,6 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.serve import serve
 
         return serve()
+    if args.command in {"calendar", "timeline"}:
+        from bot.counsel_files import run_calendar, run_timeline
+
+        run = run_calendar if args.command == "calendar" else run_timeline
+        return run(args.out, channel=args.channel, user=args.user, as_of=args.as_of)
     if args.command == "tick":
         from bot.tick import run_tick
 

@@ -18,7 +18,12 @@ USER = CHANNEL = "console"
 def run_console(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
     settings = Settings.from_env()
     engine = open_database(settings.database_url)
-    service = build_service(engine, settings.local_admins(USER), profile_dirs=settings.profile_dirs)
+    service = build_service(
+        engine,
+        settings.local_admins(USER),
+        profile_dirs=settings.profile_dirs,
+        public_url=settings.public_url,
+    )
     service.bootstrap(_caller())
     stdout.write("regrights console — `help` lists the commands, `quit` leaves.\n")
     scheduler = start_alert_scheduler(engine, ConsolePoster(stdout))

@@ -25,9 +25,12 @@ def build_service(
     admins: frozenset[str],
     on_change: tuple[ChangeListener, ...] = (),
     profile_dirs: tuple[Path, ...] = (),
+    public_url: str | None = None,
 ) -> RegRightsService:
     """The service, keeping each agreement's next alert time current, plus `on_change`."""
-    return RegRightsService(UnitOfWork(engine), admins, (reschedule, *on_change), profile_dirs)
+    return RegRightsService(
+        UnitOfWork(engine), admins, (reschedule, *on_change), profile_dirs, public_url
+    )
 
 
 def utc_now() -> datetime:

@@ -49,7 +49,12 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
 
     engine = open_database(settings.database_url)
     app = build_app(
-        settings, build_service(engine, settings.admins, profile_dirs=settings.profile_dirs)
+        settings, build_service(
+            engine,
+            settings.admins,
+            profile_dirs=settings.profile_dirs,
+            public_url=settings.public_url,
+        )
     )
     scheduler = start_alert_scheduler(engine, slack_poster(settings))
     log = logging.getLogger("regrights.serve")

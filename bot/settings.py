@@ -18,6 +18,7 @@ class Settings:
     command: str
     port: int
     profile_dirs: tuple[Path, ...] = ()
+    public_url: str | None = None  # the HTTPS address Slack reaches, for the calendar feed link
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -37,6 +38,7 @@ class Settings:
             profile_dirs=tuple(
                 Path(p) for p in env.get("REGRIGHTS_PROFILES_DIR", "").split(os.pathsep) if p
             ),
+            public_url=env.get("REGRIGHTS_PUBLIC_URL") or None,
         )
 
     def local_admins(self, user: str) -> frozenset[str]:

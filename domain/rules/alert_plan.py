@@ -120,13 +120,18 @@ def next_slot_after(deadline: Deadline, schedule: Schedule, after: datetime) -> 
     return candidate
 
 
-def _lead_slots(deadline: Deadline, schedule: Schedule) -> list[Slot]:
-    """Lead slots in time order; a lead falling before the deadline opened is skipped."""
+def leads_in_force(deadline: Deadline, leads: Iterable[int]) -> list[int]:
+    """The lead days that fall on or after the day the deadline opened, longest first."""
     return [
-        _slot(deadline, schedule, -lead)
-        for lead in sorted(set(schedule.leads), reverse=True)
+        lead
+        for lead in sorted(set(leads), reverse=True)
         if deadline.due - timedelta(days=lead) >= deadline.opened_on
     ]
+
+
+def _lead_slots(deadline: Deadline, schedule: Schedule) -> list[Slot]:
+    """Lead slots in time order; a lead falling before the deadline opened is skipped."""
+    return [_slot(deadline, schedule, -lead) for lead in leads_in_force(deadline, schedule.leads)]
 
 
 def _overdue_on_or_before(deadline: Deadline, schedule: Schedule, day: date) -> Slot | None:

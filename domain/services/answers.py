@@ -233,10 +233,10 @@ def help_reply(command: Help) -> Reply:
         "Asking (anyone in the channel):",
         *(
             f"• `{USAGE[v]}`"
-            for v in ("status", "deadlines", "history", "terms", "cutback", "help")
+            for v in ("status", "deadlines", "history", "terms", "timeline", "cutback", "help")
         ),
         "Administering (admins):",
-        *(f"• `{USAGE[v]}`" for v in ("setup", "grant", "revoke", "remind")),
+        *(f"• `{USAGE[v]}`" for v in ("setup", "grant", "revoke", "remind", "calendar")),
     ]
     return Reply(ok=True, text="\n".join(lines), data={"ok": True, "usage": dict(USAGE)})
 

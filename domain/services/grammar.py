@@ -43,6 +43,8 @@ USAGE: dict[str, str] = {
     "grant": "grant <@user> editor|admin",
     "revoke": "revoke <@user>",
     "remind": "remind leads 14,7,3,1,0 · remind at HH:MM",
+    "timeline": "timeline",
+    "calendar": "calendar link · calendar reset",
 }
 
 # Events recorded with an optional `on DATE` and no other argument.
@@ -147,6 +149,18 @@ class RemindAt:
     at: time
 
 
+@dataclass(frozen=True)
+class TimelineRequest:
+    """`timeline`: the delays, their 12-month windows and the deadlines, as a picture."""
+
+
+@dataclass(frozen=True)
+class CalendarLink:
+    """`calendar link` (the subscribable feed's URL) or `calendar reset` (a new one)."""
+
+    reset: bool = False
+
+
 Command = (
     RecordEvent
     | DelayCheck
@@ -160,9 +174,11 @@ Command = (
     | Revoke
     | RemindLeads
     | RemindAt
+    | TimelineRequest
+    | CalendarLink
 )
 
-READ_COMMANDS = (Query, History, Help, DelayCheck, CutbackRequest)
+READ_COMMANDS = (Query, History, Help, DelayCheck, CutbackRequest, TimelineRequest)
 ADMIN_COMMANDS = (Setup, Grant, Revoke, RemindLeads, RemindAt)
 
 
@@ -466,6 +482,18 @@ def _remind(args: list[str]) -> Command:
     return RemindAt(time(int(match.group(1)), int(match.group(2))))
 
 
+def _timeline(args: list[str]) -> Command:
+    _Options("timeline", args).no_positionals()
+    return TimelineRequest()
+
+
+def _calendar(args: list[str]) -> Command:
+    usage = USAGE["calendar"]
+    if len(args) != 1 or args[0].lower() not in {"link", "reset"}:
+        raise UsageError("say `calendar link` or `calendar reset`", usage)
+    return CalendarLink(reset=args[0].lower() == "reset")
+
+
 def _command_list() -> str:
     return "commands: " + ", ".join(USAGE) + " (`help <command>` for one)"
 
@@ -491,4 +519,6 @@ _PARSERS: dict[str, Callable[[list[str]], Command]] = {
     "grant": _grant,
     "revoke": _revoke,
     "remind": _remind,
+    "timeline": _timeline,
+    "calendar": _calendar,
 }

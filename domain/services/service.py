@@ -15,7 +15,7 @@ from domain.rules.events import Event, EventKind, Facts, live_events
 from domain.rules.registration import replay
 from domain.rules.terms import ProfileError, load_profile, parse_profile, profile_text
 from domain.rules.violation import RuleViolation
-from domain.services import answers
+from domain.services import answers, calendar_feed, timeline_view
 from domain.services.agreement import (
     ADMIN,
     DEFAULT_PROFILE,
@@ -29,6 +29,7 @@ from domain.services.caches import ANSWERS_KEPT, AnswerKey, HistoryCache, Recent
 from domain.services.grammar import (
     ADMIN_COMMANDS,
     USAGE,
+    CalendarLink,
     Command,
     CutbackRequest,
     DelayCheck,
@@ -41,6 +42,7 @@ from domain.services.grammar import (
     RemindLeads,
     Revoke,
     Setup,
+    TimelineRequest,
     Undo,
     UsageError,
     parse,
@@ -80,11 +82,13 @@ class RegRightsService:
         admins: frozenset[str],
         on_change: tuple[ChangeListener, ...] = (),
         profile_dirs: tuple[Path, ...] = (),
+        public_url: str | None = None,
     ) -> None:
         self.uow = uow
         self.admins = admins
         self.on_change = on_change
         self.profile_dirs = profile_dirs
+        self.public_url = public_url  # where the calendar feed is served, for `calendar link`
         self._answers: Recent[AnswerKey, Reply] = Recent(ANSWERS_KEPT)
         self._histories = HistoryCache()
         self._zones: dict[int, ZoneInfo] = {}  # an agreement's timezone never changes
@@ -105,6 +109,10 @@ class RegRightsService:
             return answers.help_reply(command)
         if isinstance(command, Setup):
             return self._setup(command, caller)
+        if isinstance(command, CalendarLink):
+            return calendar_feed.calendar_link(
+                self.uow, self.role_of, self.public_url, command, caller
+            )
         if isinstance(command, RecordEvent | Undo | RemindLeads | RemindAt | Grant | Revoke):
             with self.uow.write() as store:
                 agreement = self._bound(store, caller, lock=True)
@@ -480,6 +488,8 @@ class RegRightsService:
             return answers.cutback_reply(terms, command)
         if isinstance(command, Query) and command.name == "terms":
             return Reply(ok=True, text=terms_text(terms), data=terms_data(terms))
+        if isinstance(command, TimelineRequest):
+            return timeline_view.timeline_reply(timeline_view.timeline_of(agreement, caller))
         state = agreement.state()
         if isinstance(command, DelayCheck):
             return answers.delay_check(agreement, state, command, today)

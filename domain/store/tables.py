@@ -88,3 +88,16 @@ class AlertRow(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=200)
     claimed_at: datetime
     settled_at: datetime | None = None
+
+
+class CalendarFeedRow(SQLModel, table=True):
+    """The secret in an agreement's subscribable calendar URL; a reset replaces it, so the
+    old URL stops answering. `token_digest` (SHA-256) is what a request is looked up by."""
+
+    __tablename__ = "calendar_feed"
+
+    agreement_id: int = Field(foreign_key="agreement.id", primary_key=True)
+    token: str = Field(max_length=64)
+    token_digest: str = Field(max_length=64, unique=True)
+    created_by: str = Field(max_length=64)
+    created_at: datetime

@@ -1,0 +1,1 @@
+"""Files for counsel: the calendar feed (ICS) and the timeline picture (PNG)."""
