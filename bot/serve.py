@@ -43,19 +43,16 @@ def serve() -> int:
 
 def _serve_slack(settings: Settings, mode: Mode) -> int:
     from bot.alerts.scheduler import slack_poster, start_alert_scheduler
-    from bot.runtime import build_service, open_database
+    from bot.runtime import build_service, open_database, utc_now
     from bot.slack.app import build_app
+    from bot.slack.calendar_route import calendar_route
     from bot.slack.http_server import make_http_server
 
     engine = open_database(settings.database_url)
-    app = build_app(
-        settings, build_service(
-            engine,
-            settings.admins,
-            profile_dirs=settings.profile_dirs,
-            public_url=settings.public_url,
-        )
+    service = build_service(
+        engine, settings.admins, profile_dirs=settings.profile_dirs, public_url=settings.public_url
     )
+    app = build_app(settings, service)
     scheduler = start_alert_scheduler(engine, slack_poster(settings))
     log = logging.getLogger("regrights.serve")
     try:
@@ -70,7 +67,8 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
             finally:
                 socket.close()
         else:
-            server = make_http_server(app, engine, settings.port)
+            calendar = calendar_route(service.uow, utc_now)
+            server = make_http_server(app, engine, settings.port, calendar=calendar)
             log.info("serving HTTP on port %s, command %s", server.server_port, settings.command)
             server.serve_forever()
     except KeyboardInterrupt:

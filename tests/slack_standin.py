@@ -6,8 +6,10 @@
         assert slack.messages("C1")[0]["text"] == "hi"
 
 It speaks just enough of the API for the bot: auth.test, chat.postMessage,
-chat.postEphemeral, chat.update, views.publish, conversations.history,
-conversations.replies and conversations.info, plus response_url endpoints
+chat.postEphemeral, chat.update, views.publish, views.open, conversations.history,
+conversations.replies and conversations.info, the three steps of files.uploadV2
+(files.getUploadURLExternal, a POST of the bytes to the upload URL it gives, and
+files.completeUploadExternal; see `uploads`), plus response_url endpoints
 (see `new_response_url`). Every request is recorded (`calls`), and faults can be
 queued per method with `fail_next`. Method names for faults and calls are the
 Slack method names ("chat.postMessage"); posts to response URLs use "response_url".
@@ -50,6 +52,7 @@ _JSON_FIELDS: Final = {
     "attachments": "invalid_attachments",
     "metadata": "invalid_metadata_format",
     "view": "invalid_arguments",
+    "files": "invalid_arguments",
 }
 
 
@@ -112,6 +115,8 @@ class SlackStandIn:
         self._messages: list[JsonDict] = []  # every channel, oldest first, with "channel"
         self._ephemerals: list[JsonDict] = []
         self._views: list[JsonDict] = []
+        self._opened: list[JsonDict] = []
+        self._files: dict[str, JsonDict] = {}  # by file id, in the order created
         self._responses: dict[str, list[JsonDict]] = {}
         self._response_seq = 0
         self._faults: defaultdict[str, deque[_Fault]] = defaultdict(deque)
@@ -121,6 +126,9 @@ class SlackStandIn:
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
             "views.publish": self._views_publish,
+            "views.open": self._views_open,
+            "files.getUploadURLExternal": self._files_get_upload_url,
+            "files.completeUploadExternal": self._files_complete_upload,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "conversations.info": self._conversations_info,
@@ -200,6 +208,8 @@ class SlackStandIn:
             self._messages.clear()
             self._ephemerals.clear()
             self._views.clear()
+            self._opened.clear()
+            self._files.clear()
             for posts in self._responses.values():
                 posts.clear()
             self._faults.clear()
@@ -226,6 +236,18 @@ class SlackStandIn:
         with self._lock:
             return copy.deepcopy(self._views)
 
+    def opened_views(self) -> list[JsonDict]:
+        """[{"trigger_id": ..., "view": {...}}, ...] from views.open, in call order."""
+        with self._lock:
+            return copy.deepcopy(self._opened)
+
+    def uploads(self) -> list[JsonDict]:
+        """Files whose upload was completed, in the order begun: "id", "filename", "title",
+        "alt_txt", "content" (the bytes posted to the upload URL), "channel_id",
+        "initial_comment" and "thread_ts" (None where not given)."""
+        with self._lock:
+            return copy.deepcopy([f for f in self._files.values() if f["completed"]])
+
     def response_posts(self, response_id: str | None = None) -> list[JsonDict]:
         """JSON bodies posted to one response URL (its id or the whole URL), or to all."""
         with self._lock:
@@ -240,6 +262,8 @@ class SlackStandIn:
             return self._handle_api(path.removeprefix("/api/"), query, content_type, auth, body)
         if path.startswith("/response/"):
             return self._handle_response(path.removeprefix("/response/"), body)
+        if path.startswith("/upload/v1/"):
+            return self._handle_upload(path.removeprefix("/upload/v1/"), body)
         return _Reply(status=404, body=_error("not_found"))
 
     def _handle_api(
@@ -287,6 +311,18 @@ class SlackStandIn:
 
         params = payload if isinstance(payload, dict) else {}
         return self._serve("response_url", params, None, work)
+
+    def _handle_upload(self, file_id: str, body: bytes) -> _Reply:
+        """Step two of files.uploadV2: the file's bytes, posted to the URL step one gave."""
+
+        def work() -> tuple[int, JsonDict]:
+            pending = self._files.get(file_id)
+            if pending is None or pending["completed"]:
+                return 404, _error("file_not_found")
+            pending["content"] = body
+            return 200, {"ok": True}
+
+        return self._serve("upload", {"file_id": file_id, "length": len(body)}, None, work)
 
     def _serve(
         self,
@@ -399,6 +435,85 @@ class SlackStandIn:
         self._views.append(record)
         n = len(self._views)
         return {"ok": True, "view": {**view, "id": f"V{n:08d}", "hash": f"{n}.standin"}}
+
+    def _views_open(self, p: JsonDict) -> JsonDict:
+        trigger_id = _required(p, "trigger_id", "invalid_trigger_id")
+        view = p.get("view")
+        if not isinstance(view, dict) or view.get("type") != "modal":
+            raise _SlackError("invalid_arguments")
+        self._opened.append({"trigger_id": trigger_id, "view": view})
+        return {"ok": True, "view": {**view, "id": f"V{len(self._opened):08d}"}}
+
+    def _files_get_upload_url(self, p: JsonDict) -> JsonDict:
+        filename = _required(p, "filename", "invalid_arguments")
+        try:
+            length = int(p.get("length", ""))
+        except (TypeError, ValueError):
+            raise _SlackError("invalid_arguments") from None
+        if length < 1:
+            raise _SlackError("invalid_arguments")
+        file_id = f"F{len(self._files) + 1:08d}"
+        self._files[file_id] = {
+            "id": file_id,
+            "filename": filename,
+            "length": length,
+            "alt_txt": p.get("alt_txt"),
+            "content": None,
+            "completed": False,
+        }
+        return {
+            "ok": True,
+            "upload_url": f"{self.base_url}/upload/v1/{file_id}",
+            "file_id": file_id,
+        }
+
+    def _files_complete_upload(self, p: JsonDict) -> JsonDict:
+        """Step three: the files are complete when their bytes arrived, as many as announced;
+        with a channel_id they are shared there in one message."""
+        files = p.get("files")
+        if not isinstance(files, list) or not files:
+            raise _SlackError("invalid_arguments")
+        found = []
+        for item in files:
+            pending = self._files.get(str(item.get("id"))) if isinstance(item, dict) else None
+            if pending is None or pending["completed"] or pending["content"] is None:
+                raise _SlackError("file_not_found")
+            if len(pending["content"]) != pending["length"]:
+                raise _SlackError("invalid_arguments")
+            found.append((pending, str(item.get("title") or pending["filename"])))
+        channel = p.get("channel_id") or None
+        shown = []
+        for pending, title in found:
+            pending.update(
+                completed=True,
+                title=title,
+                channel_id=channel,
+                initial_comment=p.get("initial_comment") or None,
+                thread_ts=p.get("thread_ts") or None,
+            )
+            shown.append(
+                {
+                    "id": pending["id"],
+                    "name": pending["filename"],
+                    "title": title,
+                    "size": pending["length"],
+                    "alt_txt": pending["alt_txt"],
+                }
+            )
+        if channel is not None:
+            message: JsonDict = {
+                "type": "message",
+                "subtype": "file_share",
+                "channel": str(channel),
+                "ts": self._next_ts(),
+                "text": str(p.get("initial_comment") or ""),
+                "user": self.bot_user_id,
+                "bot_id": self.bot_id,
+                "files": shown,
+                "upload": True,
+            }
+            self._messages.append(message)
+        return {"ok": True, "files": shown}
 
     def _conversations_history(self, p: JsonDict) -> JsonDict:
         """Top-level messages (and broadcast replies), newest first, paginated."""

@@ -14,7 +14,7 @@ from bot.slack.blocks import (
     private_message,
     undone_message,
 )
-from bot.slack.home import home_view
+from bot.slack.home import MAX_AGREEMENTS, home_view
 from domain.services.replies import Reply
 
 
@@ -130,7 +130,8 @@ def test_home_view_stays_within_a_hundred_blocks() -> None:
     view = home_view([_overview(i) for i in range(30)], datetime(2024, 6, 3, tzinfo=UTC))
     assert view["type"] == "home"
     assert len(view["blocks"]) <= 100
-    assert "10 more agreements are not shown" in view["blocks"][-1]["elements"][0]["text"]
+    footer = view["blocks"][-1]["elements"][0]["text"]
+    assert f"{30 - MAX_AGREEMENTS} more agreements are not shown" in footer
     shown = str(view)
     assert "… and 3 more" in shown
     assert "0 days used of 90 in 12 months; next may begin 2024-06-03 (Mon)" in shown

@@ -29,7 +29,7 @@ def feed_ics(feed: CalendarFeed, stamp: datetime) -> bytes:
     calendar.add("x-published-ttl", "PT1H")
     for entry in feed.entries:
         calendar.add_component(_event(entry, feed, stamp))
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def _event(entry: CalendarEntry, feed: CalendarFeed, stamp: datetime) -> Event:

@@ -210,7 +210,9 @@ def _deadline(axes: Axes, x: float, y: float, mark: DeadlineMark, level: int) ->
         markeredgecolor="black",
         linestyle="none",
     )
-    label = f"{SHORT_TITLES.get(mark.kind, mark.title)} {section(mark.section)}\n{mark.due:%Y-%m-%d}"
+    label = (
+        f"{SHORT_TITLES.get(mark.kind, mark.title)} {section(mark.section)}\n{mark.due:%Y-%m-%d}"
+    )
     if mark.overdue:
         label += " OVERDUE"
     axes.annotate(

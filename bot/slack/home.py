@@ -6,10 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.slack.blocks import Block
+from bot.slack.counsel_blocks import home_buttons
 from domain.services.wording import day, days, days_left, section
 
 MAX_HOME_BLOCKS = 100
-MAX_AGREEMENTS = 20  # at four blocks each, with room for the header and the footer
+MAX_AGREEMENTS = 19  # at five blocks each, with room for the header and the footer
 MAX_DEADLINES = 5
 
 
@@ -43,6 +44,7 @@ def _agreement(a: dict[str, Any]) -> list[Block]:
         _section(head),
         {"type": "section", "fields": [_mrkdwn(_demand(a)), _mrkdwn(_delay(a))]},
         _section(_deadlines(a["deadlines"])),
+        home_buttons(a["agreement"], admin=a["role"] == "admin"),
         {"type": "divider"},
     ]
 

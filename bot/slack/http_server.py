@@ -1,4 +1,5 @@
-"""HTTP mode: `POST /slack/events` through Bolt and `GET /healthz`, on a threaded stdlib server."""
+"""HTTP mode: `POST /slack/events` through Bolt, `GET /healthz` and the calendar feeds
+(`GET /calendar/<token>.ics`), on a threaded stdlib server."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from slack_bolt import App, BoltRequest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.slack.calendar_route import CALENDAR_PREFIX, Route
 from bot.slack.executor import AfterAckExecutor
 
 log = logging.getLogger("regrights.http")
@@ -28,10 +30,13 @@ class SlackHTTPServer(ThreadingHTTPServer):
     # and the client's SYN is retried only after a second: commands 1 s late, or reset.
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], app: App, engine: Engine) -> None:
+    def __init__(
+        self, address: tuple[str, int], app: App, engine: Engine, calendar: Route | None
+    ) -> None:
         super().__init__(address, _Handler)
         self.app = app
         self.engine = engine
+        self.calendar = calendar
 
     def after_ack(self) -> AbstractContextManager[None]:
         """Around dispatching and answering one request: the work it starts in Bolt's pool
@@ -40,9 +45,11 @@ class SlackHTTPServer(ThreadingHTTPServer):
         return executor.holding() if isinstance(executor, AfterAckExecutor) else nullcontext()
 
 
-def make_http_server(app: App, engine: Engine, port: int, host: str = "0.0.0.0") -> SlackHTTPServer:
+def make_http_server(
+    app: App, engine: Engine, port: int, host: str = "0.0.0.0", calendar: Route | None = None
+) -> SlackHTTPServer:
     """Bound and listening; the caller runs `serve_forever()` (port 0 picks a free one)."""
-    return SlackHTTPServer((host, port), app, engine)
+    return SlackHTTPServer((host, port), app, engine, calendar)
 
 
 def database_reachable(engine: Engine) -> bool:
@@ -61,7 +68,10 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 30  # an idle or trickling connection gives its thread back
 
     def do_GET(self) -> None:
-        if urlsplit(self.path).path != HEALTH_PATH:
+        path = urlsplit(self.path).path
+        if self.server.calendar is not None and path.startswith(CALENDAR_PREFIX):
+            self._calendar(path)
+        elif path != HEALTH_PATH:
             self._send(404, {"ok": False, "error": "not found"})
         elif database_reachable(self.server.engine):
             self._send(200, {"ok": True})
@@ -91,6 +101,14 @@ class _Handler(BaseHTTPRequestHandler):
                 BoltRequest(body=body, query=url.query, headers=headers)
             )
             self._reply(response.status, response.body.encode("utf-8"), response.headers)
+
+    def _calendar(self, path: str) -> None:
+        assert self.server.calendar is not None
+        status, headers, body = self.server.calendar({"REQUEST_METHOD": "GET", "PATH_INFO": path})
+        grouped: dict[str, list[str]] = {}
+        for name, value in headers:
+            grouped.setdefault(name, []).append(value)
+        self._reply(int(status.split()[0]), body, grouped)
 
     def _refuse(self, status: int, error: str) -> None:
         self.close_connection = True  # its unread body must not be taken for a next request

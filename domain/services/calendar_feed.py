@@ -117,8 +117,7 @@ def link_reply(link: FeedLink) -> Reply:
         "to have the whole link here; the feed is served in HTTP mode)"
     )
     lines = [
-        ("New calendar link" if link.reset else "Calendar link")
-        + f" for *{link.title}*: {where}",
+        ("New calendar link" if link.reset else "Calendar link") + f" for *{link.title}*: {where}",
         "Subscribe to it in Outlook or Google Calendar (add a calendar from a URL): one "
         "all-day event per deadline, with its section and the action to take, never a "
         "delay's reason.",

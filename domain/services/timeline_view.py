@@ -24,7 +24,9 @@ class AgreementTimeline:
 
 def timeline_of(agreement: Agreement, caller: Caller) -> AgreementTimeline:
     today = agreement.today(caller)
-    return AgreementTimeline(agreement.terms.id, agreement.terms.title, timeline(agreement.state(), today))
+    return AgreementTimeline(
+        agreement.terms.id, agreement.terms.title, timeline(agreement.state(), today)
+    )
 
 
 def channel_timeline(uow: UnitOfWork, caller: Caller) -> AgreementTimeline | None:

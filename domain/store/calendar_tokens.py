@@ -20,9 +20,7 @@ def feed_token(session: Session, agreement_id: int) -> str | None:
     return None if row is None else row.token
 
 
-def set_feed_token(
-    session: Session, agreement_id: int, token: str, by: str, now: datetime
-) -> None:
+def set_feed_token(session: Session, agreement_id: int, token: str, by: str, now: datetime) -> None:
     """Store `token` as the agreement's only one: the one it replaces no longer opens the feed."""
     row = session.get(CalendarFeedRow, agreement_id)
     if row is None:

@@ -18,6 +18,8 @@ from slack_sdk import WebClient
 
 from bot.slack.blocks import private_message
 from bot.slack.delivery import FAILED, after_ack, deliver, failures_reported, tell
+from bot.slack.timeline_upload import asks_for_timeline, not_shared, share_timeline
+from domain.services.answers import unbound
 from domain.services.grammar import only_reads
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
@@ -44,8 +46,21 @@ def register(app: App, service: RegRightsService, name: str, clock: Callable[[],
             reply = service.handle(command.get("text") or "", caller)
             deliver(reply, user=caller.user, channel=caller.channel, respond=respond, client=client)
 
+    def timeline(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        caller = caller_of(command)
+        with failures_reported(respond):
+            shared = share_timeline(service.uow, client, caller, f"asked for by <@{caller.user}>")
+            if shared is None:
+                tell(respond, unbound(caller))
+            elif shared.error is not None:
+                tell(respond, not_shared(shared))
+
     def acknowledge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = command.get("text") or ""
+        if asks_for_timeline(text):
+            ack(response_type="ephemeral", text="Drawing the timeline…")
+            after_ack(app, timeline, command, respond, client)
+            return
         at_once = service.answer_at_once(text, caller_of(command))
         if at_once is not None:
             ack(response_type="ephemeral", **private_message(at_once))
