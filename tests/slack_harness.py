@@ -22,6 +22,7 @@ from slack_standin import SlackStandIn
 from bot.runtime import build_service, open_database
 from bot.settings import Settings
 from bot.slack.app import build_app
+from bot.slack.calendar_route import calendar_route
 from bot.slack.http_server import SlackHTTPServer, make_http_server
 from domain.services.service import Caller
 
@@ -88,12 +89,19 @@ class SlackBot:
         self.engine = open_database(self.settings.database_url)
         self.service = build_service(self.engine, self.settings.admins)
         self.app = build_app(self.settings, self.service, clock=lambda: NOW)
-        self.server: SlackHTTPServer = make_http_server(self.app, self.engine, 0, host="127.0.0.1")
+        self.server: SlackHTTPServer = make_http_server(
+            self.app,
+            self.engine,
+            0,
+            host="127.0.0.1",
+            calendar=calendar_route(self.service.uow, lambda: NOW),
+        )
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
         self._thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.service.public_url = self.url  # where `calendar link` points
         return self
 
     def __exit__(self, *exc_info: object) -> None:
