@@ -17,6 +17,7 @@ from domain.services.wording import days, section
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 12.0, 6.75, 100
 SIZE = (int(WIDTH_INCHES * DPI), int(HEIGHT_INCHES * DPI))
@@ -38,6 +39,8 @@ SHORT_TITLES = {
     "piggyback_request": "piggyback request",
 }
 MARGIN = timedelta(days=20)
+KEY_ROWS, KEY_HEIGHT = 3, 0.17  # the deadline key: two columns of three, in figure fractions
+MAX_KEYED = 2 * KEY_ROWS
 
 
 def timeline_png(view: AgreementTimeline) -> bytes:
@@ -98,13 +101,16 @@ def timeline_png(view: AgreementTimeline) -> bytes:
             va="bottom",
         )
     first, last = _span(t)
-    crowded = (last - first).days * 0.12  # labels closer than this would overlap
+    # Deadlines often fall days apart: each marker carries a number, and the key below the
+    # axis says what it is; numbers this close are raised in turn so they never overlap.
+    crowded = (last - first).days * 0.025
     level, previous = 0, None
-    for mark in t.deadlines:
+    for number, mark in enumerate(t.deadlines[:MAX_KEYED], start=1):
         close = previous is not None and (mark.due - previous).days < crowded
-        level = (level + 1) % 2 if close else 0
-        _deadline(axes, mdates.date2num(mark.due), deadline_y, mark, level)
+        level = (level + 1) % 3 if close else 0
+        _deadline(axes, mdates.date2num(mark.due), deadline_y, mark, number, level)
         previous = mark.due
+    _key(figure, t.deadlines)
 
     axes.axvline(mdates.date2num(t.as_of), color="black", linewidth=2)
     axes.annotate(
@@ -151,7 +157,9 @@ def timeline_png(view: AgreementTimeline) -> bytes:
         axes.spines[side].set_visible(False)
     figure.suptitle(view.title, fontsize=17, fontweight="bold", x=0.01, ha="left")
     figure.text(0.01, 0.885, headline(t, lines=2), fontsize=14, va="top")
-    figure.subplots_adjust(left=0.17, right=0.98, top=0.76, bottom=0.09)
+    figure.subplots_adjust(
+        left=0.17, right=0.98, top=0.76, bottom=KEY_HEIGHT + 0.08 if t.deadlines else 0.09
+    )
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=DPI)
     return out.getvalue()
@@ -199,8 +207,8 @@ def _window_name(window: DelayWindow, t: Timeline, gap: str = " ") -> str:
     return f"{t.period_months} months{gap}from {window.opened_by:%Y-%m-%d}"
 
 
-def _deadline(axes: Axes, x: float, y: float, mark: DeadlineMark, level: int) -> None:
-    """A marker on the due date; its label above, raised a line when `level` is 1."""
+def _deadline(axes: Axes, x: float, y: float, mark: DeadlineMark, number: int, level: int) -> None:
+    """A marker on the due date, its number above, raised a line per `level`."""
     axes.plot(
         [x],
         [y],
@@ -210,20 +218,43 @@ def _deadline(axes: Axes, x: float, y: float, mark: DeadlineMark, level: int) ->
         markeredgecolor="black",
         linestyle="none",
     )
-    label = (
-        f"{SHORT_TITLES.get(mark.kind, mark.title)} {section(mark.section)}\n{mark.due:%Y-%m-%d}"
-    )
-    if mark.overdue:
-        label += " OVERDUE"
     axes.annotate(
-        label,
+        str(number),
         (x, y),
-        xytext=(0, 12 + 30 * level),
+        xytext=(0, 11 + 17 * level),
         textcoords="offset points",
         ha="center",
         va="bottom",
-        fontsize=12,
+        fontsize=14,
+        fontweight="bold",
     )
+
+
+def _key(figure: Figure, deadlines: tuple[DeadlineMark, ...]) -> None:
+    """Below the axis: number, due date, what falls due and its section."""
+    for i, mark in enumerate(deadlines[:MAX_KEYED]):
+        column, row = divmod(i, KEY_ROWS)
+        line = (
+            f"{i + 1}  {mark.due:%Y-%m-%d}  {SHORT_TITLES.get(mark.kind, mark.title)} "
+            f"{section(mark.section)}" + ("  OVERDUE" if mark.overdue else "")
+        )
+        figure.text(
+            0.01 + 0.5 * column,
+            KEY_HEIGHT - row * (KEY_HEIGHT / KEY_ROWS),
+            line,
+            fontsize=14,
+            va="top",
+            color=PURPLE if mark.overdue else "black",
+            fontweight="bold" if mark.overdue else "normal",
+        )
+    if len(deadlines) > MAX_KEYED:
+        figure.text(
+            0.99,
+            0.01,
+            f"and {len(deadlines) - MAX_KEYED} more: /regrights deadlines",
+            fontsize=12,
+            ha="right",
+        )
 
 
 def _span(t: Timeline) -> tuple[date, date]:
