@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from domain.rules.registration import AgreementState, replay
 from domain.rules.terms import load_profile
 from domain.rules.timeline import timeline
 from domain.rules.violation import RuleViolation
+from domain.services.grammar import CalendarLink, TimelineRequest, UsageError, parse
 from domain.services.summaries import status_data
 
 TERMS = load_profile("nstor-2002")
@@ -157,3 +159,13 @@ def test_the_timeline_says_what_status_says(delays: list[tuple[int, int]], look:
     for window in t.windows:
         # The agreement let every one of these delays stand: no window holds more than 90.
         assert 0 <= window.days_used <= TERMS.allowed_delay.max_days
+
+
+def test_the_grammar_of_timeline_and_calendar() -> None:
+    assert parse("timeline") == TimelineRequest()
+    assert parse("Calendar LINK") == CalendarLink(reset=False)
+    assert parse("calendar reset") == CalendarLink(reset=True)
+    for bad in ("timeline now", "calendar", "calendar link now", "calendar delete"):
+        with pytest.raises(UsageError) as raised:
+            parse(bad)
+        assert raised.value.usage in {"timeline", "calendar link · calendar reset"}

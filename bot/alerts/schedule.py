@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -10,17 +10,12 @@ from bot.alerts.ledger import claimed_through, unconfirmed
 from domain.rules.alert_plan import AlertPlan, Schedule, plan_alerts
 from domain.rules.deadlines import Deadline, running_deadlines
 from domain.rules.events import live_events
-from domain.services.agreement import Agreement
+from domain.services.agreement import Agreement, alert_leads, alert_time
 from domain.store.unit_of_work import AgreementStore
 
 
 def schedule_of(agreement: Agreement) -> Schedule:
-    row, alerts = agreement.row, agreement.terms.alerts
-    leads = (
-        [int(lead) for lead in row.alert_leads.split(",")] if row.alert_leads else alerts.lead_days
-    )
-    at = time.fromisoformat(row.alert_at) if row.alert_at else alerts.at
-    return Schedule(leads, at, agreement.terms.zone)
+    return Schedule(alert_leads(agreement), alert_time(agreement), agreement.terms.zone)
 
 
 def local_today(agreement: Agreement, now: datetime) -> date:

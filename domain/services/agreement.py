@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 
 from domain.rules.calendar import BusinessCalendar
@@ -49,6 +49,20 @@ class Agreement:
 
     def state(self) -> AgreementState:
         return replay(self.events, self.terms)
+
+
+def alert_leads(agreement: Agreement) -> list[int]:
+    """The lead days of the agreement's alerts: `remind leads`, else the profile's."""
+    row = agreement.row
+    if row.alert_leads:
+        return [int(lead) for lead in row.alert_leads.split(",")]
+    return list(agreement.terms.alerts.lead_days)
+
+
+def alert_time(agreement: Agreement) -> time:
+    """The hour of the agreement's alerts: `remind at`, else the profile's."""
+    row = agreement.row
+    return time.fromisoformat(row.alert_at) if row.alert_at else agreement.terms.alerts.at
 
 
 @lru_cache(maxsize=64)

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from domain.rules.deadline_calendar import CalendarEntry, calendar_entries
 from domain.rules.deadlines import running_deadlines
 from domain.services import answers
-from domain.services.agreement import ADMIN, Agreement, Caller
+from domain.services.agreement import ADMIN, Agreement, Caller, alert_leads, alert_time
 from domain.services.grammar import CalendarLink
 from domain.services.loading import agreement_by_id, bound_agreement
 from domain.services.replies import Reply
@@ -40,19 +40,6 @@ class FeedLink:
     path: str
     url: str | None  # None when the bot's public address is not configured
     reset: bool
-
-
-def alert_leads(agreement: Agreement) -> list[int]:
-    """The lead days of the agreement's alerts: `remind leads`, else the profile's."""
-    row = agreement.row
-    if row.alert_leads:
-        return [int(lead) for lead in row.alert_leads.split(",")]
-    return list(agreement.terms.alerts.lead_days)
-
-
-def alert_time(agreement: Agreement) -> time:
-    row = agreement.row
-    return time.fromisoformat(row.alert_at) if row.alert_at else agreement.terms.alerts.at
 
 
 def feed_of(agreement: Agreement, today: date) -> CalendarFeed:
