@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from bot.one_shot import local_service
-from domain.services.answers import unbound
+from bot.render.answers import render
 from domain.services.grammar import UsageError, parse_date
 from domain.services.replies import EXIT_MALFORMED, EXIT_OK
-from domain.services.service import Caller, RegRightsService
+from domain.services.service import Caller, RegRightsService, unbound
 
 
 def run_calendar(out: str, *, channel: str, user: str, as_of: str | None) -> int:
@@ -56,7 +56,7 @@ def _run(
     made = make(service, caller)
     if made is None:
         refusal = unbound(caller)
-        print(refusal.text, file=sys.stderr)
+        print(render(refusal.answer), file=sys.stderr)
         return refusal.exit_code
     content, what = made
     try:

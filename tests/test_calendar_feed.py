@@ -9,13 +9,14 @@ from datetime import UTC, date, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import ADMIN, CHANNEL, EDITOR, READER, Desk
+from conftest import ADMIN, CHANNEL, EDITOR, READER, Desk, said
 from icalendar import Calendar
 from sqlalchemy import Engine
 from sqlmodel import SQLModel, select
 
 from bot.outputs.ics import feed_ics
-from domain.services.calendar_feed import TOKEN_BYTES, channel_feed, token_feed
+from domain.services.calendar_feed import channel_feed, token_feed
+from domain.services.handlers.counsel import TOKEN_BYTES
 from domain.services.service import Caller
 from domain.store import calendar_tokens
 from domain.store.tables import CalendarFeedRow
@@ -140,7 +141,7 @@ def test_the_link_opens_the_feed_until_it_is_reset(desk: Desk) -> None:
 def test_without_a_public_address_the_link_is_the_path(desk: Desk) -> None:
     data = desk.service.handle("calendar link", desk.caller()).data
     assert data["url"] is None and str(data["path"]).startswith("/calendar/")
-    assert "REGRIGHTS_PUBLIC_URL" in desk.service.handle("calendar link", desk.caller()).text
+    assert "REGRIGHTS_PUBLIC_URL" in said(desk.service.handle("calendar link", desk.caller()))
 
 
 @pytest.mark.parametrize("user", [EDITOR, READER])
@@ -150,17 +151,17 @@ def test_only_an_admin_gets_or_resets_the_link_and_a_refusal_writes_nothing(
     for text in ("calendar link", "calendar reset"):
         reply = desk.service.handle(text, desk.caller(user))
         assert not reply.ok and reply.exit_code == 1
-        assert "only admins" in reply.text
+        assert "only admins" in said(reply)
     with desk.service.uow.read() as store:
         assert list(store.session.exec(select(CalendarFeedRow))) == []
 
 
 def test_an_unbound_channel_and_bad_words_change_nothing(desk: Desk) -> None:
     unbound = desk.service.handle("calendar link", desk.caller(channel="CELSEWHERE"))
-    assert not unbound.ok and "setup" in unbound.text
+    assert not unbound.ok and "setup" in said(unbound)
     for text in ("calendar", "calendar links", "calendar link now"):
         bad = desk.service.handle(text, desk.caller())
-        assert bad.exit_code == 2 and "calendar link" in bad.text
+        assert bad.exit_code == 2 and "calendar link" in said(bad)
     with desk.service.uow.read() as store:
         assert list(store.session.exec(select(CalendarFeedRow))) == []
 

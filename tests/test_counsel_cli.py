@@ -149,9 +149,9 @@ print(json.dumps(sorted(m for m in ("matplotlib", "numpy", "PIL") if m in sys.mo
             "import json\nfrom datetime import date\n"
             "from bot.outputs.timeline_png import timeline_png\n"
             "from domain.rules.timeline import Timeline\n"
-            "from domain.services.timeline_view import AgreementTimeline\n"
+            "from domain.services.answers import TimelineView\n"
             "day = date(2026, 1, 5)\n"
-            "timeline_png(AgreementTimeline('x', 'X', Timeline(day, '2(d)', 90, 12, 0, day, (), (), ())))",
+            "timeline_png(TimelineView('x', 'X', Timeline(day, '2(d)', 90, 12, 0, day, (), (), ())))",
             ["PIL", "matplotlib", "numpy"],
         ),
     ],

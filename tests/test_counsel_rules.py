@@ -17,8 +17,9 @@ from domain.rules.registration import AgreementState, replay
 from domain.rules.terms import load_profile
 from domain.rules.timeline import timeline
 from domain.rules.violation import RuleViolation
-from domain.services.grammar import CalendarLink, TimelineRequest, UsageError, parse
-from domain.services.summaries import status_data
+from domain.services.commands import parse
+from domain.services.grammar import CalendarLink, TimelineRequest, UsageError
+from domain.services.views import status_data
 
 TERMS = load_profile("nstor-2002")
 US = BusinessCalendar("US")
@@ -168,4 +169,8 @@ def test_the_grammar_of_timeline_and_calendar() -> None:
     for bad in ("timeline now", "calendar", "calendar link now", "calendar delete"):
         with pytest.raises(UsageError) as raised:
             parse(bad)
-        assert raised.value.usage in {"timeline", "calendar link · calendar reset"}
+        assert raised.value.usage in {
+            "timeline",
+            "calendar link",
+            "calendar link · calendar reset",
+        }

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from bot.render.dates import days, section
 from domain.rules.deadline_calendar import CalendarEntry
 from domain.services.calendar_feed import CalendarFeed
-from domain.services.wording import days, section
 
 PRODID = "-//regrights//registration rights deadlines//EN"
 # How often a subscribed calendar should fetch the feed again (RFC 7986; Outlook reads the

@@ -11,9 +11,9 @@ import io
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from bot.render.dates import days, section
 from domain.rules.timeline import DeadlineMark, DelayWindow, Timeline
-from domain.services.timeline_view import AgreementTimeline
-from domain.services.wording import days, section
+from domain.services.answers import TimelineView
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -43,7 +43,7 @@ KEY_ROWS, KEY_HEIGHT = 3, 0.17  # the deadline key: two columns of three, in fig
 MAX_KEYED = 2 * KEY_ROWS
 
 
-def timeline_png(view: AgreementTimeline) -> bytes:
+def timeline_png(view: TimelineView) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -174,7 +174,7 @@ def headline(t: Timeline, lines: int = 1) -> str:
     return used + ("\n" if lines > 1 else "; ") + f"next delay may begin {next_start}"
 
 
-def alt_text(view: AgreementTimeline) -> str:
+def alt_text(view: TimelineView) -> str:
     """What the picture says, for those who cannot see it."""
     t = view.timeline
     parts = [f"Timeline of the {view.title}. {headline(t)}."]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from bot.render.dates import day, days, days_left, section
 from bot.slack.blocks import Block
 from bot.slack.counsel_blocks import home_buttons
-from domain.services.wording import day, days, days_left, section
 
 MAX_HOME_BLOCKS = 100
 MAX_AGREEMENTS = 19  # at five blocks each, with room for the header and the footer

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from domain.services.grammar import TimelineRequest, UsageError, parse
-from domain.services.replies import EXIT_REFUSED, Reply
+from domain.services.answers import NotShared
+from domain.services.commands import parse
+from domain.services.grammar import TimelineRequest, UsageError
+from domain.services.replies import Reply
 from domain.services.service import Caller
 from domain.services.timeline_view import channel_timeline
 from domain.store.unit_of_work import UnitOfWork
@@ -64,10 +66,5 @@ def _clip(text: str, limit: int) -> str:
 
 
 def not_shared(shared: Shared) -> Reply:
-    return Reply(
-        ok=False,
-        text=f"I could not share the timeline in this channel ({shared.error}). Invite me to "
-        "the channel, then ask again.",
-        data={"ok": False, "error": shared.error, "section": None},
-        exit_code=EXIT_REFUSED,
-    )
+    error = str(shared.error)
+    return Reply.refused(NotShared(error), f"Slack would not take the picture: {error}")

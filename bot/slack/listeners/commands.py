@@ -19,10 +19,9 @@ from slack_sdk import WebClient
 from bot.slack.blocks import private_message
 from bot.slack.delivery import FAILED, after_ack, deliver, failures_reported, tell
 from bot.slack.timeline_upload import asks_for_timeline, not_shared, share_timeline
-from domain.services.answers import unbound
-from domain.services.grammar import only_reads
+from domain.services.commands import only_reads
 from domain.services.replies import Reply
-from domain.services.service import Caller, RegRightsService
+from domain.services.service import Caller, RegRightsService, unbound
 
 log = logging.getLogger("regrights.slack")
 

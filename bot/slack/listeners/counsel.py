@@ -12,11 +12,12 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.render.answers import render
 from bot.slack.counsel_blocks import HOME_CALENDAR_ACTION_ID, HOME_TIMELINE_ACTION_ID, notice_modal
 from bot.slack.delivery import after_ack, failures_reported
+from bot.slack.markup import MRKDWN
 from bot.slack.timeline_upload import not_shared, share_timeline
 from domain.services.agreement import READER
-from domain.services.grammar import CalendarLink
 from domain.services.service import Caller, RegRightsService
 
 log = logging.getLogger("regrights.slack")
@@ -47,7 +48,7 @@ def register(app: App, service: RegRightsService, clock: Callable[[], datetime])
             how = f"asked for by <@{user}> from the App Home"
             shared = share_timeline(service.uow, client, caller, how)
             if shared is not None and shared.error is not None:
-                _show(client, body, "Timeline", not_shared(shared).text)
+                _show(client, body, "Timeline", render(not_shared(shared).answer, MRKDWN))
 
     def calendar_link(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         with failures_reported(None):
@@ -55,7 +56,8 @@ def register(app: App, service: RegRightsService, clock: Callable[[], datetime])
             if isinstance(caller, str):
                 _show(client, body, "Calendar link", caller)
                 return
-            _show(client, body, "Calendar link", service.execute(CalendarLink(), caller).text)
+            reply = service.handle("calendar link", caller)
+            _show(client, body, "Calendar link", render(reply.answer, MRKDWN))
 
     def on_timeline(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient

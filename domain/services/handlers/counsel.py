@@ -1,0 +1,39 @@
+"""Counsel's outputs: the timeline, and the calendar feed's secret address."""
+
+from __future__ import annotations
+
+import secrets
+
+from domain.services.answers import CalendarFeedLink
+from domain.services.context import Context
+from domain.services.grammar import CalendarLink, TimelineRequest
+from domain.services.replies import Reply
+from domain.services.timeline_view import timeline_data, timeline_of
+from domain.store.calendar_tokens import feed_token, set_feed_token
+
+# 256 bits from the operating system's CSPRNG, URL-safe: 43 characters.
+TOKEN_BYTES = 32
+FEED_PATH = "/calendar/{token}.ics"
+
+
+def timeline(ctx: Context, command: TimelineRequest) -> Reply:
+    view = timeline_of(ctx.agreement, ctx.caller)
+    return Reply(ok=True, answer=view, data=timeline_data(view))
+
+
+def calendar_link(ctx: Context, command: CalendarLink) -> Reply:
+    """`calendar link` gives the feed's address, made on first use; `calendar reset` replaces
+    it, and the old address answers 404 from then on. Admins only (the command table)."""
+    agreement, session = ctx.agreement, ctx.store.session
+    token = None if command.reset else feed_token(session, agreement.id)
+    if token is None:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        set_feed_token(session, agreement.id, token, ctx.caller.user, ctx.caller.now)
+    path = FEED_PATH.format(token=token)
+    public = ctx.service.public_url
+    url = public.rstrip("/") + path if public else None
+    return Reply(
+        ok=True,
+        answer=CalendarFeedLink(agreement.terms.title, path, url, command.reset),
+        data={"ok": True, "url": url, "path": path, "reset": command.reset},
+    )
