@@ -65,7 +65,10 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
             finally:
                 socket.close()
         else:
-            server = make_http_server(app, engine, settings.port)
+            assert settings.signing_secret is not None  # HTTP mode is chosen by it
+            server = make_http_server(
+                app, engine, settings.port, signing_secret=settings.signing_secret
+            )
             log.info("serving HTTP on port %s, command %s", server.server_port, settings.command)
             server.serve_forever()
     except KeyboardInterrupt:

@@ -88,7 +88,9 @@ class SlackBot:
         self.engine = open_database(self.settings.database_url)
         self.service = build_service(self.engine, self.settings.admins)
         self.app = build_app(self.settings, self.service, clock=lambda: NOW)
-        self.server: SlackHTTPServer = make_http_server(self.app, self.engine, 0, host="127.0.0.1")
+        self.server: SlackHTTPServer = make_http_server(
+            self.app, self.engine, 0, host="127.0.0.1", signing_secret=SECRET
+        )
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
