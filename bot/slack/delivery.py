@@ -3,20 +3,28 @@ the rest to the asker alone."""
 
 from __future__ import annotations
 
+import functools
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.client import HTTPException
 from typing import ParamSpec
 
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.blocks import announcement_message, private_message
+from bot.slack.blocks import announcement_key, announcement_message, private_message
 from domain.services.replies import EXIT_REFUSED, Reply
 
 log = logging.getLogger("regrights.slack")
 P = ParamSpec("P")
+
+# How far back to look for an announcement whose post failed midway (Slack's clock may differ).
+_LOOKBACK_SECONDS = 600
+_CONNECTION_ERRORS = (OSError, HTTPException)
+_UNCERTAIN = (SlackApiError, *_CONNECTION_ERRORS)
 
 FAILED = Reply(
     ok=False,
@@ -64,25 +72,70 @@ def deliver(
     goes there), then answer the asker ephemerally unless the announcement said it all."""
     note = None
     if reply.ok and reply.announcement is not None:
-        try:
-            client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                unfurl_links=False,
-                unfurl_media=False,
-                **announcement_message(reply, user),
-            )
-        except SlackApiError as exc:
-            error = exc.response.get("error")
-            log.warning("could not announce in %s: %s", channel, error)
-            note = (
-                f"Recorded, but I could not announce it in this channel ({error}). "
-                "Invite me to the channel so that everyone sees what is recorded."
-            )
-        else:
-            if reply.text == reply.announcement:
-                return
+        note = announce(reply, user=user, channel=channel, client=client, thread_ts=thread_ts)
+        if note is None and reply.text == reply.announcement:
+            return
     tell(respond, reply, note)
+
+
+def announce(
+    reply: Reply, *, user: str, channel: str, client: WebClient, thread_ts: str | None = None
+) -> str | None:
+    """Post the announcement once; None when it is in the channel, else a note for the asker."""
+    message = announcement_message(reply, user)
+    post = functools.partial(
+        client.chat_postMessage,
+        channel=channel,
+        thread_ts=thread_ts,
+        unfurl_links=False,
+        unfurl_media=False,
+        **message,
+    )
+    key = announcement_key(reply)
+    since = time.time() - _LOOKBACK_SECONDS
+    try:
+        try:
+            post()
+        except _UNCERTAIN as exc:
+            # Slack may have stored the message before the connection (or its answer) failed.
+            if not _uncertain(exc):
+                raise
+            log.warning("announcing in %s may have failed: %s; looking for it", channel, exc)
+            if key is None or not _posted(client, channel, key, thread_ts, since):
+                post()
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        log.warning("could not announce in %s: %s", channel, error)
+        return (
+            f"Recorded, but I could not announce it in this channel ({error}). "
+            "Invite me to the channel so that everyone sees what is recorded."
+        )
+    except _CONNECTION_ERRORS as exc:
+        log.warning("could not announce in %s: %s", channel, exc)
+        return "Recorded, but I could not reach Slack to announce it in this channel."
+    return None
+
+
+def _uncertain(exc: Exception) -> bool:
+    """Whether a failed post may still have been stored: a dropped connection or a 5xx."""
+    if isinstance(exc, SlackApiError):
+        return bool(exc.response.status_code >= 500)
+    return True
+
+
+def _posted(client: WebClient, channel: str, key: str, thread_ts: str | None, since: float) -> bool:
+    """Whether a message whose first block is `key` is in the channel (or the thread)."""
+    oldest = f"{since:.6f}"
+    if thread_ts is None:
+        pages = client.conversations_history(channel=channel, oldest=oldest, limit=200)
+    else:
+        pages = client.conversations_replies(channel=channel, ts=thread_ts, oldest=oldest)
+    return any(
+        block.get("block_id") == key
+        for page in pages
+        for message in page.get("messages", [])
+        for block in message.get("blocks", [])[:1]
+    )
 
 
 def tell(respond: Respond, reply: Reply, note: str | None = None) -> None:
