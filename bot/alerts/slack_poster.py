@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from http.client import HTTPException
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.alerts.poster import ALERT_EVENT_TYPE, AlertMessage, PostFailed
+from bot.alerts.poster import ALERT_BLOCK_PREFIX, ALERT_EVENT_TYPE, AlertMessage, PostFailed
 from bot.settings import Settings
 from bot.slack.web_retries import safe_retry_handlers
 
@@ -50,18 +51,24 @@ class SlackPoster:
             )
             for page in pages:
                 for message in page.get("messages", []):
-                    metadata = message.get("metadata") or {}
-                    payload = metadata.get("event_payload") or {}
-                    if (
-                        metadata.get("event_type") == ALERT_EVENT_TYPE
-                        and payload.get("alert") == key
-                    ):
+                    if _carries(message, key):
                         return str(message["ts"])
         except _CLIENT_ERRORS as exc:
             raise PostFailed(
                 f"could not read the channel: {_describe(exc)}", uncertain=True
             ) from exc
         return None
+
+
+def _carries(message: dict[str, Any], key: str) -> bool:
+    """Whether `message` is the alert `key`: by its metadata, or its first block's block_id
+    when Slack returned no metadata."""
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    if metadata.get("event_type") == ALERT_EVENT_TYPE and payload.get("alert") == key:
+        return True
+    blocks = message.get("blocks") or [{}]
+    return bool(blocks[0].get("block_id") == ALERT_BLOCK_PREFIX + key)
 
 
 def alert_client(settings: Settings, *, timeout: int = 30) -> WebClient:

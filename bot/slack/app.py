@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import utc_now
 from bot.settings import Settings
+from bot.slack.event_retries import once_per_event
 from bot.slack.executor import AfterAckExecutor
 from bot.slack.listeners import register_listeners
 from bot.slack.web_retries import safe_retry_handlers
@@ -35,6 +36,7 @@ def build_app(
         process_before_response=True,
         listener_executor=AfterAckExecutor(),
     )
+    once_per_event(app)
     register_listeners(app, service, settings, clock)
     return app
 

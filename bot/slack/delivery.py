@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import functools
 import logging
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.client import HTTPException
-from typing import ParamSpec
+from typing import Any, ParamSpec
 
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
@@ -21,8 +20,8 @@ from domain.services.replies import EXIT_REFUSED, Reply
 log = logging.getLogger("regrights.slack")
 P = ParamSpec("P")
 
-# How far back to look for an announcement whose post failed midway (Slack's clock may differ).
-_LOOKBACK_SECONDS = 600
+# How many of the latest messages to look through for an announcement whose post failed midway.
+_LOOK_AT = 100
 _CONNECTION_ERRORS = (OSError, HTTPException)
 _UNCERTAIN = (SlackApiError, *_CONNECTION_ERRORS)
 
@@ -92,7 +91,6 @@ def announce(
         **message,
     )
     key = announcement_key(reply)
-    since = time.time() - _LOOKBACK_SECONDS
     try:
         try:
             post()
@@ -101,7 +99,7 @@ def announce(
             if not _uncertain(exc):
                 raise
             log.warning("announcing in %s may have failed: %s; looking for it", channel, exc)
-            if key is None or not _posted(client, channel, key, thread_ts, since):
+            if key is None or not _posted(client, channel, key, thread_ts):
                 post()
     except SlackApiError as exc:
         error = exc.response.get("error")
@@ -123,17 +121,17 @@ def _uncertain(exc: Exception) -> bool:
     return True
 
 
-def _posted(client: WebClient, channel: str, key: str, thread_ts: str | None, since: float) -> bool:
-    """Whether a message whose first block is `key` is in the channel (or the thread)."""
-    oldest = f"{since:.6f}"
+def _posted(client: WebClient, channel: str, key: str, thread_ts: str | None) -> bool:
+    """Whether one of the latest messages in the channel (or the thread) begins with `key`.
+    Only the latest are read: the post was a moment ago, whatever Slack's clock says."""
     if thread_ts is None:
-        pages = client.conversations_history(channel=channel, oldest=oldest, limit=200)
+        found = client.conversations_history(channel=channel, limit=_LOOK_AT)
     else:
-        pages = client.conversations_replies(channel=channel, ts=thread_ts, oldest=oldest)
+        found = client.conversations_replies(channel=channel, ts=thread_ts, limit=_LOOK_AT)
+    messages: list[dict[str, Any]] = found.get("messages") or []
     return any(
         block.get("block_id") == key
-        for page in pages
-        for message in page.get("messages", [])
+        for message in messages
         for block in message.get("blocks", [])[:1]
     )
 

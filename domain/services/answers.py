@@ -30,12 +30,12 @@ def unbound(caller: Caller) -> Reply:
     )
 
 
-def role_refusal(what: str, needed: str) -> Reply:
+def role_refusal(what: str, needed: str, *, nothing_was: str = "recorded") -> Reply:
     return Reply.refused(
         f"only an {needed} may {what}",
         None,
         f"Refused: only {'admins' if needed == ADMIN else 'editors and admins'} may {what}. "
-        "Nothing was recorded.",
+        f"Nothing was {nothing_was}.",
     )
 
 

@@ -57,6 +57,7 @@ from domain.services.summaries import (
     terms_data,
     terms_text,
 )
+from domain.services.undo_refusals import cannot_undo
 from domain.services.wording import day, days, section
 from domain.store.tables import AgreementRow
 from domain.store.unit_of_work import AgreementStore, UnitOfWork
@@ -311,6 +312,8 @@ class RegRightsService:
                 return answers.role_refusal(f"use `{_verb(command)}`", ADMIN)
             return self._administer(store, agreement, command, caller)
         if role not in {EDITOR, ADMIN}:
+            if isinstance(command, Undo):
+                return answers.role_refusal("undo events", EDITOR, nothing_was="undone")
             return answers.role_refusal("record events", EDITOR)
         if isinstance(command, Undo):
             return self._undo(store, agreement, caller, command.seq, admin=role == ADMIN)
@@ -387,15 +390,10 @@ class RegRightsService:
         if seq is not None:
             candidates = [e for e in candidates if e.seq == seq]
         if not candidates:
+            if seq is not None:
+                return cannot_undo(agreement.events, seq)
             whose = "" if admin else " of yours"
-            what = f"#{seq}" if seq is not None else "anything"
-            return Reply.refused(
-                "nothing to undo",
-                None,
-                f"There is nothing{whose} to undo: {what} is not a standing event you may retract."
-                if seq is not None or not admin
-                else "There is nothing to undo.",
-            )
+            return Reply.refused("nothing to undo", None, f"There is nothing{whose} to undo.")
         target = max(candidates, key=lambda e: e.seq)
         today = agreement.today(caller)
         retraction = Event(
