@@ -6,7 +6,8 @@
         assert slack.messages("C1")[0]["text"] == "hi"
 
 It speaks just enough of the API for the bot: auth.test, chat.postMessage,
-chat.postEphemeral, chat.update, views.publish, views.open, conversations.history,
+chat.postEphemeral, chat.update, views.publish, views.open, apps.connections.open
+(answering `socket_url`), conversations.history,
 conversations.replies and conversations.info, plus response_url endpoints
 (see `new_response_url`). Every request is recorded (`calls`), and faults can be
 queued per method with `fail_next`. Method names for faults and calls are the
@@ -96,8 +97,12 @@ class SlackStandIn:
         team_id: str = "T0STANDIN",
         bot_user_id: str = "U0STANDIN",
         bot_id: str = "B0STANDIN",
+        app_token: str = "xapp-standin",
     ) -> None:
         self.bot_token = bot_token
+        self.app_token = app_token
+        # What apps.connections.open answers: a Socket Mode URL (set it to a local ws:// server).
+        self.socket_url: str | None = None
         self.hang_seconds = hang_seconds
         self.team_id = team_id
         self.bot_user_id = bot_user_id
@@ -125,6 +130,7 @@ class SlackStandIn:
             "chat.update": self._chat_update,
             "views.publish": self._views_publish,
             "views.open": self._views_open,
+            "apps.connections.open": self._apps_connections_open,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "conversations.info": self._conversations_info,
@@ -272,7 +278,9 @@ class SlackStandIn:
                 return 200, _error(parse_error)
             if not token:
                 return 200, _error("not_authed")
-            if token != self.bot_token:
+            # apps.connections.open takes the app-level token; every other method the bot's.
+            wanted = self.app_token if method == "apps.connections.open" else self.bot_token
+            if token != wanted:
                 return 200, _error("invalid_auth")
             try:
                 return 200, handler(params)
@@ -409,6 +417,11 @@ class SlackStandIn:
         self._views.append(record)
         n = len(self._views)
         return {"ok": True, "view": {**view, "id": f"V{n:08d}", "hash": f"{n}.standin"}}
+
+    def _apps_connections_open(self, _: JsonDict) -> JsonDict:
+        if self.socket_url is None:
+            raise _SlackError("internal_error")
+        return {"ok": True, "url": self.socket_url}
 
     def _views_open(self, p: JsonDict) -> JsonDict:
         trigger_id = _required(p, "trigger_id", "invalid_trigger_id")
