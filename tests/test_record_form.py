@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from bot.slack.form_parts import FormError
 from bot.slack.record_form import EVENTS, read_submission
-from domain.services.grammar import RecordEvent, parse
+from domain.services.commands import parse_command
+from domain.services.grammar import RecordEvent
 
 
 def _view(values: dict[str, Any], channel: str | None = "C1") -> dict[str, Any]:
@@ -82,7 +83,7 @@ FORMS = [
 def test_the_form_gives_the_typed_command(values: dict[str, Any], typed: str) -> None:
     submission = read_submission(_view(values))
     assert submission.channel == "C1"
-    assert submission.command == parse(typed)
+    assert submission.parsed == parse_command(typed)
 
 
 def test_every_event_of_the_form_is_read_back_above() -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.services.replies import Reply
+NOT_HERE = (
+    "Refused: I can neither post nor read in a direct message or a group DM, so agreements "
+    "are set up and events recorded in a channel. Invite me to the deal's channel "
+    "(`/invite @regrights`) and use `/regrights` there. Nothing was recorded."
+)
 
 
 def is_direct(command: dict[str, Any]) -> bool:
@@ -13,13 +17,3 @@ def is_direct(command: dict[str, Any]) -> bool:
     channel_id = str(command.get("channel_id") or "")
     name = str(command.get("channel_name") or "")
     return channel_id.startswith("D") or name == "directmessage" or name.startswith("mpdm-")
-
-
-def not_here() -> Reply:
-    return Reply.refused(
-        "not in a direct message",
-        None,
-        "Refused: I can neither post nor read in a direct message or a group DM, so "
-        "agreements are set up and events recorded in a channel. Invite me to the deal's "
-        "channel (`/invite @regrights`) and use `/regrights` there. Nothing was recorded.",
-    )

@@ -24,8 +24,9 @@ from bot.slack.form_parts import (
     state_values,
 )
 from bot.slack.record_form import delay_room_text
+from domain.services.commands import Parsed, parse_command
 from domain.services.forms import FormAgreement
-from domain.services.grammar import DelayCheck, parse
+from domain.services.grammar import DelayCheck
 
 DELAY_CHECK_FORM = "regrights_delay_check"
 
@@ -62,7 +63,7 @@ def delay_check_view(choices: list[FormAgreement]) -> View:
     }
 
 
-def read_delay_check(view: dict[str, Any]) -> tuple[str, DelayCheck]:
+def read_delay_check(view: dict[str, Any]) -> tuple[str, Parsed]:
     """The channel and the question; FormError names the field at fault."""
     values = state_values(view)
     channel = metadata_channel(view) or selected(values, AGREEMENT)
@@ -72,9 +73,9 @@ def read_delay_check(view: dict[str, Any]) -> tuple[str, DelayCheck]:
     if count is None:
         raise FormError(DAYS, "Give the number of days.")
     start = date_value(values)
-    command = parse(f"delay check {count}" + (f" from {start}" if start else ""))
-    assert isinstance(command, DelayCheck)
-    return channel, command
+    parsed = parse_command(f"delay check {count}" + (f" from {start}" if start else ""))
+    assert isinstance(parsed.command, DelayCheck)
+    return channel, parsed
 
 
 def answer_view(text: str) -> View:

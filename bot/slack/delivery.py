@@ -14,7 +14,10 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.render.answers import render
 from bot.slack.blocks import announcement_key, announcement_message, private_message
+from bot.slack.markup import MRKDWN
+from domain.services.answers import Failed
 from domain.services.replies import EXIT_REFUSED, Reply
 
 log = logging.getLogger("regrights.slack")
@@ -27,7 +30,7 @@ _UNCERTAIN = (SlackApiError, *_CONNECTION_ERRORS)
 
 FAILED = Reply(
     ok=False,
-    text="Something went wrong on my side. Check `history` before you try again.",
+    answer=Failed(),
     data={"ok": False, "error": "internal error", "section": None},
     exit_code=EXIT_REFUSED,
 )
@@ -67,14 +70,19 @@ def deliver(
     client: WebClient,
     thread_ts: str | None = None,
 ) -> None:
-    """Announce a recorded event in the channel (never a delay's reason: only `announcement`
-    goes there), then answer the asker ephemerally unless the announcement said it all."""
+    """Announce a recorded event in the channel (rendered for the channel: never a delay's
+    reason), then answer the asker ephemerally unless the announcement said it all."""
     note = None
-    if reply.ok and reply.announcement is not None:
+    if reply.ok and reply.announce:
         note = announce(reply, user=user, channel=channel, client=client, thread_ts=thread_ts)
-        if note is None and reply.text == reply.announcement:
+        if note is None and said_it_all(reply):
             return
     tell(respond, reply, note)
+
+
+def said_it_all(reply: Reply) -> bool:
+    """Whether the announcement tells the asker all the answer does (no reason, no more)."""
+    return render(reply.answer, MRKDWN) == render(reply.answer, MRKDWN, to_channel=True)
 
 
 def announce(

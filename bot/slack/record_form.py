@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.render.dates import day, days, section
 from bot.slack.form_parts import (
     AGREEMENT,
     DATE,
@@ -27,10 +28,10 @@ from bot.slack.form_parts import (
     selected,
     state_values,
 )
+from domain.services.commands import Parsed, parse_command
 from domain.services.forms import DelayRoom, FormAgreement
-from domain.services.grammar import RecordEvent, UsageError, parse
+from domain.services.grammar import RecordEvent, UsageError
 from domain.services.replies import Reply
-from domain.services.wording import day, days, section
 
 RECORD_FORM = "regrights_record"  # the modal's callback_id, and the global shortcut's
 EVENT, DELIVERY, SHARES, GROUND, REASON = "event", "delivery", "shares", "ground", "reason"
@@ -74,7 +75,12 @@ _DATE_KEYWORD = {"delay": "from", "filing-planned": ""}  # "" : the date is the 
 @dataclass(frozen=True)
 class Submission:
     channel: str
-    command: RecordEvent
+    parsed: Parsed  # as the grammar parses the same command typed
+
+    @property
+    def command(self) -> RecordEvent:
+        assert isinstance(self.parsed.command, RecordEvent)
+        return self.parsed.command
 
 
 def record_view(choices: list[FormAgreement], chosen: FormAgreement | None = None) -> View:
@@ -168,7 +174,7 @@ def read_submission(view: dict[str, Any]) -> Submission:
     return Submission(channel, _command(verb, values))
 
 
-def _command(verb: str, values: dict[str, Any]) -> RecordEvent:
+def _command(verb: str, values: dict[str, Any]) -> Parsed:
     shares = number_value(values, SHARES)
     count = number_value(values, DAYS)
     ground = selected(values, GROUND)
@@ -211,11 +217,11 @@ def _command(verb: str, values: dict[str, Any]) -> RecordEvent:
     words += ["by", "mail"] if mail else []
     words += ["reason", reason] if reason else []
     try:
-        command = parse(" ".join(words))
+        parsed = parse_command(" ".join(words))
     except UsageError as exc:
         raise FormError(_field_of(verb), exc.message[:1].upper() + exc.message[1:] + ".") from None
-    assert isinstance(command, RecordEvent)
-    return command
+    assert isinstance(parsed.command, RecordEvent)
+    return parsed
 
 
 def refusal_errors(reply: Reply, command: RecordEvent) -> dict[str, str]:

@@ -1,8 +1,9 @@
-"""Why a named event (the Undo button's) cannot be undone, said for what happened."""
+"""Why a named event (the Undo button's) cannot be undone, told for what happened."""
 
 from __future__ import annotations
 
 from domain.rules.events import Event, EventKind
+from domain.services.answers import AlreadyUndone, NothingToUndo, NotYoursToUndo
 from domain.services.replies import Reply
 
 
@@ -14,19 +15,9 @@ def cannot_undo(events: list[Event], seq: int) -> Reply:
     )
     if retraction is not None:
         return Reply.refused(
-            f"#{seq} is already undone",
-            None,
-            f"#{seq} is already undone: <@{retraction.actor}> retracted it (#{retraction.seq}). "
-            "Nothing more was done.",
+            AlreadyUndone(seq, retraction.seq, retraction.actor), f"#{seq} is already undone"
         )
     target = next((e for e in events if e.seq == seq), None)
     if target is None or target.kind is EventKind.RETRACTION:
-        return Reply.refused(
-            f"there is no event #{seq} to undo", None, f"There is no event #{seq} to undo."
-        )
-    return Reply.refused(
-        f"#{seq} was recorded by someone else",
-        None,
-        f"Refused: #{seq} was recorded by <@{target.actor}>; only they or an admin may undo it. "
-        "Nothing was undone.",
-    )
+        return Reply.refused(NothingToUndo(seq, only_own=False), "nothing to undo")
+    return Reply.refused(NotYoursToUndo(seq, target.actor), f"#{seq} was recorded by someone else")

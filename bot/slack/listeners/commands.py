@@ -17,11 +17,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.slack.blocks import private_message
-from bot.slack.conversations import is_direct, not_here
+from bot.slack.conversations import NOT_HERE, is_direct
 from bot.slack.delivery import FAILED, after_ack, deliver, failures_reported, tell
 from bot.slack.listeners.forms import open_record_form
 from bot.slack.mentions import unresolved_mention
-from domain.services.grammar import only_reads
+from domain.services.commands import only_reads
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
 
@@ -50,16 +50,19 @@ def register(app: App, service: RegRightsService, name: str, clock: Callable[[],
 
     def acknowledge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = command.get("text") or ""
-        refusal = _refused_here(text, command)
-        if refusal is not None:
-            ack(response_type="ephemeral", **private_message(refusal))
+        if is_direct(command) and (text.strip().lower() == RECORD_WORD or not only_reads(text)):
+            ack(response_type="ephemeral", text=NOT_HERE)
+            return
+        unresolved = unresolved_mention(text)
+        if unresolved is not None:
+            ack(response_type="ephemeral", **private_message(unresolved))
             return
         if text.strip().lower() == RECORD_WORD:
             not_opened = open_record_form(service, client, command, clock())
             if not_opened is None:
                 ack()
             else:
-                ack(response_type="ephemeral", **private_message(not_opened))
+                ack(response_type="ephemeral", text=not_opened)
             return
         at_once = service.answer_at_once(text, caller_of(command))
         if at_once is not None:
@@ -86,10 +89,3 @@ def register(app: App, service: RegRightsService, name: str, clock: Callable[[],
             tell(respond, done.result())
 
     app.command(name)(acknowledge)
-
-
-def _refused_here(text: str, command: dict[str, Any]) -> Reply | None:
-    """What Slack itself rules out: writes (and the form) in a DM, grants to unmatched names."""
-    if is_direct(command) and (text.strip().lower() == RECORD_WORD or not only_reads(text)):
-        return not_here()
-    return unresolved_mention(text)

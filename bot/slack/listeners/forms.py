@@ -16,6 +16,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.render.answers import render
 from bot.slack.blocks import private_message
 from bot.slack.delay_check_form import (
     DELAY_CHECK_FORM,
@@ -23,9 +24,10 @@ from bot.slack.delay_check_form import (
     delay_check_view,
     read_delay_check,
 )
-from bot.slack.delivery import after_ack, announce
+from bot.slack.delivery import after_ack, announce, said_it_all
 from bot.slack.form_parts import DAYS, FormError, View
 from bot.slack.home import OPEN_DELAY_CHECK_ACTION, OPEN_RECORD_ACTION
+from bot.slack.markup import MRKDWN
 from bot.slack.record_form import (
     EVENT,
     REASON,
@@ -35,11 +37,10 @@ from bot.slack.record_form import (
     record_view,
     refusal_errors,
 )
-from domain.services.answers import unbound
 from domain.services.forms import agreement_in, agreements_of
 from domain.services.grammar import UsageError
 from domain.services.replies import Reply
-from domain.services.service import Caller, RegRightsService
+from domain.services.service import Caller, RegRightsService, unbound
 
 log = logging.getLogger("regrights.slack")
 
@@ -59,20 +60,16 @@ def open_view(client: WebClient, trigger_id: str, view: View) -> str | None:
 
 def open_record_form(
     service: RegRightsService, client: WebClient, command: dict[str, Any], now: datetime
-) -> Reply | None:
+) -> str | None:
     """`/regrights record` in a channel: None once the form is open, else what to tell."""
     user, channel = command["user_id"], command["channel_id"]
     agreement = agreement_in(service, channel, user, now)
     if agreement is None:
-        return unbound(Caller(user=user, channel=channel, source="slack", now=now))
+        return render(unbound(Caller(user, channel, "slack", now)).answer, MRKDWN)
     error = open_view(client, command["trigger_id"], record_view([agreement], agreement))
     if error is None:
         return None
-    return Reply.refused(
-        f"the form did not open ({error})",
-        None,
-        f"The form did not open ({error}). Try again, or type the command: `help` lists them.",
-    )
+    return f"The form did not open ({error}). Try again, or type the command: `help` lists them."
 
 
 def register(app: App, service: RegRightsService, clock: Callable[[], datetime]) -> None:
@@ -102,7 +99,7 @@ def register(app: App, service: RegRightsService, clock: Callable[[], datetime])
             return
         caller = Caller(user=user, channel=submission.channel, source="slack", now=clock())
         try:
-            reply = service.execute(submission.command, caller)
+            reply = service.execute(submission.parsed, caller)
         except UsageError as exc:  # a reason this agreement's profile does not know
             ack(response_action="errors", errors=FormError(REASON, exc.message).errors())
             return
@@ -129,7 +126,7 @@ def register(app: App, service: RegRightsService, clock: Callable[[], datetime])
             log.exception("a delay check from the form failed")
             ack(response_action="errors", errors=FormError(DAYS, FAILED_ERROR).errors())
             return
-        ack(response_action="update", view=answer_view(reply.text))
+        ack(response_action="update", view=answer_view(render(reply.answer, MRKDWN)))
 
     app.shortcut(RECORD_FORM)(from_shortcut)
     app.action(OPEN_RECORD_ACTION)(from_home)
@@ -142,7 +139,7 @@ def tell_channel_and_user(reply: Reply, caller: Caller, client: WebClient) -> No
     """The same announcement as the typed command; the rest (a delay's reason, a note) to the
     user alone, ephemerally in the channel, as a form has no response_url."""
     note = announce(reply, user=caller.user, channel=caller.channel, client=client)
-    if note is None and reply.text == reply.announcement:
+    if note is None and said_it_all(reply):
         return
     try:
         client.chat_postEphemeral(
