@@ -37,7 +37,7 @@ from bot.slack.record_form import (
     record_view,
     refusal_errors,
 )
-from domain.services.forms import agreement_in, agreements_of
+from domain.services.forms import FormAgreement, agreement_in, agreements_of
 from domain.services.grammar import UsageError
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService, unbound
@@ -73,7 +73,7 @@ def open_record_form(
 
 
 def register(app: App, service: RegRightsService, clock: Callable[[], datetime]) -> None:
-    def choices_view(user: str, make: Callable[[list[Any]], View]) -> View:
+    def choices_view(user: str, make: Callable[[list[FormAgreement]], View]) -> View:
         choices = agreements_of(service, user, clock())
         return make(choices) if choices else nothing_to_record_view()
 
