@@ -6,10 +6,11 @@
         assert slack.messages("C1")[0]["text"] == "hi"
 
 It speaks just enough of the API for the bot: auth.test, chat.postMessage,
-chat.postEphemeral, chat.update, views.publish, views.open, conversations.history,
-conversations.replies and conversations.info, the three steps of files.uploadV2
-(files.getUploadURLExternal, a POST of the bytes to the upload URL it gives, and
-files.completeUploadExternal; see `uploads`), plus response_url endpoints
+chat.postEphemeral, chat.update, views.publish, views.open, apps.connections.open
+(answering `socket_url`), conversations.history, conversations.replies and
+conversations.info, the three steps of files.uploadV2 (files.getUploadURLExternal, a POST of
+the bytes to the upload URL it gives, and files.completeUploadExternal; see `uploads`), plus
+response_url endpoints
 (see `new_response_url`). Every request is recorded (`calls`), and faults can be
 queued per method with `fail_next`. Method names for faults and calls are the
 Slack method names ("chat.postMessage"); posts to response URLs use "response_url".
@@ -99,8 +100,12 @@ class SlackStandIn:
         team_id: str = "T0STANDIN",
         bot_user_id: str = "U0STANDIN",
         bot_id: str = "B0STANDIN",
+        app_token: str = "xapp-standin",
     ) -> None:
         self.bot_token = bot_token
+        self.app_token = app_token
+        # What apps.connections.open answers: a Socket Mode URL (set it to a local ws:// server).
+        self.socket_url: str | None = None
         self.hang_seconds = hang_seconds
         self.team_id = team_id
         self.bot_user_id = bot_user_id
@@ -117,6 +122,8 @@ class SlackStandIn:
         self._views: list[JsonDict] = []
         self._opened: list[JsonDict] = []
         self._files: dict[str, JsonDict] = {}  # by file id, in the order created
+        # As without the metadata.message:read scope: history never shows message metadata.
+        self.withhold_metadata = False
         self._responses: dict[str, list[JsonDict]] = {}
         self._response_seq = 0
         self._faults: defaultdict[str, deque[_Fault]] = defaultdict(deque)
@@ -129,6 +136,7 @@ class SlackStandIn:
             "views.open": self._views_open,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            "apps.connections.open": self._apps_connections_open,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "conversations.info": self._conversations_info,
@@ -286,7 +294,9 @@ class SlackStandIn:
                 return 200, _error(parse_error)
             if not token:
                 return 200, _error("not_authed")
-            if token != self.bot_token:
+            # apps.connections.open takes the app-level token; every other method the bot's.
+            wanted = self.app_token if method == "apps.connections.open" else self.bot_token
+            if token != wanted:
                 return 200, _error("invalid_auth")
             try:
                 return 200, handler(params)
@@ -436,13 +446,19 @@ class SlackStandIn:
         n = len(self._views)
         return {"ok": True, "view": {**view, "id": f"V{n:08d}", "hash": f"{n}.standin"}}
 
+    def _apps_connections_open(self, _: JsonDict) -> JsonDict:
+        if self.socket_url is None:
+            raise _SlackError("internal_error")
+        return {"ok": True, "url": self.socket_url}
+
     def _views_open(self, p: JsonDict) -> JsonDict:
         trigger_id = _required(p, "trigger_id", "invalid_trigger_id")
         view = p.get("view")
         if not isinstance(view, dict) or view.get("type") != "modal":
             raise _SlackError("invalid_arguments")
         self._opened.append({"trigger_id": trigger_id, "view": view})
-        return {"ok": True, "view": {**view, "id": f"V{len(self._opened):08d}"}}
+        view_id = f"VM{len(self._opened):07d}"
+        return {"ok": True, "view": {**view, "id": view_id, "root_view_id": view_id}}
 
     def _files_get_upload_url(self, p: JsonDict) -> JsonDict:
         filename = _required(p, "filename", "invalid_arguments")
@@ -538,7 +554,7 @@ class SlackStandIn:
             start = _decode_cursor(str(p["cursor"]))
             found = [m for m in found if Decimal(m["ts"]) <= start]
         page, rest = found[:limit], found[limit:]
-        include_metadata = _flag(p.get("include_all_metadata"))
+        include_metadata = _flag(p.get("include_all_metadata")) and not self.withhold_metadata
         return {
             "ok": True,
             "messages": [_public(m, include_metadata) for m in page],
@@ -553,7 +569,7 @@ class SlackStandIn:
         ts = _required(p, "ts", "thread_not_found")
         if self._find(channel, ts) is None:
             raise _SlackError("thread_not_found")
-        include_metadata = _flag(p.get("include_all_metadata"))
+        include_metadata = _flag(p.get("include_all_metadata")) and not self.withhold_metadata
         thread = [
             m
             for m in self._messages

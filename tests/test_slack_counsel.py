@@ -162,8 +162,13 @@ def _home(bot: SlackBot, user: str) -> dict[str, Any]:
 
 
 def _buttons(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The buttons beside the agreement: their value is its profile id."""
     return {
-        e["action_id"]: e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]
+        e["action_id"]: e
+        for b in view["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e.get("value") == "nstor-2002"
     }
 
 

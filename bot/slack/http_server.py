@@ -10,12 +10,13 @@ from contextlib import AbstractContextManager, nullcontext
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.slack.calendar_route import CALENDAR_PREFIX, Route
 from bot.slack.executor import AfterAckExecutor
+from bot.slack.inbound import BadRequest, bolt_request
 
 log = logging.getLogger("regrights.http")
 
@@ -31,11 +32,17 @@ class SlackHTTPServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(
-        self, address: tuple[str, int], app: App, engine: Engine, calendar: Route | None
+        self,
+        address: tuple[str, int],
+        app: App,
+        engine: Engine,
+        signing_secret: str,
+        calendar: Route | None = None,
     ) -> None:
         super().__init__(address, _Handler)
         self.app = app
         self.engine = engine
+        self.signing_secret = signing_secret
         self.calendar = calendar
 
     def after_ack(self) -> AbstractContextManager[None]:
@@ -46,10 +53,16 @@ class SlackHTTPServer(ThreadingHTTPServer):
 
 
 def make_http_server(
-    app: App, engine: Engine, port: int, host: str = "0.0.0.0", calendar: Route | None = None
+    app: App,
+    engine: Engine,
+    port: int,
+    host: str = "0.0.0.0",
+    *,
+    signing_secret: str,
+    calendar: Route | None = None,
 ) -> SlackHTTPServer:
     """Bound and listening; the caller runs `serve_forever()` (port 0 picks a free one)."""
-    return SlackHTTPServer((host, port), app, engine, calendar)
+    return SlackHTTPServer((host, port), app, engine, signing_secret, calendar)
 
 
 def database_reachable(engine: Engine) -> bool:
@@ -95,11 +108,14 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str | Sequence[str]] = {
             name: self.headers.get_all(name, []) for name in self.headers
         }
+        try:
+            request = bolt_request(body, url.query, headers, self.server.signing_secret)
+        except BadRequest as bad:
+            log.warning("refused a request from %s: %s", self.address_string(), bad.reason)
+            self._send(bad.status, {"ok": False, "error": bad.reason})
+            return
         with self.server.after_ack():
-            # Bolt checks the signature and the timestamp's age (401 if either is wrong) first.
-            response = self.server.app.dispatch(
-                BoltRequest(body=body, query=url.query, headers=headers)
-            )
+            response = self.server.app.dispatch(request)
             self._reply(response.status, response.body.encode("utf-8"), response.headers)
 
     def _calendar(self, path: str) -> None:

@@ -1,5 +1,6 @@
 """Every listener of the Slack app, registered from here: the slash command, the Undo button,
-the App Home event and its buttons. Each acks at once and does its work afterwards (`delivery.after_ack`)."""
+the App Home event, its buttons and the forms. Each acks at once and does its work afterwards
+(`delivery.after_ack`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime
 from slack_bolt import App
 
 from bot.settings import Settings
-from bot.slack.listeners import actions, commands, counsel, events
+from bot.slack.listeners import actions, commands, counsel, events, forms
 from domain.services.service import RegRightsService
 
 
@@ -20,3 +21,4 @@ def register_listeners(
     actions.register(app, service, clock)
     events.register(app, service, clock)
     counsel.register(app, service, clock)
+    forms.register(app, service, clock)
