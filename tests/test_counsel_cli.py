@@ -140,7 +140,7 @@ print(json.dumps(sorted(m for m in ("matplotlib", "numpy", "PIL") if m in sys.mo
             "engine = open_database(settings.database_url)\n"
             "service = build_service(engine, settings.admins)\n"
             "server = make_http_server(build_app(settings, service), engine, 0, host='127.0.0.1',"
-            " calendar=calendar_route(service.uow, utc_now))\n"
+            " signing_secret='s', calendar=calendar_route(service.uow, utc_now))\n"
             "server.server_close()",
             [],
         ),
