@@ -9,6 +9,7 @@ from datetime import date, time
 
 from domain.rules.calendar import Delivery
 from domain.rules.events import EventKind, TerminationGround
+from domain.rules.notices import NoticeKind
 
 MAX_COMMAND_LENGTH = 1000
 
@@ -43,6 +44,7 @@ USAGE: dict[str, str] = {
     "grant": "grant <@user> editor|admin",
     "revoke": "revoke <@user>",
     "remind": "remind leads 14,7,3,1,0 · remind at HH:MM",
+    "notice": f"notice delay|holders|requested-info|piggyback [on {DATE}] [by hand|mail]",
 }
 
 # Events recorded with an optional `on DATE` and no other argument.
@@ -122,6 +124,15 @@ class CutbackRequest:
 
 
 @dataclass(frozen=True)
+class NoticeRequest:
+    """Draft a notice; `on` is the day it is delivered or deposited (default today)."""
+
+    kind: NoticeKind
+    on: date | None = None
+    delivery: Delivery = Delivery.HAND
+
+
+@dataclass(frozen=True)
 class Setup:
     profile_id: str
 
@@ -160,9 +171,10 @@ Command = (
     | Revoke
     | RemindLeads
     | RemindAt
+    | NoticeRequest
 )
 
-READ_COMMANDS = (Query, History, Help, DelayCheck, CutbackRequest)
+READ_COMMANDS = (Query, History, Help, DelayCheck, CutbackRequest, NoticeRequest)
 ADMIN_COMMANDS = (Setup, Grant, Revoke, RemindLeads, RemindAt)
 
 
@@ -466,6 +478,19 @@ def _remind(args: list[str]) -> Command:
     return RemindAt(time(int(match.group(1)), int(match.group(2))))
 
 
+def _notice(args: list[str]) -> Command:
+    options = _Options("notice", args, dates=("on",), delivery=True)
+    (raw,) = options.exactly(1, "the notice: delay, holders, requested-info or piggyback")
+    try:
+        kind = NoticeKind(raw.lower())
+    except ValueError:
+        raise UsageError(
+            f"`{_clip(raw)}` is not a notice: say delay, holders, requested-info or piggyback",
+            options.usage,
+        ) from None
+    return NoticeRequest(kind, on=options.date("on"), delivery=options.delivery)
+
+
 def _command_list() -> str:
     return "commands: " + ", ".join(USAGE) + " (`help <command>` for one)"
 
@@ -491,4 +516,5 @@ _PARSERS: dict[str, Callable[[list[str]], Command]] = {
     "grant": _grant,
     "revoke": _revoke,
     "remind": _remind,
+    "notice": _notice,
 }

@@ -25,6 +25,7 @@ from domain.services.agreement import (
     Caller,
     terms_from_snapshot,
 )
+from domain.services.audit import NotBound
 from domain.services.caches import ANSWERS_KEPT, AnswerKey, HistoryCache, Recent
 from domain.services.grammar import (
     ADMIN_COMMANDS,
@@ -35,6 +36,7 @@ from domain.services.grammar import (
     Grant,
     Help,
     History,
+    NoticeRequest,
     Query,
     RecordEvent,
     RemindAt,
@@ -45,6 +47,8 @@ from domain.services.grammar import (
     UsageError,
     parse,
 )
+from domain.services.notice_replies import notice_refusal, notice_reply
+from domain.services.notices import NoticeDesk
 from domain.services.replies import Reply
 from domain.services.summaries import (
     deadline_data,
@@ -105,6 +109,8 @@ class RegRightsService:
             return answers.help_reply(command)
         if isinstance(command, Setup):
             return self._setup(command, caller)
+        if isinstance(command, NoticeRequest):
+            return self._notice(command, caller)
         if isinstance(command, RecordEvent | Undo | RemindLeads | RemindAt | Grant | Revoke):
             with self.uow.write() as store:
                 agreement = self._bound(store, caller, lock=True)
@@ -173,6 +179,15 @@ class RegRightsService:
         if user in self.admins:
             return ADMIN
         return store.grants(agreement_id).get(user, READER)
+
+    def _notice(self, command: NoticeRequest, caller: Caller) -> Reply:
+        try:
+            draft = NoticeDesk(self.uow).draft(command, caller)
+        except NotBound:
+            return answers.unbound(caller)
+        except RuleViolation as violation:
+            return notice_refusal(command.kind.value, violation)
+        return notice_reply(draft, None)
 
     # ----------------------------------------------------------------- questions
 
