@@ -16,6 +16,6 @@ from domain.services.service import RegRightsService
 def register_listeners(
     app: App, service: RegRightsService, settings: Settings, clock: Callable[[], datetime]
 ) -> None:
-    commands.register(app, service, settings.command, clock)
+    commands.register(app, service, settings.command, clock, settings.notice_templates)
     actions.register(app, service, clock)
     events.register(app, service, clock)

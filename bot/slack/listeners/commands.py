@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -18,7 +19,8 @@ from slack_sdk import WebClient
 
 from bot.slack.blocks import private_message
 from bot.slack.delivery import FAILED, after_ack, deliver, failures_reported, tell
-from domain.services.grammar import only_reads
+from bot.slack.notices import notice_request, send_notice
+from domain.services.grammar import NoticeRequest, only_reads
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
 
@@ -30,7 +32,13 @@ log = logging.getLogger("regrights.slack")
 QUICK_ANSWER_SECONDS = 0.5
 
 
-def register(app: App, service: RegRightsService, name: str, clock: Callable[[], datetime]) -> None:
+def register(
+    app: App,
+    service: RegRightsService,
+    name: str,
+    clock: Callable[[], datetime],
+    templates: Path | None = None,
+) -> None:
     questions = ThreadPoolExecutor(max_workers=8, thread_name_prefix="regrights-question")
 
     def caller_of(command: dict[str, Any]) -> Caller:
@@ -46,6 +54,11 @@ def register(app: App, service: RegRightsService, name: str, clock: Callable[[],
 
     def acknowledge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = command.get("text") or ""
+        notice = notice_request(text)
+        if notice is not None:
+            ack()
+            after_ack(app, draft_notice, notice, command, respond, client)
+            return
         at_once = service.answer_at_once(text, caller_of(command))
         if at_once is not None:
             ack(response_type="ephemeral", **private_message(at_once))
@@ -65,6 +78,12 @@ def register(app: App, service: RegRightsService, name: str, clock: Callable[[],
             log.exception("a question failed")
             reply = FAILED
         ack(response_type="ephemeral", **private_message(reply))
+
+    def draft_notice(
+        notice: NoticeRequest, command: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        with failures_reported(respond):
+            send_notice(service, notice, caller_of(command), respond, client, templates)
 
     def answer_later(done: Future[Reply], respond: Respond) -> None:
         with failures_reported(respond):
