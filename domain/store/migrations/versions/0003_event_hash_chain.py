@@ -20,10 +20,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("event", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("chain_hash", sa.String(length=64), nullable=True))
-    with op.batch_alter_table("agreement", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("chain_head", sa.String(length=64), nullable=True))
+    # Plain ALTER TABLE on both databases: a batch copy of `agreement` would trip SQLite's
+    # foreign keys from the tables that refer to it.
+    op.add_column("event", sa.Column("chain_hash", sa.String(length=64), nullable=True))
+    op.add_column("agreement", sa.Column("chain_head", sa.String(length=64), nullable=True))
     # The history recorded so far is taken as it stands and chained, agreement by agreement.
     connection = op.get_bind()
     event = sa.table(
@@ -68,7 +68,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("agreement", schema=None) as batch_op:
-        batch_op.drop_column("chain_head")
-    with op.batch_alter_table("event", schema=None) as batch_op:
-        batch_op.drop_column("chain_hash")
+    op.drop_column("agreement", "chain_head")
+    op.drop_column("event", "chain_hash")
