@@ -156,9 +156,7 @@ def test_verify_from_the_shell_names_the_row_and_exits_1(recorded: Desk) -> None
 def test_the_migration_chains_a_history_recorded_before_it(recorded: Desk) -> None:
     engine = _engine(recorded)
     with engine.connect() as connection:
-        written = connection.execute(
-            text("SELECT seq, chain_hash FROM event ORDER BY seq")
-        ).all()
+        written = connection.execute(text("SELECT seq, chain_hash FROM event ORDER BY seq")).all()
     with engine.begin() as connection:
         config = _config()
         config.attributes["connection"] = connection
@@ -170,9 +168,7 @@ def test_the_migration_chains_a_history_recorded_before_it(recorded: Desk) -> No
         command.upgrade(config, "head")
     assert current_revision(engine) == head_revision()
     with engine.connect() as connection:
-        migrated = connection.execute(
-            text("SELECT seq, chain_hash FROM event ORDER BY seq")
-        ).all()
+        migrated = connection.execute(text("SELECT seq, chain_hash FROM event ORDER BY seq")).all()
     assert migrated == written
     assert _verify(recorded).broken is None
 

@@ -94,7 +94,10 @@ def test_holders_notice_over_slack(bot: SlackBot) -> None:
     text = _text(sent["content"])
     # Deposited Friday May 31: four business days after is Thursday June 6, and the other
     # holders' 15 days run from then.
-    assert "effective under Section 9(b) of the Agreement 4 business days after deposit, on June 6, 2024." in text
+    assert (
+        "effective under Section 9(b) of the Agreement 4 business days after deposit, on June 6, 2024."
+        in text
+    )
     assert "no later than June 21, 2024" in text
 
 
@@ -111,7 +114,11 @@ def test_files_upload_v2_into_a_direct_message(slack: SlackStandIn) -> None:
     client = WebClient(base_url=slack.api_url, token=slack.bot_token)
     channel = client.conversations_open(users="U1")["channel"]["id"]
     done = client.files_upload_v2(
-        channel=channel, file=b"PK\x03\x04 bytes", filename="a.docx", title="A", initial_comment="hi"
+        channel=channel,
+        file=b"PK\x03\x04 bytes",
+        filename="a.docx",
+        title="A",
+        initial_comment="hi",
     )
     assert done["file"]["title"] == "A"
     (shared,) = slack.direct_files(channel)
