@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -278,3 +279,13 @@ def test_a_reader_exports_no_reason(recorded: Desk) -> None:
     assert not trail.reasons_shown
     assert all(r.reason is None for r in trail.records)
     assert "iii" in {r.reason for r in _audit(recorded).trail(recorded.caller(EDITOR)).records}
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(recorded: Desk) -> None:
+    # Piggyback notices may pile up, so every one of these writes is accepted.
+    recorded.today = date(2026, 3, 25)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(pool.map(lambda _: recorded.say("piggyback-notice", EDITOR), range(16)))
+    assert all(reply.ok for reply in replies)
+    check = _verify(recorded)
+    assert check.broken is None and check.events == len(HISTORY) + 16

@@ -147,3 +147,15 @@ def test_direct_file_methods_refuse_bad_calls(slack: SlackStandIn) -> None:
             files=[{"id": reserved["file_id"], "title": "x"}], channel_id="D1"
         )
     assert slack.direct_files() == []
+
+
+def test_a_failed_upload_is_told_to_the_asker_and_posts_nothing(bot: SlackBot) -> None:
+    bot.record("s3-eligible on 2024-01-02")
+    bot.record("demand 100000 on 2024-05-01")
+    bot.record("delay 30 from 2024-05-31 reason i", private=True)
+    in_channel = len(bot.slack.messages(CHANNEL))
+    bot.slack.fail_next("files.getUploadURLExternal", "error:missing_scope")
+    answer = _answer(bot, "notice delay", EDITOR)
+    assert "could not send it to you (missing_scope)" in all_text(answer)
+    assert bot.slack.direct_files() == []
+    assert len(bot.slack.messages(CHANNEL)) == in_channel

@@ -10,6 +10,9 @@ from domain.rules.violation import RuleViolation
 from domain.services.replies import Reply
 from domain.services.wording import day, section
 
+# The exit status of a front that could not reach Slack, or whose upload Slack refused.
+EXIT_UNAVAILABLE = 3
+
 TITLES = {
     "delay": "Delay Notice",
     "holders": "Notice of Demand Registration to the other security holders",
@@ -66,4 +69,18 @@ def notice_refusal(kind: str, violation: RuleViolation) -> Reply:
         violation.message,
         violation.section,
         f"No {TITLES[kind]} drafted: under {section(violation.section)}, {violation.message}.",
+    )
+
+
+def not_sent(kind: str, error: str) -> Reply:
+    """The draft could not be delivered to the asker (never posted anywhere else instead)."""
+    return Reply(
+        ok=False,
+        text=(
+            f"I drafted the {TITLES[kind]} but could not send it to you ({error}). "
+            "Nothing was posted in the channel; ask an admin to reinstall the app with the "
+            "`files:write` and `im:write` scopes, or use `regrights notice` from the shell."
+        ),
+        data={"ok": False, "error": f"could not send the draft: {error}", "section": None},
+        exit_code=EXIT_UNAVAILABLE,
     )
