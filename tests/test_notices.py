@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.notices.render import notice_filename, render_notice
+from bot.render.answers import render
 from domain.rules.calendar import BusinessCalendar, Delivery
-from domain.rules.notices import NoticeKind, deemed_given
+from domain.rules.notices import NoticeDraft, NoticeKind, deemed_given
 from domain.rules.terms import ProfileError, load_profile, parse_profile, profile_text
-from domain.services.grammar import NoticeRequest
-from domain.services.notices import NoticeDesk
+from domain.services.answers import NoticeDrafted
 from domain.services.replies import EXIT_REFUSED
 
 REASONS = load_profile("nstor-2002").allowed_delay.reasons
@@ -33,9 +33,14 @@ INVESTOR = [
 ]
 
 
-def _draft_text(desk: Desk, kind: NoticeKind, user: str = ADMIN, **options: object) -> str:
-    request = NoticeRequest(kind, **options)  # type: ignore[arg-type]
-    draft = NoticeDesk(desk.service.uow).draft(request, desk.caller(user))
+def _draft(desk: Desk, text: str, user: str = ADMIN) -> NoticeDraft:
+    reply = desk.say(text, user)
+    assert isinstance(reply.answer, NoticeDrafted), render(reply.answer)
+    return reply.answer.draft
+
+
+def _draft_text(desk: Desk, kind: NoticeKind, user: str = ADMIN, options: str = "") -> str:
+    draft = _draft(desk, f"notice {kind.value} {options}", user)
     document = docx.Document(io.BytesIO(render_notice(draft)))
     return "\n".join(p.text for p in document.paragraphs)
 
@@ -59,7 +64,7 @@ def demanded(desk: Desk) -> Desk:
 
 def test_holders_notice_by_mail_names_the_holiday_that_moved_it(demanded: Desk) -> None:
     demanded.today = date(2024, 5, 3)
-    text = _draft_text(demanded, NoticeKind.HOLDERS, on=date(2024, 5, 24), delivery=Delivery.MAIL)
+    text = _draft_text(demanded, NoticeKind.HOLDERS, options="on 2024-05-24 by mail")
     assert _has_block(text, COMPANY)
     assert _has_block(text, ["With a copy to:", *INVESTOR])
     assert "May 24, 2024" in _lines(text)
@@ -94,7 +99,7 @@ def test_the_reply_warns_when_the_holders_notice_would_be_late(demanded: Desk) -
     assert reply.ok
     # Due May 11 (10 days after receipt); deposited May 9, effective May 15: 4 days late.
     assert reply.data["deemed_given"] == "2024-05-15" and reply.data["days_late"] == 4
-    assert "4 days after 2024-05-11 (Sat), the last day §2(a) allows" in reply.text
+    assert "4 days after 2024-05-11 (Sat), the last day §2(a) allows" in render(reply.answer)
 
 
 def test_requested_information_notice(demanded: Desk) -> None:
@@ -113,7 +118,7 @@ def test_requested_information_notice(demanded: Desk) -> None:
 def test_piggyback_notice_for_a_registration_the_company_proposes(desk: Desk) -> None:
     desk.today = date(2024, 8, 1)
     desk.ok("filing-planned 2024-10-01", EDITOR)
-    text = _draft_text(desk, NoticeKind.PIGGYBACK, on=date(2024, 8, 28), delivery=Delivery.MAIL)
+    text = _draft_text(desk, NoticeKind.PIGGYBACK, options="on 2024-08-28 by mail")
     assert _has_block(text, INVESTOR)
     assert "Notice of Piggyback Registration under Section 2(b)(i)" in text
     assert "the filing is anticipated on October 1, 2024" in text
@@ -141,7 +146,7 @@ def test_a_delay_notice_states_the_delay_never_its_reason(
     assert "existence of an Allowed Delay, which began on June 10, 2024" in text
     assert "cease all sales or other dispositions of Registrable Securities" in text
     assert "runs for 45 days, through July 24, 2024, and expires on July 25, 2024" in text
-    for said in (text, reply.text, str(reply.data)):
+    for said in (text, render(reply.answer), str(reply.data)):
         assert REASONS[reason].lower() not in said.lower()
         assert "reason" not in said.lower()
         assert f"2(d)({reason})" not in said
@@ -200,13 +205,13 @@ def test_a_notice_of_what_has_not_happened_is_refused(
     assert not reply.ok and reply.exit_code == EXIT_REFUSED
     assert reply.data["section"] == section
     assert why in reply.data["error"]
-    assert f"under §{section}" in reply.text
+    assert f"under §{section}" in render(reply.answer)
 
 
 def test_a_notice_is_malformed_without_its_kind(desk: Desk) -> None:
     for text in ("notice", "notice lunch", "notice delay by pigeon", "notice delay on 2024-13-01"):
         reply = desk.say(text)
-        assert reply.exit_code == 2 and "notice delay|holders" in reply.text
+        assert reply.exit_code == 2 and "notice delay|holders" in render(reply.answer)
 
 
 # --------------------------------------------------------------- §9(b) and the profile
@@ -280,9 +285,7 @@ def test_a_firm_template_replaces_the_bundled_one(tmp_path: Path, demanded: Desk
     letterhead.save(tmp_path / "delay.docx")
     demanded.today = date(2024, 6, 10)
     demanded.ok("delay 30 reason i", EDITOR)
-    draft = NoticeDesk(demanded.service.uow).draft(
-        NoticeRequest(NoticeKind.DELAY), demanded.caller()
-    )
+    draft = _draft(demanded, "notice delay")
     document = docx.Document(io.BytesIO(render_notice(draft, tmp_path)))
     assert [p.text for p in document.paragraphs] == [
         "SMITH & JONES LLP",
@@ -290,9 +293,7 @@ def test_a_firm_template_replaces_the_bundled_one(tmp_path: Path, demanded: Desk
     ]
     assert notice_filename(draft) == "delay-notice-2024-06-10.docx"
     # Only the kinds the folder has are replaced.
-    holders = NoticeDesk(demanded.service.uow).draft(
-        NoticeRequest(NoticeKind.HOLDERS), demanded.caller()
-    )
+    holders = _draft(demanded, "notice holders")
     assert "Notice of Demand Registration" in "\n".join(
         p.text for p in docx.Document(io.BytesIO(render_notice(holders, tmp_path))).paragraphs
     )
@@ -317,7 +318,7 @@ def test_notice_from_the_shell(tmp_path: Path) -> None:
     assert run("cmd", "delay", "30").returncode == 0
     done = run("notice", "delay", "by", "mail", "--channel", "console", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert f"as `{out}`" in done.stdout
+    assert f'as "{out}"' in done.stdout
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "existence of an Allowed Delay" in text and "registered mail" in text
     missing = run("notice", "delay", "--out", str(tmp_path / "no" / "such" / "d.docx"))

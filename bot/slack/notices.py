@@ -4,6 +4,7 @@ from the bot (files.uploadV2), never to the channel; the asker is told ephemeral
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from slack_bolt import Respond
@@ -11,58 +12,53 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.notices.render import notice_filename, render_notice
+from bot.render.answers import NOTICE_TITLES, render
 from bot.slack.delivery import tell
-from domain.rules.violation import RuleViolation
-from domain.services import answers
-from domain.services.audit import NotBound
-from domain.services.grammar import NoticeRequest, UsageError, parse
-from domain.services.notice_replies import TITLES, not_sent, notice_refusal, notice_reply
-from domain.services.notices import NoticeDesk
+from bot.slack.markup import MRKDWN
+from domain.services.answers import NoticeDrafted, NoticeNotSent
+from domain.services.commands import parse
+from domain.services.grammar import NoticeRequest, UsageError
+from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
 
 log = logging.getLogger("regrights.slack")
 
 
-def notice_request(text: str) -> NoticeRequest | None:
-    """The notice `text` asks for; None for any other command (or malformed input)."""
+def asks_for_notice(text: str) -> bool:
     try:
-        command = parse(text)
+        return isinstance(parse(text), NoticeRequest)
     except UsageError:
-        return None
-    return command if isinstance(command, NoticeRequest) else None
+        return False
 
 
 def send_notice(
     service: RegRightsService,
-    request: NoticeRequest,
+    text: str,
     caller: Caller,
     respond: Respond,
     client: WebClient,
     templates: Path | None,
 ) -> None:
-    try:
-        draft = NoticeDesk(service.uow).draft(request, caller)
-    except NotBound:
-        tell(respond, answers.unbound(caller))
+    reply = service.handle(text, caller)
+    if not isinstance(reply.answer, NoticeDrafted):
+        tell(respond, reply)
         return
-    except RuleViolation as violation:
-        tell(respond, notice_refusal(request.kind.value, violation))
-        return
-    filename = notice_filename(draft)
-    reply = notice_reply(draft, filename)
+    draft = reply.answer.draft
+    sent = replace(reply, answer=replace(reply.answer, filename=notice_filename(draft)))
     try:
         # A direct message: the bot's own conversation with the asker (conversations.open).
         opened = client.conversations_open(users=caller.user)
         client.files_upload_v2(
             channel=opened["channel"]["id"],
             file=render_notice(draft, templates),
-            filename=filename,
-            title=TITLES[draft.kind.value],
-            initial_comment=reply.text,
+            filename=notice_filename(draft),
+            title=NOTICE_TITLES[draft.kind],
+            initial_comment=render(sent.answer, MRKDWN),
         )
     except SlackApiError as exc:
-        error = exc.response.get("error")
+        error = str(exc.response.get("error"))
         log.warning("could not send a notice to %s: %s", caller.user, error)
-        tell(respond, not_sent(draft.kind.value, str(error)))
+        not_sent = NoticeNotSent(draft.kind, error)
+        tell(respond, Reply.refused(not_sent, f"could not send the draft: {error}"))
         return
-    tell(respond, reply, "The draft is in your direct messages with me.")
+    tell(respond, sent, "The draft is in your direct messages with me.")

@@ -19,8 +19,8 @@ from slack_sdk import WebClient
 
 from bot.slack.blocks import private_message
 from bot.slack.delivery import FAILED, after_ack, deliver, failures_reported, tell
-from bot.slack.notices import notice_request, send_notice
-from domain.services.grammar import NoticeRequest, only_reads
+from bot.slack.notices import asks_for_notice, send_notice
+from domain.services.commands import only_reads
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
 
@@ -54,10 +54,9 @@ def register(
 
     def acknowledge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = command.get("text") or ""
-        notice = notice_request(text)
-        if notice is not None:
+        if asks_for_notice(text):
             ack()
-            after_ack(app, draft_notice, notice, command, respond, client)
+            after_ack(app, draft_notice, text, command, respond, client)
             return
         at_once = service.answer_at_once(text, caller_of(command))
         if at_once is not None:
@@ -79,11 +78,9 @@ def register(
             reply = FAILED
         ack(response_type="ephemeral", **private_message(reply))
 
-    def draft_notice(
-        notice: NoticeRequest, command: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
+    def draft_notice(text: str, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         with failures_reported(respond):
-            send_notice(service, notice, caller_of(command), respond, client, templates)
+            send_notice(service, text, caller_of(command), respond, client, templates)
 
     def answer_later(done: Future[Reply], respond: Respond) -> None:
         with failures_reported(respond):
