@@ -17,6 +17,7 @@ MAX_COMMAND_LENGTH = 1000
 
 DATE = "YYYY-MM-DD"
 
+
 class UsageError(ValueError):
     """Text that is not a command; `usage` shows the right form."""
 

@@ -18,7 +18,10 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.slack.blocks import private_message
+from bot.slack.conversations import NOT_HERE, is_direct
 from bot.slack.delivery import FAILED, after_ack, deliver, failures_reported, tell
+from bot.slack.listeners.forms import open_record_form
+from bot.slack.mentions import unresolved_mention
 from bot.slack.notices import asks_for_notice, send_notice
 from domain.services.commands import only_reads
 from domain.services.replies import Reply
@@ -30,6 +33,7 @@ log = logging.getLogger("regrights.slack")
 # A question is answered in the ack itself when it is ready this soon (it takes a millisecond
 # or two); otherwise the ack goes out empty and the answer follows through response_url.
 QUICK_ANSWER_SECONDS = 0.5
+RECORD_WORD = "record"  # `/regrights record` opens the form (SPEC §9); Slack's alone
 
 
 def register(
@@ -54,6 +58,20 @@ def register(
 
     def acknowledge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = command.get("text") or ""
+        if is_direct(command) and (text.strip().lower() == RECORD_WORD or not only_reads(text)):
+            ack(response_type="ephemeral", text=NOT_HERE)
+            return
+        unresolved = unresolved_mention(text)
+        if unresolved is not None:
+            ack(response_type="ephemeral", **private_message(unresolved))
+            return
+        if text.strip().lower() == RECORD_WORD:
+            not_opened = open_record_form(service, client, command, clock())
+            if not_opened is None:
+                ack()
+            else:
+                ack(response_type="ephemeral", text=not_opened)
+            return
         if asks_for_notice(text):
             ack()
             after_ack(app, draft_notice, text, command, respond, client)
