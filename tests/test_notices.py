@@ -187,6 +187,12 @@ def test_a_delay_notice_follows_an_extension(demanded: Desk) -> None:
             "is the Investor's own Demand Registration",
         ),
         (
+            ["demand 1000 on 2024-05-01", "withdrawn on 2024-06-03"],
+            "holders",
+            "2(a)",
+            "the demand received 2024-05-01 is no longer pending",
+        ),
+        (
             ["demand 1000 on 2024-05-01", "terminated sold-all on 2024-06-01"],
             "holders",
             "2(a)(i)",

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from domain.rules.calendar import BusinessCalendar, Delivery
-from domain.rules.registration import AgreementState, RegistrationCycle
+from domain.rules.registration import OPEN_STATUSES, AgreementState, RegistrationCycle
 from domain.rules.terms import Address
 from domain.rules.violation import RuleViolation
 
@@ -179,6 +179,10 @@ def _open_demand(state: AgreementState, today: date, section: str) -> Registrati
         raise RuleViolation(
             state.terms.termination.section,
             f"the Termination Date was {state.termination_date}: the demand right is gone",
+        )
+    if cycle.status_on(today, state.window_days) not in OPEN_STATUSES:
+        raise RuleViolation(
+            section, f"the demand received {cycle.demand_received} is no longer pending"
         )
     return cycle
 
