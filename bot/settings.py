@@ -20,6 +20,7 @@ class Settings:
     profile_dirs: tuple[Path, ...] = ()
     public_url: str | None = None  # the HTTPS address Slack reaches, for the calendar feed link
     health_port: int | None = None  # PORT when set: Socket Mode serves /healthz there
+    notice_templates: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -41,6 +42,9 @@ class Settings:
                 Path(p) for p in env.get("REGRIGHTS_PROFILES_DIR", "").split(os.pathsep) if p
             ),
             public_url=env.get("REGRIGHTS_PUBLIC_URL") or None,
+            notice_templates=Path(env["REGRIGHTS_NOTICE_TEMPLATES"])
+            if env.get("REGRIGHTS_NOTICE_TEMPLATES")
+            else None,
         )
 
     def local_admins(self, user: str) -> frozenset[str]:

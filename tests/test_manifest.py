@@ -24,6 +24,7 @@ EXPECTED_BOT_SCOPES = {
     "channels:history",
     "groups:history",
     "files:write",
+    "im:write",
 }
 HTTP_URL = "https://YOUR-HOST/slack/events"
 

@@ -63,13 +63,13 @@ def test_the_timeline_command_shares_the_picture_in_the_channel(bot: SlackBot) -
     response, url = bot.slash("timeline", user=READER)
     assert response.status_code == 200
     assert response.json() == {"response_type": "ephemeral", "text": "Drawing the timeline…"}
-    (upload,) = wait_for(lambda: bot.slack.uploads(), timeout=30)
+    (upload,) = wait_for(lambda: bot.slack.direct_files(), timeout=30)
     assert [c.method for c in bot.slack.calls() if c.method.startswith(("files.", "upload"))] == [
         "files.getUploadURLExternal",
-        "upload",
+        "upload_url",
         "files.completeUploadExternal",
     ]
-    assert upload["channel_id"] == CHANNEL
+    assert upload["channel"] == CHANNEL
     assert upload["filename"] == "nstor-2002-timeline-2024-06-03.png"
     assert png_size(upload["content"]) == (1200, 675)
     assert f"<@{READER}>" in upload["initial_comment"]
@@ -79,9 +79,8 @@ def test_the_timeline_command_shares_the_picture_in_the_channel(bot: SlackBot) -
     assert f"{delay['days_used_12m']} of 90 days used" in upload["alt_txt"]
     assert f"next delay may begin {delay['next_start_allowed']}" in upload["alt_txt"]
     assert "iii" not in upload["alt_txt"] and "reason" not in upload["alt_txt"].lower()
-    (shared,) = bot.slack.messages()[posted:]
-    assert shared["files"][0]["id"] == upload["id"] and shared["channel"] == CHANNEL
-    assert bot.slack.response_posts(url) == []
+    # Shared in the channel with the comment; nothing else is posted or answered.
+    assert bot.slack.messages()[posted:] == [] and bot.slack.response_posts(url) == []
 
 
 def test_the_timeline_of_an_unbound_channel_is_refused_and_nothing_is_uploaded(
@@ -98,7 +97,7 @@ def test_a_failed_upload_is_told_to_the_asker(bot: SlackBot) -> None:
     _, url = bot.slash("timeline")
     (answer,) = wait_for(lambda: bot.slack.response_posts(url), timeout=30)
     assert "could not share the timeline" in answer["text"] and "not_in_channel" in answer["text"]
-    assert bot.slack.uploads() == []
+    assert bot.slack.direct_files() == []
 
 
 def _feed_url(answer: dict[str, Any], bot: SlackBot) -> str:
@@ -219,8 +218,8 @@ def test_the_home_timeline_button_shares_the_picture_in_the_agreements_channel(
 ) -> None:
     view = _home(bot, EDITOR)
     click_home(bot, view, _buttons(view)[HOME_TIMELINE_ACTION_ID], EDITOR)
-    (upload,) = wait_for(lambda: bot.slack.uploads(), timeout=30)
-    assert upload["channel_id"] == CHANNEL
+    (upload,) = wait_for(lambda: bot.slack.direct_files(), timeout=30)
+    assert upload["channel"] == CHANNEL
     assert f"<@{EDITOR}> from the App Home" in upload["initial_comment"]
     assert png_size(upload["content"]) == (1200, 675)
 
@@ -244,5 +243,5 @@ def test_a_forged_click_is_answered_in_a_modal_and_does_nothing(bot: SlackBot) -
     texts = sorted(all_text(o["view"]) for o in opened)
     assert any("You hold no role on `nstor-2002`" in t for t in texts)
     assert any("only admins" in t for t in texts)
-    assert bot.slack.uploads() == [] and bot.slack.calls("files.getUploadURLExternal") == []
+    assert bot.slack.direct_files() == [] and bot.slack.calls("files.getUploadURLExternal") == []
     assert not any(bot.url + "/calendar/" in t for t in texts)

@@ -9,6 +9,7 @@ from datetime import date, time
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.deadlines import Deadline
 from domain.rules.events import Event
+from domain.rules.notices import NoticeDraft, NoticeKind
 from domain.rules.terms import TermsProfile
 from domain.rules.timeline import Timeline
 
@@ -295,6 +296,34 @@ class NotShared:
     error: str
 
 
+# --------------------------------------------------------------------- notices
+
+
+@dataclass(frozen=True)
+class NoticeDrafted:
+    """A notice drafted; `filename` once a front has written or sent it as a document."""
+
+    draft: NoticeDraft
+    filename: str | None = None
+
+
+@dataclass(frozen=True)
+class NoticeRefused:
+    """There is nothing to give that notice of (or nowhere to send it)."""
+
+    kind: NoticeKind
+    message: str
+    section: str | None
+
+
+@dataclass(frozen=True)
+class NoticeNotSent:
+    """Drafted, but Slack would not take the file; nothing was posted anywhere instead."""
+
+    kind: NoticeKind
+    error: str
+
+
 Answer = (
     Malformed
     | Unbound
@@ -325,4 +354,7 @@ Answer = (
     | TimelineView
     | CalendarFeedLink
     | NotShared
+    | NoticeDrafted
+    | NoticeRefused
+    | NoticeNotSent
 )

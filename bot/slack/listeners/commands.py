@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -21,6 +22,7 @@ from bot.slack.conversations import NOT_HERE, is_direct
 from bot.slack.delivery import FAILED, after_ack, deliver, failures_reported, tell
 from bot.slack.listeners.forms import open_record_form
 from bot.slack.mentions import unresolved_mention
+from bot.slack.notices import asks_for_notice, send_notice
 from bot.slack.timeline_upload import asks_for_timeline, not_shared, share_timeline
 from domain.services.commands import only_reads
 from domain.services.replies import Reply
@@ -35,7 +37,13 @@ QUICK_ANSWER_SECONDS = 0.5
 RECORD_WORD = "record"  # `/regrights record` opens the form (SPEC §9); Slack's alone
 
 
-def register(app: App, service: RegRightsService, name: str, clock: Callable[[], datetime]) -> None:
+def register(
+    app: App,
+    service: RegRightsService,
+    name: str,
+    clock: Callable[[], datetime],
+    templates: Path | None = None,
+) -> None:
     questions = ThreadPoolExecutor(max_workers=8, thread_name_prefix="regrights-question")
 
     def caller_of(command: dict[str, Any]) -> Caller:
@@ -74,6 +82,10 @@ def register(app: App, service: RegRightsService, name: str, clock: Callable[[],
             else:
                 ack(response_type="ephemeral", text=not_opened)
             return
+        if asks_for_notice(text):
+            ack()
+            after_ack(app, draft_notice, text, command, respond, client)
+            return
         if asks_for_timeline(text):
             ack(response_type="ephemeral", text="Drawing the timeline…")
             after_ack(app, timeline, command, respond, client)
@@ -97,6 +109,10 @@ def register(app: App, service: RegRightsService, name: str, clock: Callable[[],
             log.exception("a question failed")
             reply = FAILED
         ack(response_type="ephemeral", **private_message(reply))
+
+    def draft_notice(text: str, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        with failures_reported(respond):
+            send_notice(service, text, caller_of(command), respond, client, templates)
 
     def answer_later(done: Future[Reply], respond: Respond) -> None:
         with failures_reported(respond):

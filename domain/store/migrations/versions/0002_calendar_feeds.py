@@ -1,7 +1,7 @@
 """calendar feed tokens
 
 Revision ID: 0002_calendar_feeds
-Revises: 0002
+Revises: 0003_event_hash_chain
 Create Date: 2026-11-26
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_calendar_feeds"
-down_revision = "0002"
+down_revision = "0003_event_hash_chain"
 branch_labels = None
 depends_on = None
 
