@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.calendar import Delivery
+from domain.rules.compliance import lateness, obligations
 from domain.rules.cutback import HolderClaim, cutback
 from domain.rules.deadlines import running_deadlines
 from domain.rules.events import Event, EventKind, Facts
@@ -14,10 +15,12 @@ from domain.rules.registration import AgreementState, DelayRecord, replay
 from domain.rules.terms import TermsProfile
 from domain.rules.violation import RuleViolation
 from domain.services.agreement import ADMIN, DEFAULT_PROFILE, Agreement, Caller
+from domain.services.compliance_record import lateness_warnings
+from domain.services.delay_room import delay_room, delay_standing, leap_day_warnings, room_words
 from domain.services.grammar import USAGE, CutbackRequest, DelayCheck, Help
 from domain.services.replies import Reply
 from domain.services.summaries import delay_past_effectiveness, event_summary
-from domain.services.wording import day, days, section
+from domain.services.wording import day, days, plural_days, section
 
 
 def unbound(caller: Caller) -> Reply:
@@ -47,10 +50,12 @@ def rule_refusal(
     *,
     today: date,
     days: int | None = None,
+    hypothetical: bool = False,
 ) -> Reply:
-    """`agreement` holds the history without the refused event."""
+    """`agreement` holds the history without the refused event; `hypothetical` for a check."""
     extra: dict[str, Any] = {}
-    text = f"Refused under {section(violation.section)}: {violation.message}."
+    verdict = "Would be refused" if hypothetical else "Refused"
+    text = f"{verdict} under {section(violation.section)}: {violation.message}."
     if violation.seq is not None and violation.seq != new_seq:
         # The new event is fine alone, but an event recorded earlier and dated later no
         # longer fits once it is in the history.
@@ -62,10 +67,18 @@ def rule_refusal(
             "it was wrong."
         )
     allowed = violation.allowed_on
-    if kind in {EventKind.DELAY, EventKind.DELAY_EXTEND}:
+    if kind is EventKind.DELAY:
         allowed = next_delay_start(agreement, today, days)
         extra["next_start_allowed"] = allowed.isoformat() if allowed else None
-    if allowed is not None:
+    if kind is EventKind.DELAY_EXTEND:
+        # An extension is refused for its length, not its date: say how long it could be.
+        room = delay_room(agreement.state(), today)
+        extra["extend_max"] = room.extend_max
+        if room.extend_max is not None:
+            text += (
+                f" The running delay could be extended by at most {plural_days(room.extend_max)}."
+            )
+    elif allowed is not None:
         text += f" It would be allowed from {day(allowed, agreement.calendar)}."
     text += " Nothing was recorded."
     return Reply.refused(violation.message, violation.section, text, **extra)
@@ -87,11 +100,16 @@ def recorded(
     data["on"] = event.on.isoformat()
     data["effective_on"] = event.effective_on.isoformat()
     warnings: list[str] = []
+    restated: list[str] = []
     if event.kind in {EventKind.DELAY, EventKind.DELAY_EXTEND, EventKind.DELAY_END}:
         record = _delay_touched(after, event)
         data.update(_delay_data(terms, after, record.delay.start, record.delay.days))
         warnings += delay_past_effectiveness(after, record.delay, record.delay.start)
-    if event.facts.delivery is Delivery.MAIL:
+        warnings += leap_day_warnings(after, [record.delay], record.delay.start)
+        if event.kind is not EventKind.DELAY:
+            restated.append(delay_standing(after, record.delay))
+    warnings += lateness_warnings(lateness(obligations(before, today), obligations(after, today)))
+    if event.facts.delivery is Delivery.MAIL and _first_by_mail(agreement, event):
         warnings += [
             f"Drafting defect ({section(d.section)}): {d.note}"
             for d in terms.defects_about("notices")
@@ -117,6 +135,7 @@ def recorded(
         f"Clock started: {d.title} ({section(d.section)}) due {day(d.due, calendar)}."
         for d in opened
     ]
+    lines += restated
     if event.facts.reason:
         lines.append(
             f"Reason ({event.facts.reason}): {terms.allowed_delay.reasons[event.facts.reason]} — shown only to you."
@@ -127,6 +146,7 @@ def recorded(
         f"Clock started: {d.title} ({section(d.section)}) due {day(d.due, calendar)}."
         for d in opened
     ]
+    announcement_lines += restated
     announcement_lines += [f"⚠ {w}" for w in warnings]
     return Reply(
         ok=True,
@@ -136,6 +156,13 @@ def recorded(
         recorded_seq=event.seq,
         agreement_id=agreement.id,
         warnings=warnings,
+    )
+
+
+def _first_by_mail(agreement: Agreement, event: Event) -> bool:
+    """Whether `event` is the agreement's first notice by mail: §9(b)'s note is given once."""
+    return not any(
+        e.facts.delivery is Delivery.MAIL for e in agreement.events if e.seq != event.seq
     )
 
 
@@ -168,6 +195,25 @@ def delay_check(
     agreement: Agreement, state: AgreementState, command: DelayCheck, today: date
 ) -> Reply:
     start = command.start or today
+    running = state.delay_active_on(start)
+    if running is not None:
+        # Checked against the delays as they stand, extensions included, whatever their dates.
+        violation = RuleViolation(
+            agreement.terms.allowed_delay.section,
+            f"an Allowed Delay is already running until {running.delay.expires} "
+            "(use `delay extend` or `delay end`)",
+        )
+        refused = rule_refusal(
+            violation,
+            EventKind.DELAY,
+            agreement,
+            0,
+            today=today,
+            days=command.days,
+            hypothetical=True,
+        )
+        refused.data.update(_room_data(state, start))
+        return refused
     probe = Event(
         seq=max((e.seq for e in agreement.events), default=0) + 1,
         kind=EventKind.DELAY,
@@ -178,12 +224,26 @@ def delay_check(
     try:
         after = replay([*agreement.events, probe], agreement.terms)
     except RuleViolation as violation:
-        return rule_refusal(
-            violation, EventKind.DELAY, agreement, probe.seq, today=today, days=command.days
+        refused = rule_refusal(
+            violation,
+            EventKind.DELAY,
+            agreement,
+            probe.seq,
+            today=today,
+            days=command.days,
+            hypothetical=True,
         )
-    data = {"ok": True, **_delay_data(agreement.terms, after, start, command.days)}
+        refused.data.update(_room_data(state, start))
+        refused.text += f"\n{_room_line(state, start)}"
+        return refused
+    data = {
+        "ok": True,
+        **_delay_data(agreement.terms, after, start, command.days),
+        **_room_data(state, start),
+    }
     delay = Delay(start, command.days)
     warnings = delay_past_effectiveness(after, delay, delay.start)
+    warnings += leap_day_warnings(after, [d.delay for d in after.delays], start)
     data["warnings"] = warnings
     text = (
         f"Allowed under {section(agreement.terms.allowed_delay.section)}: a delay of "
@@ -192,8 +252,18 @@ def delay_check(
         f"{days(data['days_used_12m'])} used in the {agreement.terms.allowed_delay.period_months} "
         "months ending on its start. Nothing was recorded."
     )
+    text += f"\n{_room_line(state, start)}"
     text += "".join(f"\n⚠ {w}" for w in warnings)
     return Reply(ok=True, text=text, data=data, warnings=warnings)
+
+
+def _room_data(state: AgreementState, start: date) -> dict[str, Any]:
+    room = delay_room(state, start)
+    return {"available_days": room.available_days, "extend_max": room.extend_max}
+
+
+def _room_line(state: AgreementState, start: date) -> str:
+    return f"On {day(start)}: {room_words(delay_room(state, start))}."
 
 
 def cutback_reply(terms: TermsProfile, command: CutbackRequest) -> Reply:

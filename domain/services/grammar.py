@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from domain.rules.calendar import Delivery
-from domain.rules.events import EventKind, TerminationGround
+from domain.rules.events import EventKind, TerminationGround, WithdrawalGround
 
 MAX_COMMAND_LENGTH = 1000
 
@@ -17,16 +17,16 @@ USAGE: dict[str, str] = {
     "s3-eligible": f"s3-eligible [on {DATE}]",
     "demand": f"demand <shares> [on {DATE}] [by hand|mail]",
     "holders-notified": f"holders-notified [on {DATE}] [by hand|mail]",
-    "filing-planned": f"filing-planned <{DATE}>",
+    "filing-planned": f"filing-planned <{DATE}> [on {DATE}]",
     "requested-info-sent": f"requested-info-sent [on {DATE}]",
     "filed": f"filed [on {DATE}]",
     "effective": f"effective [on {DATE}]",
     "stop-order": f"stop-order [on {DATE}]",
-    "withdrawn": f"withdrawn [on {DATE}]",
+    "withdrawn": f"withdrawn [misstatement|other] [on {DATE}]",
     "suspend": f"suspend [on {DATE}]",
     "resume": f"resume [on {DATE}]",
     "delay": (
-        f"delay <days> [from {DATE}] [reason i|ii|iii|iv] · delay extend <days> · "
+        f"delay <days> [from {DATE}] [reason i|ii|iii|iv] · delay extend <days> [on {DATE}] · "
         f"delay end [on {DATE}] · delay check <days> [from {DATE}]"
     ),
     "piggyback-notice": f"piggyback-notice [on {DATE}] [by hand|mail]",
@@ -35,6 +35,7 @@ USAGE: dict[str, str] = {
     "undo": "undo",
     "status": "status",
     "deadlines": "deadlines",
+    "compliance": "compliance",
     "history": "history [N]",
     "terms": "terms",
     "help": "help [command]",
@@ -52,7 +53,6 @@ _PLAIN_EVENTS = {
     "filed": EventKind.FILED,
     "effective": EventKind.EFFECTIVE,
     "stop-order": EventKind.STOP_ORDER,
-    "withdrawn": EventKind.WITHDRAWN,
     "suspend": EventKind.SUSPEND,
     "resume": EventKind.RESUME,
 }
@@ -81,6 +81,7 @@ class RecordEvent:
     days: int | None = None
     reason: str | None = None
     ground: TerminationGround | None = None
+    withdrawal: WithdrawalGround | None = None
     planned_filing: date | None = None
 
 
@@ -306,9 +307,29 @@ def _demand(args: list[str]) -> Command:
 
 
 def _filing_planned(args: list[str]) -> Command:
-    options = _Options("filing-planned", args)
+    options = _Options("filing-planned", args, dates=("on",))
     (planned,) = options.exactly(1, "the anticipated filing date")
-    return RecordEvent(EventKind.FILING_PLANNED, planned_filing=parse_date(planned, options.usage))
+    return RecordEvent(
+        EventKind.FILING_PLANNED,
+        on=options.date("on"),
+        planned_filing=parse_date(planned, options.usage),
+    )
+
+
+def _withdrawn(args: list[str]) -> Command:
+    options = _Options("withdrawn", args, dates=("on",))
+    if len(options.positionals) > 1:
+        raise UsageError(f"unexpected `{_clip(options.positionals[1])}`", options.usage)
+    ground = None
+    if options.positionals:
+        raw = options.positionals[0]
+        try:
+            ground = WithdrawalGround(raw.lower())
+        except ValueError:
+            raise UsageError(
+                f"`{_clip(raw)}` is not a ground: say misstatement or other", options.usage
+            ) from None
+    return RecordEvent(EventKind.WITHDRAWN, on=options.date("on"), withdrawal=ground)
 
 
 def _piggyback_requested(args: list[str]) -> Command:
@@ -339,9 +360,9 @@ def _delay(args: list[str]) -> Command:
         raise UsageError("missing the number of days", usage)
     sub = args[0].lower()
     if sub == "extend":
-        options = _Options("delay", args[1:])
+        options = _Options("delay", args[1:], dates=("on",))
         (days,) = options.exactly(1, "the number of days to add")
-        return RecordEvent(EventKind.DELAY_EXTEND, days=_days(days, usage))
+        return RecordEvent(EventKind.DELAY_EXTEND, on=options.date("on"), days=_days(days, usage))
     if sub == "end":
         options = _Options("delay", args[1:], dates=("on",))
         options.no_positionals()
@@ -350,10 +371,16 @@ def _delay(args: list[str]) -> Command:
         options = _Options("delay", args[1:], dates=("from",))
         (days,) = options.exactly(1, "the number of days")
         return DelayCheck(_days(days, usage), options.date("from"))
-    options = _Options("delay", args, dates=("from",), reason=True)
+    # `on DATE` is taken too, as on every recording command; `from DATE` reads better.
+    options = _Options("delay", args, dates=("from", "on"), reason=True)
     (days,) = options.exactly(1, "the number of days")
+    if "from" in options.values and "on" in options.values:
+        raise UsageError("give the start once: `from DATE`", usage)
     return RecordEvent(
-        EventKind.DELAY, on=options.date("from"), days=_days(days, usage), reason=options.reason
+        EventKind.DELAY,
+        on=options.date("from") or options.date("on"),
+        days=_days(days, usage),
+        reason=options.reason,
     )
 
 
@@ -479,10 +506,12 @@ _PARSERS: dict[str, Callable[[list[str]], Command]] = {
     "filing-planned": _filing_planned,
     "piggyback-requested": _piggyback_requested,
     "terminated": _terminated,
+    "withdrawn": _withdrawn,
     "delay": _delay,
     "undo": _undo,
     "status": _query("status"),
     "deadlines": _query("deadlines"),
+    "compliance": _query("compliance"),
     "terms": _query("terms"),
     "history": _history,
     "help": _help,

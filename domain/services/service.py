@@ -26,6 +26,8 @@ from domain.services.agreement import (
     terms_from_snapshot,
 )
 from domain.services.caches import ANSWERS_KEPT, AnswerKey, HistoryCache, Recent
+from domain.services.compliance_record import compliance_reply
+from domain.services.delay_room import undone_delay
 from domain.services.grammar import (
     ADMIN_COMMANDS,
     USAGE,
@@ -252,7 +254,7 @@ class RegRightsService:
 
     def _changed(self, store: AgreementStore, agreement: Agreement, caller: Caller) -> None:
         for listener in self.on_change:
-            listener(store, agreement, caller.now)
+            listener(store, agreement, agreement.clock(caller))
 
     # ----------------------------------------------------------------- setup
 
@@ -356,11 +358,12 @@ class RegRightsService:
                 days=command.days,
                 reason=command.reason,
                 ground=command.ground,
+                withdrawal=command.withdrawal,
                 planned_filing=command.planned_filing,
             ),
             actor=caller.user,
             source=f"{caller.source}:{caller.channel}",
-            recorded_at=caller.now,
+            recorded_at=agreement.clock(caller),
         )
         try:
             after = replay([*agreement.events, event], terms)
@@ -406,7 +409,7 @@ class RegRightsService:
             facts=Facts(retracts=target.seq),
             actor=caller.user,
             source=f"{caller.source}:{caller.channel}",
-            recorded_at=caller.now,
+            recorded_at=agreement.clock(caller),
         )
         try:
             replay([*agreement.events, retraction], agreement.terms)
@@ -421,10 +424,12 @@ class RegRightsService:
         agreement.events.append(retraction)
         self._changed(store, agreement, caller)
         summary = event_summary(target, agreement.terms, show_reasons=False)
+        restated = undone_delay(agreement.state(), target, today)
         return Reply(
             ok=True,
-            text=f"Undone: #{target.seq} {summary}. The retraction is recorded as #{retraction.seq}.",
-            data={"ok": True, "undone": target.seq, "seq": retraction.seq},
+            text=f"Undone: #{target.seq} {summary}. The retraction is recorded as #{retraction.seq}."
+            + "".join(f"\n{line}" for line in restated.lines),
+            data={"ok": True, "undone": target.seq, "seq": retraction.seq, **restated.data},
             announcement=f"<@{caller.user}> undid #{target.seq} ({summary}).",
             recorded_seq=retraction.seq,
             agreement_id=agreement.id,
@@ -493,6 +498,8 @@ class RegRightsService:
                 },
             )
         assert isinstance(command, Query)
+        if command.name == "compliance":
+            return compliance_reply(state, today, agreement.calendar)
         if command.name == "deadlines":
             running = running_deadlines(state, today)
             return Reply(

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.deadlines import Deadline, running_deadlines
-from domain.rules.events import Event, EventKind
-from domain.rules.registration import AgreementState, CycleStatus
+from domain.rules.events import Event, EventKind, WithdrawalGround
+from domain.rules.registration import AgreementState, CycleStatus, RegistrationCycle
 from domain.rules.terms import TermsProfile
+from domain.services.delay_room import DelayRoom, delay_room, leap_day_warnings, room_words
 from domain.services.wording import day, days, days_left, section
 
 
@@ -56,6 +57,18 @@ def demand_state(state: AgreementState, as_of: date) -> str:
     return "available"
 
 
+DEMAND_STATE_WORDS = {
+    "terminated": "ended on the Termination Date",
+    "requested": "exercised — the demand is pending",
+    "filed": "exercised — the Registration Statement is filed and awaits effectiveness",
+    "effective": "exercised — the registration is effective",
+    "used": "used — the Short-Form Registration was effected",
+    "not-eligible": "not yet exercisable (the Company is not yet eligible for Short-Form "
+    "Registration)",
+    "available": "available",
+}
+
+
 def warnings(state: AgreementState, as_of: date) -> list[str]:
     terms = state.terms
     found: list[str] = []
@@ -76,25 +89,47 @@ def warnings(state: AgreementState, as_of: date) -> list[str]:
                 f"{section(terms.demand.effectiveness.section)} it is not deemed effected."
             )
         elif status is CycleStatus.STOPPED:
+            lifted = (
+                f"; it became effective on {cycle.effective} once the order was lifted, but "
+                "remains not deemed effected"
+                if cycle.effective is not None and cycle.effective <= as_of
+                else ""
+            )
             found.append(
                 f"A stop order ({cycle.stop_order}) interfered with the registration: under "
-                f"{section(terms.demand.stop_order_section)} it is not deemed effected."
+                f"{section(terms.demand.stop_order_section)} it is not deemed effected{lifted}."
             )
         elif status is CycleStatus.WITHDRAWN:
-            found.append(
-                f"The Investor withdrew its request on {cycle.withdrawn}: under "
-                f"{section(terms.demand.withdrawal_section)} the registration is not deemed "
-                "effected (provided the Company refused to correct the misstatement)."
-            )
+            found.append(withdrawal_warning(terms, cycle))
     active = state.delay_active_on(as_of)
     if active is not None:
         found += delay_past_effectiveness(state, active.delay, as_of)
+    found += leap_day_warnings(state, [d.delay for d in state.delays], as_of)
     if state.termination_grounds:
         found += [
             f"Drafting defect ({section(d.section)}): {d.note}"
             for d in terms.defects_about("termination")
         ]
     return found
+
+
+def withdrawal_warning(terms: TermsProfile, cycle: RegistrationCycle) -> str:
+    """§2(a)(ii)(C) names one ground for a withdrawal that is not deemed effected; for any other
+    the bot follows (A), a registration that never became effective, and says so."""
+    withdrawal = section(terms.demand.withdrawal_section)
+    if cycle.withdrawal_ground is WithdrawalGround.MISSTATEMENT:
+        return (
+            f"The Investor withdrew its request on {cycle.withdrawn} over a misstatement the "
+            f"Company did not correct: under {withdrawal} the registration is not deemed "
+            "effected, and the demand right is available again."
+        )
+    ground = "on another ground" if cycle.withdrawal_ground else "without a recorded ground"
+    return (
+        f"The Investor withdrew its request on {cycle.withdrawn} {ground}. The demand right is "
+        f"treated as available again under {section(terms.demand.stop_order_section)} (the "
+        f"registration never became effective); but {withdrawal} names only an uncorrected "
+        "misstatement, and can be read to mean any other withdrawal uses the demand up."
+    )
 
 
 def delay_past_effectiveness(state: AgreementState, delay: Delay, on: date) -> list[str]:
@@ -118,6 +153,7 @@ def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> di
     delays = [d.delay for d in state.delays]
     active = state.delay_active_on(as_of)
     next_start = rule.next_start_allowed(delays, as_of, 1)
+    room = delay_room(state, as_of)
     return {
         "ok": True,
         "as_of": as_of.isoformat(),
@@ -131,6 +167,8 @@ def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> di
             "expires": active.delay.expires.isoformat() if active else None,
             "days_used_12m": rule.days_used(delays, as_of),
             "next_start_allowed": next_start.isoformat() if next_start else None,
+            "available_days": room.available_days,
+            "extend_max": room.extend_max,
         },
         "sales_suspended": state.sales_suspended_on(as_of),
         "termination_date": (
@@ -154,7 +192,8 @@ def status_text(
     delay = data["delay"]
     refusal = state.demand_refusal(as_of)
     demand_line = (
-        f"Demand right ({section(profile.demand.eligibility_section)}): {data['demand']['state']}"
+        f"Demand right ({section(profile.demand.eligibility_section)}): "
+        + DEMAND_STATE_WORDS[data["demand"]["state"]]
     )
     demand_line += (
         " — a demand today would be accepted" if refusal is None else f" — {refusal.message}"
@@ -176,6 +215,7 @@ def status_text(
         f"; {days(delay['days_used_12m'])} used in the last {profile.allowed_delay.period_months} "
         f"months of {profile.allowed_delay.max_days}; next may begin "
         + (day(date.fromisoformat(next_start), calendar) if next_start else "never")
+        + f"; {room_words(DelayRoom(delay['available_days'], delay['extend_max']))}"
     )
     sales_line = f"Sales ({section(profile.sales_suspension.section)}): " + _sales(state, as_of)
     lines = [
@@ -211,6 +251,8 @@ def _sales(state: AgreementState, as_of: date) -> str:
 
 def event_summary(event: Event, profile: TermsProfile, *, show_reasons: bool) -> str:
     facts = event.facts
+    if event.kind is EventKind.FILING_PLANNED and facts.planned_filing is not None:
+        return f"anticipated filing date {day(facts.planned_filing)}, planned on {day(event.on)}"
     parts = [event.kind.value]
     if facts.shares is not None:
         parts.append(f"{facts.shares:,} shares")
@@ -218,8 +260,8 @@ def event_summary(event: Event, profile: TermsProfile, *, show_reasons: bool) ->
         parts.append(days(facts.days))
     if facts.ground is not None:
         parts.append(facts.ground.value)
-    if facts.planned_filing is not None:
-        parts.append(f"filing planned for {day(facts.planned_filing)}")
+    if facts.withdrawal is not None:
+        parts.append(WITHDRAWAL_WORDS[facts.withdrawal])
     if event.kind is EventKind.RETRACTION:
         parts.append(f"retracts #{facts.retracts}")
     text = " ".join(parts)
@@ -227,11 +269,17 @@ def event_summary(event: Event, profile: TermsProfile, *, show_reasons: bool) ->
         text += f", by {facts.delivery.value} on {day(event.on)}"
         if event.effective_on != event.on:
             text += f", effective {day(event.effective_on)}"
-    elif event.kind is not EventKind.FILING_PLANNED:
+    else:
         text += f" on {day(event.on)}"
     if show_reasons and facts.reason:
         text += f" (reason {facts.reason}: {profile.allowed_delay.reasons.get(facts.reason, '')})"
     return text
+
+
+WITHDRAWAL_WORDS = {
+    WithdrawalGround.MISSTATEMENT: "over an uncorrected misstatement",
+    WithdrawalGround.OTHER: "on another ground",
+}
 
 
 def history_data(events: list[Event], limit: int, *, show_reasons: bool) -> list[dict[str, Any]]:
@@ -270,12 +318,18 @@ def history_text(
     lines = [f"The last {min(limit, len(events))} of {len(events)} recorded events, newest first:"]
     for event in reversed(events[-limit:]):
         struck = " (undone)" if event.seq in retracted else ""
-        when = event.recorded_at.strftime("%Y-%m-%d %H:%M UTC") if event.recorded_at else ""
+        when = _local_time(event.recorded_at, profile) if event.recorded_at else ""
         lines.append(
             f"#{event.seq} {event_summary(event, profile, show_reasons=show_reasons)}{struck} — "
             f"by {event.actor} via {event.source}, {when}"
         )
     return "\n".join(lines)
+
+
+def _local_time(moment: datetime, profile: TermsProfile) -> str:
+    """A recorded time in the agreement's timezone (the store keeps UTC, perhaps naive)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(profile.zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def terms_data(profile: TermsProfile) -> dict[str, Any]:
@@ -353,7 +407,7 @@ def terms_text(profile: TermsProfile) -> str:
         f"• {section(d.holder_inclusion.section)} Other holders' requests for inclusion: within "
         f"{days(d.holder_inclusion.days)} after their receipt of the Company's notice.",
         f"• {section(d.eligibility_section)} Demands only after Short-Form (S-3) eligibility; "
-        f"{d.demands_allowed} Short-Form Registration(s) in all, until the Termination Date "
+        f"{_count(d.demands_allowed, 'Short-Form Registration')} in all, until the Termination Date "
         f"({profile.termination.reading} of: all sold, Rule 144 three-month eligibility, "
         "transfer to a non-Affiliate).",
         f"• {section(d.effectiveness.section)} Not deemed effected unless effective within "
@@ -364,7 +418,7 @@ def terms_text(profile: TermsProfile) -> str:
         f"{section(pb.primary_cutback_section)}/{section(pb.secondary_cutback_section)} by shares "
         f"owned, {section(pb.requested_basis_section)} by shares requested.",
         f"• {section(delay.section)} Allowed Delay: at most {days(delay.max_days)} and at most "
-        f"{delay.max_delays} delay(s) beginning in any {delay.period_months}-month period; "
+        f"{_count(delay.max_delays, 'delay')} beginning in any {delay.period_months}-month period; "
         f"sales suspended meanwhile ({section(profile.sales_suspension.delay_section)}).",
         f"• {section(profile.requested_information.section)} Requested Information notice at least "
         f"{days(profile.requested_information.days)} before the first anticipated filing date.",
@@ -380,3 +434,7 @@ def terms_text(profile: TermsProfile) -> str:
         lines.append("Drafting defects:")
         lines += [f"⚠ {section(x.section)}: {x.note}" for x in profile.drafting_defects]
     return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

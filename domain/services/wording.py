@@ -24,6 +24,9 @@ def days(count: int) -> str:
     return f"{count} day" if abs(count) == 1 else f"{count} days"
 
 
+plural_days = days  # for where a parameter is called `days`
+
+
 def days_left(count: int) -> str:
     if count == 0:
         return "due today"

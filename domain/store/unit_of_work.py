@@ -12,7 +12,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from domain.rules.calendar import Delivery
-from domain.rules.events import Event, EventKind, Facts, TerminationGround
+from domain.rules.events import Event, EventKind, Facts, TerminationGround, WithdrawalGround
 from domain.store.database import connection_gate
 from domain.store.quick_read import quick_read
 from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow
@@ -194,7 +194,7 @@ class AgreementStore:
                 shares=facts.shares,
                 days=facts.days,
                 reason=facts.reason,
-                ground=facts.ground.value if facts.ground else None,
+                ground=_ground_column(facts),
                 planned_filing=facts.planned_filing,
                 retracts=facts.retracts,
                 actor=event.actor,
@@ -202,6 +202,12 @@ class AgreementStore:
                 recorded_at=event.recorded_at,
             )
         )
+
+
+def _ground_column(facts: Facts) -> str | None:
+    """A termination's or a withdrawal's ground: both share the `ground` column."""
+    ground = facts.ground or facts.withdrawal
+    return ground.value if ground else None
 
 
 def _to_event(row: Row[Any]) -> Event:
@@ -215,7 +221,16 @@ def _to_event(row: Row[Any]) -> Event:
             shares=row.shares,
             days=row.days,
             reason=row.reason,
-            ground=TerminationGround(row.ground) if row.ground else None,
+            ground=(
+                TerminationGround(row.ground)
+                if row.ground and row.kind == EventKind.TERMINATED
+                else None
+            ),
+            withdrawal=(
+                WithdrawalGround(row.ground)
+                if row.ground and row.kind == EventKind.WITHDRAWN
+                else None
+            ),
             planned_filing=row.planned_filing,
             retracts=row.retracts,
         ),
