@@ -13,7 +13,13 @@ from domain.services.service import Caller
 
 
 def run_cmd(words: list[str], *, as_of: str | None, user: str, channel: str, as_json: bool) -> int:
-    reply = _answer(" ".join(words), as_of, user, channel)
+    if words[:1] == ["--"]:
+        words = words[1:]  # `--` ends the options: `regrights cmd -- delay -5`
+    return emit(_answer(" ".join(words), as_of, user, channel), as_json=as_json)
+
+
+def emit(reply: Reply, *, as_json: bool) -> int:
+    """Print `reply` as text or as one JSON object; its exit status."""
     if as_json:
         print(json.dumps(reply.data, indent=2, sort_keys=False))
     else:

@@ -15,7 +15,7 @@ from domain.rules.events import Event, EventKind, Facts, live_events
 from domain.rules.registration import replay
 from domain.rules.terms import ProfileError, load_profile, parse_profile, profile_text
 from domain.rules.violation import RuleViolation
-from domain.services import answers
+from domain.services import answers, importing
 from domain.services.agreement import (
     ADMIN,
     DEFAULT_PROFILE,
@@ -124,6 +124,28 @@ class RegRightsService:
                     )
                 return reply
         return self._ask(command, caller)
+
+    def import_history(self, text: str, caller: Caller) -> Reply:
+        """Record one command per line of `text` in one transaction: all, or none and the
+        reply naming the first line malformed or refused."""
+        lines = importing.command_lines(text)
+        parsed = importing.parse_lines(lines)
+        if isinstance(parsed, Reply):
+            return parsed
+        with self.uow.write() as store:
+            agreement = self._bound(store, caller, lock=True)
+            if agreement is None:
+                return answers.unbound(caller)
+            before = agreement.state()
+            for line, command in parsed:
+                try:
+                    reply = self._write(store, agreement, command, caller)
+                except UsageError as exc:
+                    reply = Reply.malformed(exc.message, exc.usage)
+                if not reply.ok:
+                    store.session.rollback()
+                    return importing.line_failed(line, reply)
+            return importing.imported(len(parsed), before, agreement, agreement.today(caller))
 
     def answer_at_once(self, text: str, caller: Caller) -> Reply | None:
         """The answer when it is ready without waiting on the database: help, malformed input,
