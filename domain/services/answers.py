@@ -61,6 +61,14 @@ def rule_refusal(
         # longer fits once it is in the history.
         clash = next(e for e in agreement.events if e.seq == violation.seq)
         summary = event_summary(clash, agreement.terms, show_reasons=False)
+        if kind is EventKind.DEMAND and clash.kind is EventKind.DEMAND:
+            # An earlier-dated second demand: the one recorded is the pending one.
+            pending = f"the demand received {clash.effective_on} (#{clash.seq}) is still pending"
+            return Reply.refused(
+                pending,
+                violation.section,
+                f"Refused under {section(violation.section)}: {pending}. Nothing was recorded.",
+            )
         text = (
             f"Refused: with this event, #{clash.seq} ({summary}) would no longer stand — "
             f"{section(violation.section)}: {violation.message}. Undo #{clash.seq} first if "
