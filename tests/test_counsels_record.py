@@ -7,15 +7,15 @@ from datetime import date
 
 from conftest import EDITOR, Desk
 from sqlalchemy import Engine
+from test_service import event_count
 
 from domain.services.replies import EXIT_REFUSED
-from test_service import event_count
 
 
 def test_a_plan_dated_when_made_lets_the_notice_and_the_filing_follow(desk: Desk) -> None:
     desk.today = date(2026, 9, 20)
     desk.ok("filing-planned 2026-09-15 on 2026-08-01", EDITOR)
-    # §4(a): at least 15 days before 09-15, i.e. by 09-15 − 15 = 08-31; sent 09-05: 5 days late.
+    # §4(a): at least 15 days before 09-15, i.e. by 09-15 - 15 = 08-31; sent 09-05: 5 days late.
     sent = desk.say("requested-info-sent on 2026-09-05", EDITOR)
     assert sent.ok, sent.text
     assert any("§4(a)" in w and "2026-08-31" in w and "5 days late" in w for w in sent.warnings)
@@ -46,7 +46,7 @@ def test_a_demand_recorded_after_its_notice_window_says_it_is_overdue(desk: Desk
 
 def test_a_filing_without_the_requested_information_notice_is_missed(desk: Desk) -> None:
     desk.today = date(2026, 5, 1)
-    desk.ok("filing-planned 2026-05-01 on 2026-04-01")  # notice due 05-01 − 15 = 04-16
+    desk.ok("filing-planned 2026-05-01 on 2026-04-01")  # notice due 05-01 - 15 = 04-16
     filed = desk.say("filed", EDITOR)
     assert any("never met" in w and "§4(a)" in w and "15 days" in w for w in filed.warnings)
     [info, _effectiveness] = desk.ok("compliance")["obligations"]
@@ -99,7 +99,7 @@ def test_days_available_extension_room_and_restated_expiry(desk: Desk) -> None:
     desk.ok("delay 30", EDITOR)  # 11-02 + 30 → expires 12-02
     desk.today = date(2026, 11, 10)
     delay = desk.ok("status")["delay"]
-    assert (delay["available_days"], delay["extend_max"]) == (0, 60)  # 90 − 30
+    assert (delay["available_days"], delay["extend_max"]) == (0, 60)  # 90 - 30
     check = desk.say("delay check 10 from 2026-12-02")
     assert check.exit_code == EXIT_REFUSED  # a second delay beginning within 12 months
     assert (check.data["available_days"], check.data["extend_max"]) == (0, None)
@@ -124,7 +124,7 @@ def test_delay_check_words_a_refusal_and_counts_the_extensions(desk: Desk) -> No
     assert check.exit_code == EXIT_REFUSED and check.data["section"] == "2(d)"
     assert check.text.startswith("Would be refused under §2(d)")
     assert "2026-12-12" in check.text and "2026-12-02" not in check.text
-    assert check.data["extend_max"] == 50  # 90 − 40
+    assert check.data["extend_max"] == 50  # 90 - 40
     assert desk.ok("status")["delay"]["expires"] == "2026-12-12"
 
 

@@ -57,7 +57,7 @@ def test_a_deal_adopted_mid_way_met_late_missed_and_lapsed() -> None:
     # Notice mailed Mon 03-16 (4 days late); received 4 business days later: Tue 17, Wed 18,
     # Thu 19, Fri 20 → 03-20; the holders' window closes 03-20 + 15 = Sat 04-04.
     assert deal.add(EventKind.HOLDERS_NOTIFIED, date(2026, 3, 16), Delivery.MAIL)
-    # Filing planned for 04-20 on 03-10: the §4(a) notice is due 04-20 − 15 = Sun 04-05.
+    # Filing planned for 04-20 on 03-10: the §4(a) notice is due 04-20 - 15 = Sun 04-05.
     assert deal.add(EventKind.FILING_PLANNED, date(2026, 3, 10), planned_filing=date(2026, 4, 20))
     assert deal.add(EventKind.REQUESTED_INFO_SENT, date(2026, 4, 10))  # 5 days late
     # Filed 04-20: effective by 04-20 + 180 = 10 (Apr) + 31 + 30 + 31 + 31 + 30 + 17 → 10-17.
@@ -107,7 +107,7 @@ def test_met_on_time_and_open_before_due() -> None:
 
 def test_requested_information_closed_by_the_filing_without_the_notice_is_missed() -> None:
     deal = Deal()
-    # Planned 04-01 for a 05-01 filing: due 05-01 − 15 = 04-16; filed 05-01, notice never sent.
+    # Planned 04-01 for a 05-01 filing: due 05-01 - 15 = 04-16; filed 05-01, notice never sent.
     assert deal.add(EventKind.FILING_PLANNED, date(2026, 4, 1), planned_filing=date(2026, 5, 1))
     assert deal.add(EventKind.FILED, date(2026, 5, 1))
     info = deal.record(date(2026, 5, 2))[DeadlineKind.REQUESTED_INFO]
