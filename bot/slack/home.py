@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.slack.blocks import Block
+from domain.services.summaries import DEMAND_STATE_WORDS
 from domain.services.wording import day, days, days_left, section
 
 MAX_HOME_BLOCKS = 100
@@ -50,7 +51,7 @@ def _agreement(a: dict[str, Any]) -> list[Block]:
 def _demand(a: dict[str, Any]) -> str:
     demand = a["demand"]
     verdict = "would be accepted" if demand["available"] else "would not be accepted"
-    return f"*Demand right*\n{demand['state']}: a demand today {verdict}"
+    return f"*Demand right*\n{DEMAND_STATE_WORDS[demand['state']]}: a demand today {verdict}"
 
 
 def _delay(a: dict[str, Any]) -> str:

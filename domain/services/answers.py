@@ -311,7 +311,7 @@ def help_reply(command: Help) -> Reply:
         "Asking (anyone in the channel):",
         *(
             f"• `{USAGE[v]}`"
-            for v in ("status", "deadlines", "history", "terms", "cutback", "help")
+            for v in ("status", "deadlines", "compliance", "history", "terms", "cutback", "help")
         ),
         "Administering (admins):",
         *(f"• `{USAGE[v]}`" for v in ("setup", "grant", "revoke", "remind")),
