@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import EDITOR, Desk
+from conftest import EDITOR, Desk, said
 from sqlalchemy import Engine
 from test_service import event_count
 
@@ -17,9 +17,9 @@ def test_a_plan_dated_when_made_lets_the_notice_and_the_filing_follow(desk: Desk
     desk.ok("filing-planned 2026-09-15 on 2026-08-01", EDITOR)
     # §4(a): at least 15 days before 09-15, i.e. by 09-15 - 15 = 08-31; sent 09-05: 5 days late.
     sent = desk.say("requested-info-sent on 2026-09-05", EDITOR)
-    assert sent.ok, sent.text
+    assert sent.ok, said(sent)
     assert any("§4(a)" in w and "2026-08-31" in w and "5 days late" in w for w in sent.warnings)
-    assert "5 days late" in sent.text
+    assert "5 days late" in said(sent)
     assert desk.say("filed on 2026-09-15", EDITOR).ok
     [info] = [o for o in desk.ok("compliance")["obligations"] if o["kind"] == "requested_info"]
     assert info == {
@@ -39,7 +39,7 @@ def test_a_demand_recorded_after_its_notice_window_says_it_is_overdue(desk: Desk
     reply = desk.say("demand 1000 on 2026-03-02", EDITOR)
     assert reply.ok
     assert any("§2(a)" in w and "already 8 days overdue" in w for w in reply.warnings)
-    assert "already 8 days overdue" in (reply.announcement or "")
+    assert "already 8 days overdue" in said(reply, to_channel=True)
     [notice] = desk.ok("compliance")["obligations"]
     assert (notice["outcome"], notice["days_late"], notice["closed_on"]) == ("missed", 8, None)
 
@@ -84,7 +84,7 @@ def test_an_allowed_delay_needs_a_registration_to_delay(desk: Desk, engine: Engi
     desk.ok("s3-eligible on 2026-01-05")
     refused = desk.say("delay 10", EDITOR)
     assert refused.exit_code == EXIT_REFUSED and refused.data["section"] == "2(d)"
-    assert "§2(d)" in refused.text and "nothing was recorded" in refused.text.lower()
+    assert "§2(d)" in said(refused) and "nothing was recorded" in said(refused).lower()
     assert event_count(engine) == 1
     assert desk.ok("status")["delay"]["available_days"] == 0
     desk.ok("demand 1000")  # a pending demand is something to delay
@@ -105,12 +105,12 @@ def test_days_available_extension_room_and_restated_expiry(desk: Desk) -> None:
     assert (check.data["available_days"], check.data["extend_max"]) == (0, None)
     refused = desk.say("delay extend 61", EDITOR)
     assert refused.exit_code == EXIT_REFUSED and refused.data["extend_max"] == 60
-    assert "at most 60 days" in refused.text and "allowed from" not in refused.text
+    assert "at most 60 days" in said(refused) and "allowed from" not in said(refused)
     extended = desk.say("delay extend 20", EDITOR)  # 11-02 + 50 = 12-22
-    assert "now expires on 2026-12-22 (Tue)" in extended.text and "50 days used" in extended.text
+    assert "now expires on 2026-12-22 (Tue)" in said(extended) and "50 days used" in said(extended)
     assert desk.ok("status")["delay"]["extend_max"] == 40
     undone = desk.say("undo", EDITOR)
-    assert "now expires on 2026-12-02 (Wed)" in undone.text and "30 days used" in undone.text
+    assert "now expires on 2026-12-02 (Wed)" in said(undone) and "30 days used" in said(undone)
     assert undone.data["expires"] == "2026-12-02"
 
 
@@ -122,8 +122,8 @@ def test_delay_check_words_a_refusal_and_counts_the_extensions(desk: Desk) -> No
     desk.ok("delay extend 10")  # expires 11-02 + 40 = 12-12
     check = desk.say("delay check 30 from 2026-11-10")
     assert check.exit_code == EXIT_REFUSED and check.data["section"] == "2(d)"
-    assert check.text.startswith("Would be refused under §2(d)")
-    assert "2026-12-12" in check.text and "2026-12-02" not in check.text
+    assert said(check).startswith("Would be refused under §2(d)")
+    assert "2026-12-12" in said(check) and "2026-12-02" not in said(check)
     assert check.data["extend_max"] == 50  # 90 - 40
     assert desk.ok("status")["delay"]["expires"] == "2026-12-12"
 
@@ -152,7 +152,7 @@ def test_a_mailed_piggyback_notice_shows_its_deadline_from_the_deposit(desk: Des
     # Deposited Thu 12-31; received 4 business days on (Jan 1 a holiday): Thu 2027-01-07;
     # the Investor's window closes 01-07 + 20 = 2027-01-27.
     reply = desk.say("piggyback-notice by mail", EDITOR)
-    assert "due 2027-01-27" in reply.text
+    assert "due 2027-01-27" in said(reply)
     deadlines = desk.ok("deadlines")["deadlines"]
     assert [(d["kind"], d["due"]) for d in deadlines] == [("piggyback_request", "2027-01-27")]
 
@@ -164,8 +164,8 @@ def test_a_second_demand_names_the_pending_demands_receipt(desk: Desk) -> None:
     for text in ["demand 200 on 2026-03-15", "demand 200 on 2026-03-01"]:
         refused = desk.say(text)
         assert refused.exit_code == EXIT_REFUSED and refused.data["section"] == "2(a)(i)"
-        assert "the demand received 2026-03-10" in refused.text, refused.text
-        assert "2026-03-01 is still pending" not in refused.text
+        assert "the demand received 2026-03-10" in said(refused), said(refused)
+        assert "2026-03-01 is still pending" not in said(refused)
 
 
 def test_the_feb_29_reading_is_stated_and_flagged(desk: Desk) -> None:
@@ -187,18 +187,18 @@ def test_the_feb_29_reading_is_stated_and_flagged(desk: Desk) -> None:
 
 def test_wording_a_lawyer_reads_without_a_glossary(desk: Desk) -> None:
     desk.today = date(2026, 3, 2)
-    assert "not-eligible" not in desk.say("status").text
-    assert "not yet exercisable" in desk.say("status").text
+    assert "not-eligible" not in said(desk.say("status"))
+    assert "not yet exercisable" in said(desk.say("status"))
     desk.ok("s3-eligible on 2026-01-05")
     desk.ok("demand 1000")
-    assert "): requested" not in desk.say("status").text
+    assert "): requested" not in said(desk.say("status"))
     planned = desk.say("filing-planned 2026-04-20", EDITOR)
-    assert "filing-planned filing planned" not in planned.text
-    assert "anticipated filing date 2026-04-20 (Mon)" in planned.text
-    terms = desk.say("terms").text
+    assert "filing-planned filing planned" not in said(planned)
+    assert "anticipated filing date 2026-04-20 (Mon)" in said(planned)
+    terms = said(desk.say("terms"))
     assert "(s)" not in terms and "1 delay beginning" in terms
     # Recorded at 17:00 UTC on 2026-03-02: 12:00 in New York (EST).
-    assert "2026-03-02 12:00 EST" in desk.say("history").text
+    assert "2026-03-02 12:00 EST" in said(desk.say("history"))
 
 
 def test_the_notice_drafting_note_is_given_once_per_agreement(desk: Desk) -> None:

@@ -1,4 +1,5 @@
-"""The `compliance` answer, and the warnings an event gets when it closes or opens a deadline late."""
+"""The `compliance` answer and its data, and the warnings an event gets when it closes a deadline
+late or opens one already overdue."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from datetime import date
 from typing import Any
 
 from domain.rules.calendar import BusinessCalendar
-from domain.rules.compliance import Lateness, Obligation, Outcome, obligations
+from domain.rules.compliance import Lateness, Obligation, obligations
 from domain.rules.deadlines import DeadlineKind
 from domain.rules.registration import AgreementState
+from domain.services.answers import Compliance
 from domain.services.replies import Reply
-from domain.services.wording import day, days, section
+from domain.services.wording import section
 
 OBLIGATION_TITLES = {
     DeadlineKind.HOLDER_NOTICE: "Notice of the demand to the other security holders",
@@ -42,40 +44,11 @@ def compliance_reply(state: AgreementState, as_of: date, calendar: BusinessCalen
         "as_of": as_of.isoformat(),
         "obligations": [obligation_data(r) for r in records],
     }
-    return Reply(ok=True, text=compliance_text(records, as_of, calendar), data=data)
+    return Reply(ok=True, answer=Compliance(as_of, records, calendar), data=data)
 
 
-def compliance_text(records: list[Obligation], as_of: date, calendar: BusinessCalendar) -> str:
-    if not records:
-        return f"No deadline has run as of {day(as_of)}."
-    lines = [f"Compliance record as of {day(as_of)}, by due date:"]
-    lines += [
-        f"• {day(r.due, calendar)} — {OBLIGATION_TITLES[r.kind]} ({section(r.section)}): "
-        + _outcome(r, as_of)
-        for r in records
-    ]
-    return "\n".join(lines)
-
-
-def _outcome(record: Obligation, as_of: date) -> str:
-    closed = record.closed_on
-    late = record.days_late or 0
-    if record.outcome is Outcome.MET:
-        return f"met on {day(closed)}" if closed else "met"
-    if record.outcome is Outcome.LATE:
-        assert closed is not None
-        return f"LATE — met on {day(closed)}, {days(late)} late"
-    if record.outcome is Outcome.MISSED:
-        if closed is None:
-            return f"MISSED — not met, {days(late)} overdue"
-        return f"MISSED — never met; {_ended_by(record)} on {day(closed)}, {days(late)} after it was due"
-    if record.outcome is Outcome.OPEN:
-        left = (record.due - as_of).days
-        return "open, due today" if left == 0 else f"open, {days(left)} left"
-    return "lapsed (the window closed)" if closed is None else "lapsed"
-
-
-def _ended_by(record: Obligation) -> str:
+def ended_by(record: Obligation) -> str:
+    """What stopped an obligation that was never met."""
     if record.kind is DeadlineKind.REQUESTED_INFO:
         return "the Registration Statement was filed without it"
     return "it stopped running"
@@ -87,20 +60,23 @@ def lateness_warnings(found: Lateness) -> list[str]:
     for record in found.closed_late:
         assert record.closed_on is not None
         title = f"{OBLIGATION_TITLES[record.kind]} ({section(record.section)})"
-        late = days(record.days_late or 0)
+        late = _days(record.days_late or 0)
         if record.performed:
             warnings.append(
-                f"Late: {title} was due {day(record.due)} and met on {day(record.closed_on)}, "
-                f"{late} late."
+                f"Late: {title} was due {record.due} and met on {record.closed_on}, {late} late."
             )
         else:
             warnings.append(
-                f"Missed: {title} was due {day(record.due)} and never met; "
-                f"{_ended_by(record)} on {day(record.closed_on)}, {late} after it was due."
+                f"Missed: {title} was due {record.due} and never met; {ended_by(record)} on "
+                f"{record.closed_on}, {late} after it was due."
             )
     warnings += [
-        f"Overdue: {OBLIGATION_TITLES[r.kind]} ({section(r.section)}) was due {day(r.due)}: "
-        f"already {days(r.days_late or 0)} overdue."
+        f"Overdue: {OBLIGATION_TITLES[r.kind]} ({section(r.section)}) was due {r.due}: "
+        f"already {_days(r.days_late or 0)} overdue."
         for r in found.opened_overdue
     ]
     return warnings
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"

@@ -1,15 +1,15 @@
-"""How much Allowed Delay is left (§2(d)), and the Feb 29 drafting question, as data and words."""
+"""How much Allowed Delay is left (§2(d)), a delay as it stands, and the Feb 29 question."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.events import Event, EventKind
 from domain.rules.registration import AgreementState
-from domain.services.wording import day, days, section
+from domain.services.answers import DelayStanding
+from domain.services.wording import section
 
 
 @dataclass(frozen=True)
@@ -30,22 +30,25 @@ def delay_room(state: AgreementState, on: date) -> DelayRoom:
     return DelayRoom(available, extend_max)
 
 
-def room_words(room: DelayRoom) -> str:
-    words = f"{days(room.available_days)} available for a delay beginning that day"
-    if room.extend_max is not None:
-        words += f"; the running delay can be extended by up to {days(room.extend_max)}"
-    return words
-
-
-def delay_standing(state: AgreementState, delay: Delay) -> str:
-    """Restating a delay after it was extended, ended, or an event about it undone."""
+def delay_standing(state: AgreementState, delay: Delay) -> DelayStanding:
+    """`delay` as it stands, with the days used in the period ending on its start."""
     rule = AllowedDelayRule(state.terms.allowed_delay)
     used = rule.days_used([d.delay for d in state.delays], delay.start)
-    return (
-        f"The Allowed Delay from {day(delay.start)} now expires on {day(delay.expires)}; "
-        f"{days(used)} used in the {state.terms.allowed_delay.period_months} months ending on "
-        "its start."
-    )
+    months = state.terms.allowed_delay.period_months
+    return DelayStanding(delay.start, delay.expires, used, months, delay.start)
+
+
+def undone_delay(state: AgreementState, undone: Event, today: date) -> DelayStanding | None:
+    """After `undo` of a delay, an extension or an early end: where the delay now stands."""
+    if undone.kind is EventKind.DELAY:
+        rule = AllowedDelayRule(state.terms.allowed_delay)
+        used = rule.days_used([d.delay for d in state.delays], today)
+        months = state.terms.allowed_delay.period_months
+        return DelayStanding(undone.effective_on, None, used, months, today)
+    if undone.kind not in {EventKind.DELAY_EXTEND, EventKind.DELAY_END}:
+        return None
+    record = state.delay_active_on(undone.effective_on)
+    return delay_standing(state, record.delay) if record is not None else None
 
 
 def leap_day_warnings(state: AgreementState, delays: list[Delay], on: date) -> list[str]:
@@ -67,39 +70,3 @@ def leap_day_warnings(state: AgreementState, delays: list[Delay], on: date) -> l
             "does not say which."
         )
     return found
-
-
-@dataclass(frozen=True)
-class Restatement:
-    lines: list[str]
-    data: dict[str, Any]
-
-
-def undone_delay(state: AgreementState, undone: Event, today: date) -> Restatement:
-    """After `undo` of a delay, an extension or an early end: where the delays now stand."""
-    rule = AllowedDelayRule(state.terms.allowed_delay)
-    delays = [d.delay for d in state.delays]
-    months = state.terms.allowed_delay.period_months
-    if undone.kind is EventKind.DELAY:
-        used = rule.days_used(delays, today)
-        return Restatement(
-            [
-                f"The Allowed Delay from {day(undone.effective_on)} no longer stands; "
-                f"{days(used)} used in the {months} months ending {day(today)}."
-            ],
-            {"days_used_12m": used},
-        )
-    if undone.kind not in {EventKind.DELAY_EXTEND, EventKind.DELAY_END}:
-        return Restatement([], {})
-    record = state.delay_active_on(undone.effective_on)
-    if record is None:
-        return Restatement([], {})
-    delay = record.delay
-    return Restatement(
-        [delay_standing(state, delay)],
-        {
-            "start": delay.start.isoformat(),
-            "expires": delay.expires.isoformat(),
-            "days_used_12m": rule.days_used(delays, delay.start),
-        },
-    )

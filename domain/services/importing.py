@@ -8,23 +8,12 @@ from datetime import date
 from domain.rules.compliance import lateness, obligations
 from domain.rules.registration import AgreementState
 from domain.services.agreement import Agreement
+from domain.services.answers import Imported, ImportFailed
+from domain.services.commands import Access, Parsed, parse_command
 from domain.services.compliance_record import lateness_warnings
-from domain.services.grammar import (
-    Command,
-    Grant,
-    RecordEvent,
-    RemindAt,
-    RemindLeads,
-    Revoke,
-    Undo,
-    UsageError,
-    parse,
-)
+from domain.services.grammar import UsageError
 from domain.services.replies import Reply
-from domain.services.summaries import warnings as status_warnings
-
-# What a line may do: record (or undo) an event, or administer the agreement it is recorded in.
-IMPORTABLE = (RecordEvent, Undo, Grant, Revoke, RemindLeads, RemindAt)
+from domain.services.views import warnings as status_warnings
 
 
 @dataclass(frozen=True)
@@ -43,34 +32,38 @@ def command_lines(text: str) -> list[Line]:
     return found
 
 
-def parse_lines(lines: list[Line]) -> list[tuple[Line, Command]] | Reply:
-    """Every line's command, or the reply naming the first line that is not one to record."""
-    parsed: list[tuple[Line, Command]] = []
+def parse_lines(lines: list[Line]) -> tuple[list[tuple[Line, Parsed]], Reply | None]:
+    """Every line's command; or the reply naming the first line that is not one to record."""
+    parsed: list[tuple[Line, Parsed]] = []
     for line in lines:
         try:
-            command = parse(line.text)
+            command = parse_command(line.text)
         except UsageError as exc:
-            return line_failed(line, Reply.malformed(exc.message, exc.usage))
-        if not isinstance(command, IMPORTABLE):
-            return line_failed(
+            return [], line_failed(line, Reply.malformed(exc.message, exc.usage))
+        # A line records an event or administers the agreement it is recorded in.
+        if command.spec.access is Access.ANYONE or not command.spec.needs_agreement:
+            return [], line_failed(
                 line,
                 Reply.malformed(
-                    f"`{line.text[:40]}` records nothing: an import holds events to record",
+                    f"`{command.spec.name}` records nothing here: an import holds events to record",
                     None,
                 ),
             )
         parsed.append((line, command))
-    return parsed
+    return parsed, None
 
 
 def line_failed(line: Line, reply: Reply) -> Reply:
     """The reply to the whole import when `line` was malformed or refused: nothing recorded."""
-    error = reply.data.get("error", reply.text)
     return Reply(
         ok=False,
-        text=f"Line {line.number} (`{line.text[:80]}`): {reply.text}\n"
-        "Nothing was imported: the file is recorded whole or not at all.",
-        data={"ok": False, "line": line.number, "error": error, "section": reply.data["section"]},
+        answer=ImportFailed(line.number, line.text, reply.answer),
+        data={
+            "ok": False,
+            "line": line.number,
+            "error": reply.data["error"],
+            "section": reply.data["section"],
+        },
         exit_code=reply.exit_code,
     )
 
@@ -81,6 +74,9 @@ def imported(count: int, before: AgreementState, agreement: Agreement, today: da
     after = agreement.state()
     warnings = lateness_warnings(lateness(obligations(before, today), obligations(after, today)))
     warnings += status_warnings(after, today)
-    text = f"Imported {count} command{'' if count == 1 else 's'} in one transaction."
-    text += "".join(f"\n⚠ {w}" for w in warnings)
-    return Reply(ok=True, text=text, data={"ok": True, "recorded": count, "warnings": warnings})
+    return Reply(
+        ok=True,
+        answer=Imported(count, warnings),
+        data={"ok": True, "recorded": count, "warnings": warnings},
+        warnings=warnings,
+    )
