@@ -446,7 +446,8 @@ def _outcome(record: Obligation, as_of: date) -> str:
     if record.outcome is Outcome.MET:
         return f"met on {day(closed)}" if closed else "met"
     if record.outcome is Outcome.LATE:
-        return f"LATE — met on {day(closed)}, {late} late" if closed else f"LATE, {late}"
+        assert closed is not None
+        return f"LATE — met on {day(closed)}, {late} late"
     if record.outcome is Outcome.MISSED:
         if closed is None:
             return f"MISSED — not met, {late} overdue"
