@@ -100,6 +100,22 @@ def _(answer: a.NothingToUndo, m: Markup, to_channel: bool) -> str:
 
 
 @_render.register
+def _(answer: a.AlreadyUndone, m: Markup, to_channel: bool) -> str:
+    return (
+        f"#{answer.seq} is already undone: {m.mention(answer.by)} retracted it "
+        f"(#{answer.retraction_seq}). Nothing more was done."
+    )
+
+
+@_render.register
+def _(answer: a.NotYoursToUndo, m: Markup, to_channel: bool) -> str:
+    return (
+        f"Refused: #{answer.seq} was recorded by {m.mention(answer.recorder)}; only they or an "
+        "admin may undo it. Nothing was undone."
+    )
+
+
+@_render.register
 def _(answer: a.UndoRefused, m: Markup, to_channel: bool) -> str:
     return (
         f"Refused: undoing #{answer.seq} would leave the history inconsistent "

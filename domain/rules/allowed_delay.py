@@ -7,7 +7,7 @@ or more than one delay beginning.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -124,18 +124,6 @@ class AllowedDelayRule:
             day += timedelta(days=1)
         return None
 
-    def longest_from(self, delays: list[Delay], start: date) -> int:
-        """The most days a new delay beginning on `start` could run; 0 if none could begin."""
-        if any(d.is_active_on(start) for d in delays):
-            return 0
-        return self._most(lambda n: [*delays, Delay(start, n)])
-
-    def extend_max(self, delays: list[Delay], active: Delay) -> int:
-        """The most days `active` (one of `delays`) could still be extended by."""
-        others = list(delays)
-        others.remove(active)
-        return self._most(lambda n: [*others, Delay(active.start, active.days + n)], least=0)
-
     def leap_day_question(self, start: date) -> tuple[date, date] | None:
         """For a delay beginning on Feb 29 whose period ends in a common year: the day the bot
         takes the period to end (dateutil's Feb 28) and the other reading (Mar 1)."""
@@ -145,19 +133,6 @@ class AllowedDelayRule:
         if (end.month, end.day) != (2, 28):
             return None
         return end, end + timedelta(days=1)
-
-    def _most(self, trial: Callable[[int], list[Delay]], least: int = 1) -> int:
-        # A breach only grows with the days tried, so the most allowed is found by bisection.
-        if self.breach(trial(least)) is not None:
-            return 0
-        low, high = least, self.terms.max_days
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.breach(trial(middle)) is None:
-                low = middle
-            else:
-                high = middle - 1
-        return low
 
     @property
     def _months(self) -> str:

@@ -1,4 +1,5 @@
-"""How much Allowed Delay is left (§2(d)), a delay as it stands, and the Feb 29 question."""
+"""The Allowed Delay days left (§2(d)) once there is something to delay, a delay as it stands,
+and the Feb 29 question."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
+from domain.rules.delay_room import extension_room, longest_new_delay
 from domain.rules.events import Event, EventKind
 from domain.rules.registration import AgreementState
 from domain.services.answers import DelayStanding
@@ -13,21 +15,21 @@ from domain.services.wording import section
 
 
 @dataclass(frozen=True)
-class DelayRoom:
-    """`available_days`: the longest delay that could begin on the day (0 if none);
-    `extend_max`: while a delay runs, the most days it could still be extended by."""
+class DaysLeft:
+    """`available_days`: the longest delay that could begin on the day (0 if none, also when
+    there is nothing to delay); `extend_max`: while a delay runs, the most it could add."""
 
     available_days: int
     extend_max: int | None
 
 
-def delay_room(state: AgreementState, on: date) -> DelayRoom:
+def days_left(state: AgreementState, on: date) -> DaysLeft:
     rule = AllowedDelayRule(state.terms.allowed_delay)
     delays = [d.delay for d in state.delays]
     active = state.delay_active_on(on)
-    available = rule.longest_from(delays, on) if state.has_registration_to_delay(on) else 0
-    extend_max = rule.extend_max(delays, active.delay) if active is not None else None
-    return DelayRoom(available, extend_max)
+    available = longest_new_delay(rule, delays, on) if state.has_registration_to_delay(on) else 0
+    extend_max = extension_room(rule, delays, active.delay) if active is not None else None
+    return DaysLeft(available, extend_max)
 
 
 def delay_standing(state: AgreementState, delay: Delay) -> DelayStanding:

@@ -20,7 +20,7 @@ from domain.services.answers import (
     SalesSuspension,
     Status,
 )
-from domain.services.delay_room import delay_room, leap_day_warnings
+from domain.services.delay_room import days_left, leap_day_warnings
 from domain.services.wording import section
 
 
@@ -134,7 +134,7 @@ def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> di
     delays = [d.delay for d in state.delays]
     active = state.delay_active_on(as_of)
     next_start = rule.next_start_allowed(delays, as_of, 1)
-    room = delay_room(state, as_of)
+    room = days_left(state, as_of)
     return {
         "ok": True,
         "as_of": as_of.isoformat(),

@@ -12,7 +12,7 @@ from domain.rules.violation import RuleViolation
 from domain.services import answers
 from domain.services.compliance_record import compliance_reply
 from domain.services.context import Context
-from domain.services.delay_room import DelayRoom, delay_room, leap_day_warnings
+from domain.services.delay_room import DaysLeft, days_left, leap_day_warnings
 from domain.services.grammar import CutbackRequest, DelayCheck, History, Query
 from domain.services.handlers.recording import delay_data, rule_refusal
 from domain.services.replies import Reply
@@ -71,7 +71,7 @@ def delay_check(ctx: Context, command: DelayCheck) -> Reply:
     agreement, today = ctx.agreement, ctx.today
     start = command.start or today
     state = agreement.state()
-    room = delay_room(state, start)
+    room = days_left(state, start)
     room_data = {"available_days": room.available_days, "extend_max": room.extend_max}
     running = state.delay_active_on(start)
     if running is not None:
@@ -116,7 +116,7 @@ def delay_check(ctx: Context, command: DelayCheck) -> Reply:
 
 
 def _would_be_refused(
-    ctx: Context, violation: RuleViolation, seq: int, command: DelayCheck, room: DelayRoom
+    ctx: Context, violation: RuleViolation, seq: int, command: DelayCheck, room: DaysLeft
 ) -> Reply:
     """A check words a refusal as one that would be; its exit status stays that of a refusal."""
     refused = rule_refusal(

@@ -27,9 +27,10 @@ from domain.services.answers import (
 )
 from domain.services.compliance_record import lateness_warnings
 from domain.services.context import Context
-from domain.services.delay_room import delay_room, delay_standing, leap_day_warnings, undone_delay
+from domain.services.delay_room import days_left, delay_standing, leap_day_warnings, undone_delay
 from domain.services.grammar import RecordEvent, Undo, UsageError
 from domain.services.replies import Reply
+from domain.services.undo_refusals import cannot_undo
 from domain.services.views import delay_past_effectiveness
 from domain.services.wording import section
 
@@ -125,7 +126,7 @@ def rule_refusal(
     if kind is EventKind.DELAY_EXTEND:
         # An extension is refused for its length, not its date: say how long it could be.
         allowed = None
-        extend_max = delay_room(agreement.state(), today).extend_max
+        extend_max = days_left(agreement.state(), today).extend_max
         extra["extend_max"] = extend_max
     answer = RuleRefused(
         message,
@@ -236,8 +237,10 @@ def undo(ctx: Context, command: Undo) -> Reply:
     candidates = [e for e in live_events(agreement.events) if admin or e.actor == caller.user]
     if command.seq is not None:
         candidates = [e for e in candidates if e.seq == command.seq]
+    if not candidates and command.seq is not None:
+        return cannot_undo(agreement.events, command.seq)
     if not candidates:
-        return Reply.refused(NothingToUndo(command.seq, only_own=not admin), "nothing to undo")
+        return Reply.refused(NothingToUndo(None, only_own=not admin), "nothing to undo")
     target = max(candidates, key=lambda e: e.seq)
     today = ctx.today
     retraction = Event(
