@@ -86,7 +86,15 @@ def test_an_allowed_delay_needs_a_registration_to_delay(desk: Desk, engine: Engi
     assert refused.exit_code == EXIT_REFUSED and refused.data["section"] == "2(d)"
     assert "§2(d)" in said(refused) and "nothing was recorded" in said(refused).lower()
     assert event_count(engine) == 1
-    assert desk.ok("status")["delay"]["available_days"] == 0
+    assert refused.data["next_start_allowed"] is None and "allowed from" not in said(refused)
+    delay = desk.ok("status")["delay"]
+    assert (delay["available_days"], delay["next_start_allowed"]) == (0, None)
+    assert "there is nothing to delay" in said(desk.say("status"))
+    # A demand mailed on Mon 03-02 is received four business days later, Fri 03-06 (§9(b)):
+    # until then it is not pending.
+    desk.ok("demand 1000 by mail")
+    assert desk.say("delay 10", EDITOR).exit_code == EXIT_REFUSED
+    desk.ok("undo")
     desk.ok("demand 1000")  # a pending demand is something to delay
     assert desk.ok("status")["delay"]["available_days"] == 90
     assert desk.ok("delay 10")["expires"] == "2026-03-12"

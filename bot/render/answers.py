@@ -328,8 +328,13 @@ def _(answer: a.Status, m: Markup, to_channel: bool) -> str:
     next_start = day(answer.next_delay_start, calendar) if answer.next_delay_start else "never"
     delay += (
         f"; {days(answer.days_used)} used in the last {delay_terms.period_months} months of "
-        f"{delay_terms.max_days}; next may begin {next_start}; "
-        + _room(answer.available_days, answer.extend_max)
+        f"{delay_terms.max_days}; "
+        + (
+            "none may begin: there is nothing to delay (no pending demand, and no Registration "
+            "Statement filed or effective)"
+            if answer.nothing_to_delay
+            else f"next may begin {next_start}; " + _room(answer.available_days, answer.extend_max)
+        )
     )
     lines = [
         f"{m.bold(terms.title)} — status as of {day(answer.as_of)}",

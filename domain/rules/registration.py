@@ -177,7 +177,8 @@ class AgreementState:
         status = cycle.status_on(day, self.window_days)
         if status is CycleStatus.WITHDRAWN:
             return False
-        pending_demand = status is CycleStatus.REQUESTED and cycle.demand_received is not None
+        received = cycle.demand_received is not None and cycle.demand_received <= day
+        pending_demand = status is CycleStatus.REQUESTED and received
         return pending_demand or (cycle.filed is not None and cycle.filed <= day)
 
     def sales_suspended_on(self, day: date) -> bool:

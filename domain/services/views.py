@@ -133,7 +133,11 @@ def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> di
     rule = AllowedDelayRule(profile.allowed_delay)
     delays = [d.delay for d in state.delays]
     active = state.delay_active_on(as_of)
-    next_start = rule.next_start_allowed(delays, as_of, 1)
+    next_start = (
+        rule.next_start_allowed(delays, as_of, 1)
+        if state.has_registration_to_delay(as_of)
+        else None  # §2(d): with nothing to delay, no delay can begin
+    )
     room = days_left(state, as_of)
     return {
         "ok": True,
@@ -296,6 +300,7 @@ def status_answer(
         warnings=data["warnings"],
         available_days=data["delay"]["available_days"],
         extend_max=data["delay"]["extend_max"],
+        nothing_to_delay=not state.has_registration_to_delay(as_of),
     )
 
 

@@ -121,7 +121,13 @@ def rule_refusal(
     allowed = violation.allowed_on
     extend_max = None
     if kind is EventKind.DELAY:
-        allowed = next_delay_start(agreement, today, days)
+        # §2(d): with nothing to delay, no date can be promised.
+        state = agreement.state()
+        allowed = (
+            next_delay_start(agreement, today, days)
+            if state.has_registration_to_delay(today)
+            else None
+        )
         extra["next_start_allowed"] = allowed.isoformat() if allowed else None
     if kind is EventKind.DELAY_EXTEND:
         # An extension is refused for its length, not its date: say how long it could be.
