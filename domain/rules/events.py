@@ -56,6 +56,12 @@ class Facts:
     planned_filing: date | None = None
     retracts: int | None = None
 
+    @property
+    def stated_ground(self) -> str | None:
+        """A termination's or a withdrawal's ground, as recorded."""
+        ground = self.ground or self.withdrawal
+        return ground.value if ground else None
+
 
 @dataclass(frozen=True)
 class Event:

@@ -9,7 +9,7 @@ from typing import Any
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.deadlines import Deadline, running_deadlines
-from domain.rules.events import Event, EventKind, Facts, WithdrawalGround
+from domain.rules.events import Event, EventKind, WithdrawalGround
 from domain.rules.registration import AgreementState, CycleStatus, RegistrationCycle
 from domain.rules.terms import TermsProfile
 from domain.services.answers import (
@@ -177,7 +177,7 @@ def history_data(events: list[Event], limit: int, *, show_reasons: bool) -> list
             "delivery": facts.delivery.value if facts.delivery else None,
             "shares": facts.shares,
             "days": facts.days,
-            "ground": _ground(facts),
+            "ground": facts.stated_ground,
             "planned_filing": facts.planned_filing.isoformat() if facts.planned_filing else None,
             "retracts": facts.retracts,
             "retracted": event.seq in retracted,
@@ -189,12 +189,6 @@ def history_data(events: list[Event], limit: int, *, show_reasons: bool) -> list
             row["reason"] = facts.reason
         rows.append(row)
     return rows
-
-
-def _ground(facts: Facts) -> str | None:
-    """A termination's or a withdrawal's ground."""
-    ground = facts.ground or facts.withdrawal
-    return ground.value if ground else None
 
 
 def terms_data(profile: TermsProfile) -> dict[str, Any]:
