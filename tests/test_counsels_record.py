@@ -216,3 +216,27 @@ def test_the_notice_drafting_note_is_given_once_per_agreement(desk: Desk) -> Non
     assert any("§9(b)" in w for w in first.warnings)
     second = desk.say("holders-notified on 2026-03-18 by mail")
     assert second.ok and not any("§9(b)" in w for w in second.warnings)
+
+
+def test_an_import_is_all_or_nothing_on_each_database(desk: Desk, engine: Engine) -> None:
+    desk.today = date(2026, 5, 1)
+    history = (
+        "s3-eligible on 2026-01-05\n"
+        "demand 1000 on 2026-03-02  # received by hand\n"
+        "holders-notified on 2026-03-05\n"
+        "filed on 2026-03-20\n"
+    )
+    refused = desk.service.import_history(history + "demand 5 on 2026-04-01\n", desk.caller())
+    assert refused.exit_code == EXIT_REFUSED
+    assert (refused.data["line"], refused.data["section"]) == (5, "2(a)(i)")
+    assert event_count(engine) == 0
+    done = desk.service.import_history(history, desk.caller(EDITOR))
+    assert done.ok and done.data["recorded"] == 4
+    # Notice given 03-05, 7 days before the 03-12 due date: met.
+    record = {o["kind"]: o["outcome"] for o in desk.ok("compliance")["obligations"]}
+    assert record == {
+        "holder_notice": "met",
+        "holder_inclusion": "lapsed",  # 03-05 + 15 = 03-20, passed
+        "effectiveness": "open",  # 03-20 + 180 = 09-16
+    }
+    assert [e["actor"] for e in desk.ok("history")["events"]] == [EDITOR] * 4
