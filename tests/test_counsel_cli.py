@@ -151,7 +151,7 @@ print(json.dumps(sorted(m for m in ("matplotlib", "numpy", "PIL") if m in sys.mo
             "from domain.rules.timeline import Timeline\n"
             "from domain.services.answers import TimelineView\n"
             "day = date(2026, 1, 5)\n"
-            "timeline_png(TimelineView('x', 'X', Timeline(day, '2(d)', 90, 12, 0, day, (), (), ())))",
+            "timeline_png(TimelineView('x', 'X', Timeline(day, '2(d)', 90, 12, 0, day, False, (), (), ())))",
             ["PIL", "matplotlib", "numpy"],
         ),
     ],

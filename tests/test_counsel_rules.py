@@ -32,12 +32,13 @@ def _deadline(due: date, opened_on: date, key: str = "delay_expiry#3") -> Deadli
     )
 
 
-def _history(*delays: tuple[date, int]) -> list[Event]:
+def _history(*delays: tuple[date, int], demand: bool = True) -> list[Event]:
     """A pending demand (something to delay), then the delays given."""
-    events = [
-        Event(1, EventKind.S3_ELIGIBLE, date(2024, 1, 2), date(2024, 1, 2)),
-        Event(2, EventKind.DEMAND, date(2024, 1, 8), date(2024, 1, 8), Facts(shares=1000)),
-    ]
+    events = [Event(1, EventKind.S3_ELIGIBLE, date(2024, 1, 2), date(2024, 1, 2))]
+    if demand:
+        events.append(
+            Event(2, EventKind.DEMAND, date(2024, 1, 8), date(2024, 1, 8), Facts(shares=1000))
+        )
     for start, days in delays:
         seq = len(events) + 1
         events.append(Event(seq, EventKind.DELAY, start, start, Facts(days=days, reason="ii")))
@@ -124,9 +125,9 @@ def test_the_timeline_of_two_delays() -> None:
     assert (t.max_days, t.period_months, t.delay_section) == (90, 12, "2(d)")
 
 
-def _accepted(starts_and_days: list[tuple[int, int]]) -> AgreementState:
+def _accepted(starts_and_days: list[tuple[int, int]], demand: bool) -> AgreementState:
     """Replay each delay in turn, keeping those the agreement allows."""
-    events = _history()
+    events = _history(demand=demand)
     day = date(2024, 2, 1)
     for gap, days in starts_and_days:
         day += timedelta(days=gap)
@@ -146,9 +147,12 @@ def _accepted(starts_and_days: list[tuple[int, int]]) -> AgreementState:
         max_size=6,
     ),
     look=st.integers(min_value=0, max_value=900),
+    demand=st.booleans(),
 )
-def test_the_timeline_says_what_status_says(delays: list[tuple[int, int]], look: int) -> None:
-    state = _accepted(delays)
+def test_the_timeline_says_what_status_says(
+    delays: list[tuple[int, int]], look: int, demand: bool
+) -> None:
+    state = _accepted(delays, demand)
     as_of = date(2024, 2, 1) + timedelta(days=look)
     t = timeline(state, as_of)
     status = status_data(TERMS, state, as_of)
@@ -157,6 +161,7 @@ def test_the_timeline_says_what_status_says(delays: list[tuple[int, int]], look:
     assert (t.next_start_allowed.isoformat() if t.next_start_allowed else None) == expected_next
     assert [d.due.isoformat() for d in t.deadlines] == [d["due"] for d in status["deadlines"]]
     assert len(t.delays) == len(state.delays)
+    assert t.nothing_to_delay is not demand  # with no demand, nothing may be delayed
     for window in t.windows:
         # The agreement let every one of these delays stand: no window holds more than 90.
         assert 0 <= window.days_used <= TERMS.allowed_delay.max_days

@@ -166,7 +166,13 @@ def timeline_png(view: TimelineView) -> bytes:
 
 
 def headline(t: Timeline, lines: int = 1) -> str:
-    next_start = t.next_start_allowed.isoformat() if t.next_start_allowed else "never"
+    next_start = (
+        "not now: there is no registration to delay"
+        if t.nothing_to_delay
+        else t.next_start_allowed.isoformat()
+        if t.next_start_allowed
+        else "never"
+    )
     used = (
         f"Allowed Delay {section(t.delay_section)}: {t.days_used_12m} of {t.max_days} days used "
         f"in the {t.period_months} months to {t.as_of.isoformat()}"

@@ -51,7 +51,8 @@ class Timeline:
     max_days: int
     period_months: int
     days_used_12m: int
-    next_start_allowed: date | None
+    next_start_allowed: date | None  # None also when there is nothing to delay
+    nothing_to_delay: bool
     delays: tuple[DelayBar, ...]
     windows: tuple[DelayWindow, ...]
     deadlines: tuple[DeadlineMark, ...]
@@ -78,13 +79,16 @@ def timeline(state: AgreementState, as_of: date) -> Timeline:
         for d in sorted(delays, key=lambda d: d.start)
         if rule.period_end(d.start) > as_of
     ]
+    # §2(d): a delay needs a registration to delay; without one no next start is promised.
+    nothing_to_delay = not state.has_registration_to_delay(as_of)
     return Timeline(
         as_of=as_of,
         delay_section=terms.section,
         max_days=terms.max_days,
         period_months=terms.period_months,
         days_used_12m=trailing.days_used,
-        next_start_allowed=rule.next_start_allowed(delays, as_of, 1),
+        next_start_allowed=None if nothing_to_delay else rule.next_start_allowed(delays, as_of, 1),
+        nothing_to_delay=nothing_to_delay,
         delays=tuple(
             DelayBar(r.seq, r.start, r.delay.expires, r.days, r.delay.is_active_on(as_of))
             for r in state.delays
