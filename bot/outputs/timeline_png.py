@@ -166,18 +166,17 @@ def timeline_png(view: TimelineView) -> bytes:
 
 
 def headline(t: Timeline, lines: int = 1) -> str:
-    next_start = (
-        "not now: there is no registration to delay"
-        if t.nothing_to_delay
-        else t.next_start_allowed.isoformat()
-        if t.next_start_allowed
-        else "never"
-    )
+    if t.nothing_to_delay:
+        following = "no delay may begin: there is no registration to delay"
+    elif t.next_start_allowed is None:
+        following = "no delay may begin"
+    else:
+        following = f"next delay may begin {t.next_start_allowed.isoformat()}"
     used = (
         f"Allowed Delay {section(t.delay_section)}: {t.days_used_12m} of {t.max_days} days used "
         f"in the {t.period_months} months to {t.as_of.isoformat()}"
     )
-    return used + ("\n" if lines > 1 else "; ") + f"next delay may begin {next_start}"
+    return used + ("\n" if lines > 1 else "; ") + following
 
 
 def alt_text(view: TimelineView) -> str:

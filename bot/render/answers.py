@@ -542,13 +542,13 @@ def _(answer: a.TimelineView, m: Markup, to_channel: bool) -> str:
         f"{m.code('/regrights timeline')} draws it; here, "
         f"{m.code('regrights timeline --out FILE.png')})",
         f"Allowed Delay ({section(t.delay_section)}): {days(t.days_used_12m)} used of "
-        f"{t.max_days} in the {t.period_months} months ending today; next may begin "
+        f"{t.max_days} in the {t.period_months} months ending today; "
         + (
-            "not now: there is no registration to delay"
+            "no delay may begin: there is no registration to delay"
             if t.nothing_to_delay
-            else day(t.next_start_allowed)
+            else f"next may begin {day(t.next_start_allowed)}"
             if t.next_start_allowed
-            else "never"
+            else "no delay may begin"
         ),
     ]
     lines += [
