@@ -1,0 +1,67 @@
+"""The WSGI app of HTTP mode: `POST /slack/events` through Bolt's WSGI adapter, and
+`GET`/`HEAD /healthz`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import nullcontext
+from typing import TYPE_CHECKING
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+
+from bot.http.router import Response, Router
+from bot.slack.executor import AfterAckExecutor
+from domain.store.health import HealthCheck
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIEnvironment
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+MAX_BODY_BYTES = 1 << 20  # Slack's payloads are a few kilobytes
+
+
+def make_wsgi_app(app: App, health: HealthCheck) -> Router:
+    router = Router()
+    router.add("POST", EVENTS_PATH, SlackEvents(app))
+    router.add("GET", HEALTH_PATH, lambda _environ, _params: _health(health))
+    return router
+
+
+def _health(health: HealthCheck) -> Response:
+    found = health.check()
+    if found.ok:
+        return Response.json(200, {"ok": True})
+    return Response.json(503, {"ok": False, "error": found.reason})
+
+
+class SlackEvents:
+    """Bolt checks the signature and the timestamp's age (401 if either is wrong) first. The
+    work a listener starts is held until the server has written the ack (see `executor`)."""
+
+    def __init__(self, app: App) -> None:
+        self._handler = SlackRequestHandler(app, EVENTS_PATH)
+        executor = app.listener_runner.listener_executor
+        self._executor = executor if isinstance(executor, AfterAckExecutor) else None
+
+    def __call__(self, environ: WSGIEnvironment, _params: Mapping[str, str]) -> Response:
+        raw_length = environ.get("CONTENT_LENGTH") or "0"
+        if not raw_length.isdigit():
+            return Response.json(400, {"ok": False, "error": "bad Content-Length"})
+        if int(raw_length) > MAX_BODY_BYTES:
+            return Response.json(413, {"ok": False, "error": "request too large"})
+        request = WsgiHttpRequest(environ)
+        holding = self._executor.holding() if self._executor is not None else nullcontext()
+        with holding as held:
+            try:
+                bolt = self._handler.dispatch(request)
+            except UnicodeDecodeError:  # before Bolt saw it: nothing was started
+                return Response.json(400, {"ok": False, "error": "the body is not UTF-8"})
+        return Response(
+            bolt.status,
+            bolt.body.encode("utf-8"),
+            bolt.headers,
+            after=held.release if held is not None else None,
+        )
