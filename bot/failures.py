@@ -32,10 +32,7 @@ def describe(exc: BaseException) -> Failure | None:
     if isinstance(exc, Failure):
         return exc
     if isinstance(exc, SlackApiError):
-        error = str(exc.response.get("error", "")) if exc.response is not None else ""
-        if error in _BAD_TOKEN:
-            return Failure(f"Slack refused SLACK_BOT_TOKEN ({error})", EXIT_MALFORMED)
-        return Failure(f"Slack answered with an error ({error or 'unknown'})", EXIT_UNAVAILABLE)
+        return slack_api_failure(exc)
     if isinstance(exc, SlackClientError):
         return Failure(f"Slack is unreachable ({_first_line(exc)})", EXIT_UNAVAILABLE)
     if isinstance(exc, PoolTimeoutError):
@@ -45,6 +42,13 @@ def describe(exc: BaseException) -> Failure | None:
     if isinstance(exc, SQLAlchemyError):
         return Failure(f"database error: {_first_line(exc)}", EXIT_UNAVAILABLE)
     return None
+
+
+def slack_api_failure(exc: SlackApiError) -> Failure:
+    error = str(exc.response.get("error", "")) if exc.response is not None else ""
+    if error in _BAD_TOKEN:
+        return Failure(f"Slack refused SLACK_BOT_TOKEN ({error})", EXIT_MALFORMED)
+    return Failure(f"Slack answered with an error ({error or 'unknown'})", EXIT_UNAVAILABLE)
 
 
 def _database_failure(exc: DBAPIError) -> Failure:

@@ -131,7 +131,7 @@ def _free_port() -> int:
 class Served:
     """A real `regrights serve` (HTTP mode on gunicorn) against the Slack stand-in."""
 
-    def __init__(self, slack: SlackStandIn, tmp_path: Path) -> None:
+    def __init__(self, slack: SlackStandIn, tmp_path: Path, *options: str) -> None:
         self.slack = slack
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -144,7 +144,7 @@ class Served:
             PORT=str(self.port),
         )
         self.process = subprocess.Popen(
-            [REGRIGHTS, "serve"],
+            [REGRIGHTS, *options, "serve"],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -214,6 +214,21 @@ def test_sigterm_right_after_an_ack_finishes_the_acknowledged_work(
     (private,) = slack.response_posts(response_url)
     assert "Reason (iii)" in json.dumps(private), private
     assert "Traceback" not in output, output
+
+
+def test_json_log_without_routine_scheduler_and_migration_lines(
+    slack: SlackStandIn, tmp_path: Path
+) -> None:
+    served = Served(slack, tmp_path, "--log-format", "json")
+    assert served.slash("setup nstor-2002")[0].status_code == 200
+    wait_for(lambda: slack.messages("C0DEALS"))
+    output = served.stop(signal.SIGTERM)
+    assert served.process.returncode == 0, output
+    lines = [json.loads(line) for line in output.splitlines()]
+    loggers = {line["logger"] for line in lines}
+    assert "regrights.serve" in loggers, output
+    assert not any(name.startswith(("apscheduler", "alembic")) for name in loggers), output
+    assert all({"time", "level", "message"} <= line.keys() for line in lines)
 
 
 def _healthy(base: str) -> bool:

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.error import URLError
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.failures import EXIT_UNAVAILABLE, Failure, describe
+from bot.failures import EXIT_UNAVAILABLE, Failure, slack_api_failure
 from bot.settings import Settings
 from bot.slack.app import web_client
 
 
 def check_bot_token(settings: Settings) -> None:
-    client = web_client(settings)
+    # Slack's client logs each failed attempt; the failure below says it once, in one line.
+    client = WebClient(
+        token=settings.bot_token,
+        base_url=web_client(settings).base_url,
+        logger=logging.Logger("regrights.token_check", logging.CRITICAL),
+    )
     try:
         client.auth_test()
     except SlackApiError as exc:
-        failure = describe(exc)
-        assert failure is not None
-        raise failure from exc
+        raise slack_api_failure(exc) from exc
     except (URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise Failure(
