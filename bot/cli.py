@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import traceback
@@ -92,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from bot.logs import configure_logging
 
-    configure_logging(args.log_format)
+    # `serve` logs what it does; the others print their answer and log only what went wrong.
+    configure_logging(args.log_format, logging.INFO if args.command == "serve" else logging.WARNING)
     as_json = getattr(args, "json", False)
     try:
         code = _run(args)

@@ -137,7 +137,11 @@ class RegRightsService:
         return None if version is None else self._kept_answer(version, command, caller)
 
     def bootstrap(self, caller: Caller, profile_id: str = DEFAULT_PROFILE) -> None:
-        """For the console and `cmd`: an empty database gets one agreement bound to the channel."""
+        """For the console and `cmd`: an empty database gets one agreement bound to the channel.
+        Read first: once set up, a question takes no write lock (SQLite has one for all)."""
+        with self.uow.read() as store:
+            if store.has_agreements():
+                return
         with self.uow.write() as store:
             store.lock_setup()
             if store.has_agreements():

@@ -17,6 +17,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 DEFAULT_DATABASE_URL = "sqlite:///regrights.sqlite3"
 # PostgreSQL connections one process holds at most, and how long a unit of work waits for one.
 POOL_SIZE, MAX_OVERFLOW, POOL_TIMEOUT = 10, 20, 30.0
+# How long a SQLite write waits for another's to finish before it gives up (SPEC §11: 10 s).
+SQLITE_BUSY_SECONDS = 10
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -101,7 +103,9 @@ def connection_gate(engine: Engine) -> AbstractContextManager[None]:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+    )
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -112,7 +116,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         if ":memory:" not in url:
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
