@@ -10,6 +10,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from domain.rules.terms import ProfileError
+
 EXIT_MALFORMED = 2
 EXIT_UNAVAILABLE = 3
 # Slack's answers to auth.test that mean the token itself is wrong, not that Slack is down.
@@ -31,6 +33,8 @@ def describe(exc: BaseException) -> Failure | None:
     """The failure `exc` stands for, or None when it is a bug (shown as one)."""
     if isinstance(exc, Failure):
         return exc
+    if isinstance(exc, ProfileError):
+        return Failure(str(exc), EXIT_MALFORMED)
     if isinstance(exc, SlackApiError):
         return slack_api_failure(exc)
     if isinstance(exc, SlackClientError):

@@ -13,7 +13,7 @@ from domain.rules.calendar import Delivery
 from domain.rules.deadlines import running_deadlines
 from domain.rules.events import Event, EventKind, Facts, live_events
 from domain.rules.registration import replay
-from domain.rules.terms import ProfileError, load_profile, parse_profile, profile_text
+from domain.rules.terms import ProfileError, load_profile, read_profile
 from domain.rules.violation import RuleViolation
 from domain.services import answers
 from domain.services.agreement import (
@@ -240,8 +240,7 @@ class RegRightsService:
     def _create_agreement(
         self, store: AgreementStore, profile_id: str, caller: Caller
     ) -> Agreement:
-        snapshot, source = profile_text(profile_id, self.profile_dirs)
-        profile = parse_profile(snapshot, source)
+        snapshot, profile = read_profile(profile_id, self.profile_dirs)
         row = store.add_agreement(
             AgreementRow(
                 profile_id=profile.id,
@@ -264,7 +263,7 @@ class RegRightsService:
         try:
             profile = load_profile(command.profile_id, self.profile_dirs)
         except ProfileError as exc:
-            return Reply.malformed("; ".join(exc.problems), USAGE["setup"])
+            return Reply.malformed(str(exc), USAGE["setup"])
         with self.uow.write() as store:
             store.lock_setup()
             existing = store.agreement_for_profile(profile.id)
