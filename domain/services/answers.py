@@ -14,7 +14,7 @@ from domain.rules.registration import AgreementState, DelayRecord, replay
 from domain.rules.terms import TermsProfile
 from domain.rules.violation import RuleViolation
 from domain.services.agreement import ADMIN, DEFAULT_PROFILE, Agreement, Caller
-from domain.services.grammar import USAGE, CutbackRequest, DelayCheck, Help
+from domain.services.grammar import USAGE, CutbackRequest, DelayCheck, Help, History
 from domain.services.replies import Reply
 from domain.services.summaries import delay_past_effectiveness, event_summary
 from domain.services.wording import day, days, section
@@ -36,6 +36,27 @@ def role_refusal(what: str, needed: str) -> Reply:
         None,
         f"Refused: only {'admins' if needed == ADMIN else 'editors and admins'} may {what}. "
         "Nothing was recorded.",
+    )
+
+
+def capped_history(reply: Reply, command: History) -> Reply:
+    """Say so when `history N` asked for more than the cap."""
+    if command.asked is None:
+        return reply
+    reply.text += (
+        f"\n(Asked for {command.asked:,}; `history` shows at most the latest {command.limit}.)"
+    )
+    reply.data["capped_at"] = command.limit
+    return reply
+
+
+def last_admin_refusal(user: str, profile_id: str) -> Reply:
+    return Reply.refused(
+        f"{user} is the only admin and REGRIGHTS_ADMINS is not set",
+        None,
+        f"Refused: <@{user}> is the only admin of `{profile_id}` and REGRIGHTS_ADMINS is not "
+        "set, so no one could administer it from Slack. Grant another admin first. "
+        "Nothing was changed.",
     )
 
 

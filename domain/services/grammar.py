@@ -104,9 +104,13 @@ class Query:
     name: str
 
 
+HISTORY_CAP = 200
+
+
 @dataclass(frozen=True)
 class History:
     limit: int = 10
+    asked: int | None = None  # what `history N` asked for, when above the cap
 
 
 @dataclass(frozen=True)
@@ -376,7 +380,7 @@ def _history(args: list[str]) -> Command:
         return History()
     (limit,) = options.exactly(1, "")
     count = _positive(limit, "the number of events", options.usage)
-    return History(min(count, 200))
+    return History(HISTORY_CAP, count) if count > HISTORY_CAP else History(count)
 
 
 def _help(args: list[str]) -> Command:
@@ -430,7 +434,7 @@ def _setup(args: list[str]) -> Command:
 
 def parse_user(raw: str, usage: str) -> str:
     """A Slack mention `<@U123|name>`, `@U123` or a bare user id."""
-    match = re.fullmatch(r"<@([A-Z0-9]+)(?:\|[^>]*)?>|@?([A-Za-z0-9._-]{1,64})", raw)
+    match = re.fullmatch(r"<@([A-Z0-9]{1,64})(?:\|[^>]*)?>|@?([A-Za-z0-9._-]{1,64})", raw)
     if not match:
         raise UsageError(f"`{_clip(raw)}` is not a user: mention them as @name", usage)
     return match.group(1) or match.group(2)

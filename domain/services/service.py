@@ -45,6 +45,7 @@ from domain.services.grammar import (
     UsageError,
     parse,
 )
+from domain.services.identifiers import caller_refusal
 from domain.services.replies import Reply
 from domain.services.summaries import (
     deadline_data,
@@ -92,6 +93,9 @@ class RegRightsService:
     # ----------------------------------------------------------------- entry points
 
     def handle(self, text: str, caller: Caller) -> Reply:
+        refusal = caller_refusal(caller.user, caller.channel)
+        if refusal is not None:
+            return refusal
         command = _parsed(text)
         if isinstance(command, Reply):
             return command
@@ -126,6 +130,9 @@ class RegRightsService:
     def answer_at_once(self, text: str, caller: Caller) -> Reply | None:
         """The answer when it is ready without waiting on the database: help, malformed input,
         or a kept answer to a question whose version is read at once; else None."""
+        refusal = caller_refusal(caller.user, caller.channel)
+        if refusal is not None:
+            return refusal
         command = _parsed(text)
         if isinstance(command, Reply):
             return command
@@ -138,7 +145,10 @@ class RegRightsService:
 
     def bootstrap(self, caller: Caller, profile_id: str = DEFAULT_PROFILE) -> None:
         """For the console and `cmd`: an empty database gets one agreement bound to the channel.
-        Read first: once set up, a question takes no write lock (SQLite has one for all)."""
+        Read first: once set up, a question takes no write lock (SQLite has one for all).
+        Ids that cannot be kept set nothing up; `handle` refuses them."""
+        if caller_refusal(caller.user, caller.channel) is not None:
+            return
         with self.uow.read() as store:
             if store.has_agreements():
                 return
@@ -252,6 +262,12 @@ class RegRightsService:
         agreement = Agreement(row, profile, [])
         self._changed(store, agreement, caller)
         return agreement
+
+    def _last_admin(self, store: AgreementStore, agreement_id: int, user: str) -> bool:
+        """Whether revoking `user` would leave no admin: none configured, no other granted."""
+        grants = store.grants(agreement_id)
+        others = [u for u, role in grants.items() if role == ADMIN and u != user]
+        return not self.admins and grants.get(user) == ADMIN and not others
 
     def _changed(self, store: AgreementStore, agreement: Agreement, caller: Caller) -> None:
         for listener in self.on_change:
@@ -441,6 +457,8 @@ class RegRightsService:
             text = f"<@{command.user}> is now an {command.role} of `{agreement.terms.id}`."
             data: dict[str, Any] = {"ok": True, "user": command.user, "role": command.role}
         elif isinstance(command, Revoke):
+            if self._last_admin(store, agreement.id, command.user):
+                return answers.last_admin_refusal(command.user, agreement.terms.id)
             if not store.revoke(agreement.id, command.user):
                 return Reply.refused(
                     f"{command.user} holds no granted role",
@@ -487,13 +505,18 @@ class RegRightsService:
         if isinstance(command, DelayCheck):
             return answers.delay_check(agreement, state, command, today)
         if isinstance(command, History):
-            return Reply(
-                ok=True,
-                text=history_text(agreement.events, command.limit, terms, show_reasons=insider),
-                data={
-                    "ok": True,
-                    "events": history_data(agreement.events, command.limit, show_reasons=insider),
-                },
+            return answers.capped_history(
+                Reply(
+                    ok=True,
+                    text=history_text(agreement.events, command.limit, terms, show_reasons=insider),
+                    data={
+                        "ok": True,
+                        "events": history_data(
+                            agreement.events, command.limit, show_reasons=insider
+                        ),
+                    },
+                ),
+                command,
             )
         assert isinstance(command, Query)
         if command.name == "deadlines":
