@@ -17,6 +17,18 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 DEFAULT_DATABASE_URL = "sqlite:///regrights.sqlite3"
 # PostgreSQL connections one process holds at most, and how long a unit of work waits for one.
 POOL_SIZE, MAX_OVERFLOW, POOL_TIMEOUT = 10, 20, 30.0
+# A PostgreSQL server that stops answering is given up on within SPEC §11's 10 s: connecting
+# (libpq's connect_timeout, enforced client-side by psycopg), a statement (the server's own
+# statement_timeout), and a peer that vanished (TCP keepalives; unacknowledged data).
+POSTGRES_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": 5,
+    "options": "-c statement_timeout=8000",
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 1,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 8000,
+}
 # How long a SQLite write waits for another's to finish before it gives up (SPEC §11: 10 s).
 SQLITE_BUSY_SECONDS = 10
 
@@ -40,7 +52,7 @@ def make_engine(url: str | None = None) -> Engine:
         pool_size=POOL_SIZE,
         max_overflow=MAX_OVERFLOW,
         pool_timeout=POOL_TIMEOUT,
-        connect_args={"connect_timeout": 10},
+        connect_args=POSTGRES_CONNECT_ARGS,
     )
     _gates[engine] = FairGate(POOL_SIZE + MAX_OVERFLOW, POOL_TIMEOUT)
     return engine

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -42,15 +43,17 @@ class HealthCheck:
         self._min_free = min_free_bytes
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
         self._running: Future[Health] | None = None
+        self._since = 0.0
         self._lock = threading.Lock()
 
     def check(self) -> Health:
         with self._lock:
             if self._running is None or self._running.done():
                 self._running = self._pool.submit(self._probe)
-            running = self._running
+                self._since = time.monotonic()
+            running, since = self._running, self._since
         try:
-            return running.result(timeout=self._deadline)
+            return running.result(timeout=max(0.0, self._deadline - (time.monotonic() - since)))
         except FutureTimeout:
             return Health(False, f"the database did not answer within {self._deadline:g} s")
 
