@@ -53,12 +53,13 @@ def _parser() -> argparse.ArgumentParser:
         description=SERVE_HELP,
         formatter_class=raw,
     )
-    sub.add_parser(
+    console = sub.add_parser(
         "console",
         help="type commands as in Slack; alerts print as they fire",
         description="Type commands as in Slack (`help` lists them, `quit` or Ctrl-D leaves); "
         "alerts print as they fire. An empty database gets nstor-2002 set up.",
     )
+    console.add_argument("--as-of", metavar="YYYY-MM-DD", help="answer as if today were this date")
     cmd = sub.add_parser(
         "cmd",
         help="run one command and exit",
@@ -139,8 +140,14 @@ def _run(args: argparse.Namespace) -> int:
         )
     if args.command == "console":
         from bot.console import run_console
+        from domain.services.grammar import UsageError, parse_date
 
-        return run_console()
+        try:
+            as_of = parse_date(args.as_of, "--as-of YYYY-MM-DD") if args.as_of else None
+        except UsageError as exc:
+            print(f"regrights console: --as-of: {exc.message}", file=sys.stderr)
+            return 2
+        return run_console(as_of)
     if args.command == "serve":
         from bot.serve import serve
 

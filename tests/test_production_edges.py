@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
+from bot.render.answers import render
 from bot.runtime import build_service
 from domain.services.service import Caller
 from domain.store.tables import ChannelBindingRow, RoleGrantRow
@@ -60,7 +61,8 @@ def test_the_only_admin_cannot_revoke_themselves(engine: Engine) -> None:
     assert service.handle("setup nstor-2002", caller()).ok
     refused = service.handle("revoke <@UADMIN>", caller())
     assert refused.exit_code == 1
-    assert "only admin" in refused.text and "REGRIGHTS_ADMINS" in refused.text
+    words = render(refused.answer)
+    assert "only admin" in words and "REGRIGHTS_ADMINS" in words
     assert service.handle("grant <@UOTHER> admin", caller()).ok
     assert service.handle("revoke <@UADMIN>", caller()).ok  # another admin remains
     assert service.handle("revoke <@UOTHER>", caller("UOTHER")).exit_code == 1
@@ -79,6 +81,6 @@ def test_history_says_when_it_was_capped(engine: Engine) -> None:
     assert service.handle("s3-eligible on 2026-01-02", caller()).ok
     capped = service.handle("history 500", caller())
     assert capped.ok and capped.data["capped_at"] == 200
-    assert "Asked for 500; `history` shows at most the latest 200." in capped.text
+    assert render(capped.answer).endswith("(`history` shows at most the latest 200.)")
     plain = service.handle("history 200", caller())
-    assert "capped_at" not in plain.data and "Asked for" not in plain.text
+    assert "capped_at" not in plain.data and "at most" not in render(plain.answer)

@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 from bot.alerts.poster import AlertMessage
+from bot.render.dates import day, days_left, section
 from domain.rules.alert_plan import Slot
 from domain.rules.calendar import BusinessCalendar
-from domain.services.wording import day, days_left, section
 
 
 def alert_message(

@@ -12,7 +12,10 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.render.answers import render
 from bot.slack.blocks import announcement_message, private_message
+from bot.slack.markup import MRKDWN
+from domain.services.answers import Failed
 from domain.services.replies import EXIT_REFUSED, Reply
 
 log = logging.getLogger("regrights.slack")
@@ -20,7 +23,7 @@ P = ParamSpec("P")
 
 FAILED = Reply(
     ok=False,
-    text="Something went wrong on my side. Check `history` before you try again.",
+    answer=Failed(),
     data={"ok": False, "error": "internal error", "section": None},
     exit_code=EXIT_REFUSED,
 )
@@ -60,10 +63,10 @@ def deliver(
     client: WebClient,
     thread_ts: str | None = None,
 ) -> None:
-    """Announce a recorded event in the channel (never a delay's reason: only `announcement`
-    goes there), then answer the asker ephemerally unless the announcement said it all."""
+    """Announce a recorded event in the channel (rendered for the channel: never a delay's
+    reason), then answer the asker ephemerally unless the announcement said it all."""
     note = None
-    if reply.ok and reply.announcement is not None:
+    if reply.ok and reply.announce:
         try:
             client.chat_postMessage(
                 channel=channel,
@@ -80,7 +83,7 @@ def deliver(
                 "Invite me to the channel so that everyone sees what is recorded."
             )
         else:
-            if reply.text == reply.announcement:
+            if render(reply.answer, MRKDWN) == render(reply.answer, MRKDWN, to_channel=True):
                 return
     tell(respond, reply, note)
 

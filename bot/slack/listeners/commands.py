@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 
 from bot.slack.blocks import private_message
 from bot.slack.delivery import FAILED, after_ack, deliver, failures_reported, tell
-from domain.services.grammar import only_reads
+from domain.services.commands import only_reads
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
 
