@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from domain.rules.terms import ProfileError
@@ -41,7 +41,7 @@ def describe(exc: BaseException) -> Failure | None:
         return Failure(f"Slack is unreachable ({_first_line(exc)})", EXIT_UNAVAILABLE)
     if isinstance(exc, PoolTimeoutError):
         return Failure(f"the database is busy: {_first_line(exc)}", EXIT_UNAVAILABLE)
-    if isinstance(exc, OperationalError | DBAPIError):
+    if isinstance(exc, DBAPIError):
         return _database_failure(exc)
     if isinstance(exc, SQLAlchemyError):
         return Failure(f"database error: {_first_line(exc)}", EXIT_UNAVAILABLE)

@@ -2,7 +2,7 @@
 
 SIGTERM: gunicorn stops accepting, answers the requests in flight, then the worker's exit hook
 waits for the work those requests started after their ack (the response_url answer, the
-channel announcement) before the process ends. SIGINT (Ctrl-C) does the same."""
+channel announcement) before the process ends. SIGINT (Ctrl-C) and SIGQUIT stop at once."""
 
 from __future__ import annotations
 
