@@ -117,12 +117,17 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
         return run_gunicorn(wsgi, HOST, settings.port, Lifecycle(started, stopping))
 
     from slack_bolt.adapter.socket_mode import SocketModeHandler  # not needed over HTTP
+    from slack_sdk.errors import SlackApiError
 
     scheduler = start_alert_scheduler(engine, slack_poster(settings))
     log.info("serving in Socket Mode, command %s", settings.command)
     socket_client = SocketModeHandler(app, settings.app_token).client
     try:
-        socket_client.connect()
+        try:
+            socket_client.connect()
+        except SlackApiError as exc:
+            error = exc.response.get("error") if exc.response is not None else None
+            raise Failure(f"Slack refused SLACK_APP_TOKEN ({error})", EXIT_MALFORMED) from exc
         threading.Event().wait()
     except KeyboardInterrupt:
         log.info("stopping")

@@ -168,3 +168,17 @@ def test_version_and_help_describe_each_subcommand() -> None:
     serve_help = regrights(dict(os.environ), "serve", "--help").stdout
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "PORT"):
         assert name in serve_help
+
+
+def test_app_token_slack_refuses_exits_2(slack: SlackStandIn, tmp_path: Path) -> None:
+    env = cli_env(
+        f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        SLACK_BOT_TOKEN=slack.bot_token,
+        SLACK_APP_TOKEN="xapp-not-known",
+        SLACK_API_URL=slack.api_url,
+    )
+    done = regrights(env, "serve")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    # serve logs as it starts; the failure is its last line
+    assert done.stderr.splitlines()[-1].startswith("regrights: Slack refused SLACK_APP_TOKEN (")
