@@ -17,12 +17,14 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 DEFAULT_DATABASE_URL = "sqlite:///regrights.sqlite3"
 # PostgreSQL connections one process holds at most, and how long a unit of work waits for one.
 POOL_SIZE, MAX_OVERFLOW, POOL_TIMEOUT = 10, 20, 30.0
-# A PostgreSQL server that stops answering is given up on within SPEC §11's 10 s: connecting
-# (libpq's connect_timeout, enforced client-side by psycopg), a statement (the server's own
-# statement_timeout), and a peer that vanished (TCP keepalives; unacknowledged data).
+# A PostgreSQL server that stops answering is given up on within SPEC §11's 10 s when
+# connecting (libpq's connect_timeout, enforced client-side by psycopg) and when the peer has
+# vanished (TCP keepalives; unacknowledged data). A statement, waits for an agreement's lock
+# included, ends after 30 s (the server's statement_timeout): writers queued on one agreement
+# under load legitimately wait seconds.
 POSTGRES_CONNECT_ARGS: dict[str, Any] = {
     "connect_timeout": 5,
-    "options": "-c statement_timeout=8000",
+    "options": "-c statement_timeout=30000",
     "keepalives": 1,
     "keepalives_idle": 5,
     "keepalives_interval": 1,
