@@ -123,3 +123,14 @@ def test_healthz_reports_a_full_disk(bot: SlackBot) -> None:
         response = requests.get(server.url + "/healthz", timeout=5)
     assert response.status_code == 503
     assert "disk is full" in response.json()["error"]
+
+
+def test_a_body_not_in_utf8_is_refused(bot: SlackBot) -> None:
+    response = requests.post(
+        bot.url + "/slack/events",
+        data=b"text=\xff\xfe",
+        headers={"Content-Type": FORM},
+        timeout=5,
+    )
+    assert response.status_code == 400
+    assert bot.slack.calls() == []

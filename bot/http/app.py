@@ -59,6 +59,10 @@ class SlackEvents:
                 bolt = self._handler.dispatch(request)
             except UnicodeDecodeError:  # before Bolt saw it: nothing was started
                 return Response.json(400, {"ok": False, "error": "the body is not UTF-8"})
+            except BaseException:
+                if held is not None:
+                    held.release()  # what was started still runs; the server answers 500
+                raise
         return Response(
             bolt.status,
             bolt.body.encode("utf-8"),
