@@ -196,7 +196,7 @@ def serve_bare(port: int, api_url: str) -> None:
         ack(FIXED_TEXT)
 
     router = Router()
-    router.add("POST", EVENTS_PATH, SlackEvents(app))
+    router.add("POST", EVENTS_PATH, SlackEvents(app, benchlib.SIGNING_SECRET))
     router.add("GET", "/healthz", lambda _environ, _params: Response.json(200, {"ok": True}))
     run_gunicorn(router, HOST, port, Lifecycle(started=lambda: None, stopping=lambda: None))
 

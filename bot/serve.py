@@ -113,15 +113,22 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
                 scheduler.shutdown(wait=True)
             log.info("stopped")
 
-        wsgi = make_wsgi_app(app, HealthCheck(engine))
+        assert settings.signing_secret is not None  # HTTP mode is chosen by it
+        wsgi = make_wsgi_app(app, HealthCheck(engine), settings.signing_secret)
         return run_gunicorn(wsgi, HOST, settings.port, Lifecycle(started, stopping))
 
     from slack_bolt.adapter.socket_mode import SocketModeHandler  # not needed over HTTP
     from slack_sdk.errors import SlackApiError
 
+    from bot.slack.socket_health import serve_socket_health
+
     scheduler = start_alert_scheduler(engine, slack_poster(settings))
     log.info("serving in Socket Mode, command %s", settings.command)
     socket_client = SocketModeHandler(app, settings.app_token).client
+    health = None
+    if settings.health_port is not None:
+        health = serve_socket_health(socket_client.is_connected, engine, settings.health_port)
+        log.info("health at :%s/healthz", health.server_port)
     try:
         try:
             socket_client.connect()
@@ -133,6 +140,8 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
         log.info("stopping")
     finally:
         socket_client.close()
+        if health is not None:
+            health.shutdown()
         scheduler.shutdown(wait=False)
         app.listener_runner.listener_executor.shutdown(wait=True)
     return 0

@@ -90,6 +90,22 @@ def _(answer: a.NothingToUndo, m: Markup, to_channel: bool) -> str:
 
 
 @_render.register
+def _(answer: a.AlreadyUndone, m: Markup, to_channel: bool) -> str:
+    return (
+        f"#{answer.seq} is already undone: {m.mention(answer.by)} retracted it "
+        f"(#{answer.retraction_seq}). Nothing more was done."
+    )
+
+
+@_render.register
+def _(answer: a.NotYoursToUndo, m: Markup, to_channel: bool) -> str:
+    return (
+        f"Refused: #{answer.seq} was recorded by {m.mention(answer.recorder)}; only they or an "
+        "admin may undo it. Nothing was undone."
+    )
+
+
+@_render.register
 def _(answer: a.UndoRefused, m: Markup, to_channel: bool) -> str:
     return (
         f"Refused: undoing #{answer.seq} would leave the history inconsistent "
@@ -207,7 +223,11 @@ def _(answer: a.Revoked, m: Markup, to_channel: bool) -> str:
 
 @_render.register
 def _(answer: a.LeadsSet, m: Markup, to_channel: bool) -> str:
-    return "Alerts will be posted " + ", ".join(days(x) for x in answer.leads) + " before each deadline."
+    return (
+        "Alerts will be posted "
+        + ", ".join(days(x) for x in answer.leads)
+        + " before each deadline."
+    )
 
 
 @_render.register
@@ -366,7 +386,11 @@ def _(answer: a.DelayAllowed, m: Markup, to_channel: bool) -> str:
 @_render.register
 def _(answer: a.Cutback, m: Markup, to_channel: bool) -> str:
     owned = "/".join(section(s) for s in answer.owned_sections)
-    header = ["holder", f"by owned ({owned})", f"by requested ({section(answer.requested_section)})"]
+    header = [
+        "holder",
+        f"by owned ({owned})",
+        f"by requested ({section(answer.requested_section)})",
+    ]
     rows = [
         [name, f"{answer.by_owned[name]:,}", f"{answer.by_requested[name]:,}"]
         for name in answer.holders

@@ -17,6 +17,7 @@ MAX_BLOCKS = 50  # in one message
 MAX_CONTEXT_ELEMENTS = 10
 FALLBACK_LIMIT = 3000
 UNDO_ACTION_ID = "regrights_undo"
+ANNOUNCEMENT_KEY_PREFIX = "regrights_event:"
 _FENCE = "```"
 
 
@@ -54,9 +55,20 @@ def announcement_message(reply: Reply, user: str) -> Message:
     byline = f"by <@{user}>" + (" · they or an admin may undo it" if target else "")
     text = render(reply.answer, MRKDWN, to_channel=True)
     message = _message(text, reply.warnings, [byline])
+    key = announcement_key(reply)
+    if key is not None:
+        message["blocks"][0]["block_id"] = key
     if target is not None:
         message["blocks"].append(_undo_button(target))
     return message
+
+
+def announcement_key(reply: Reply) -> str | None:
+    """Names the announcement of a recorded event, in its first block's block_id: Slack returns
+    block ids whatever the app's scopes, so a post whose fate is unknown can be looked for."""
+    if reply.recorded_seq is None or reply.agreement_id is None:
+        return None
+    return f"{ANNOUNCEMENT_KEY_PREFIX}{reply.agreement_id}/{reply.recorded_seq}"
 
 
 def _undo_target(reply: Reply) -> UndoTarget | None:

@@ -64,6 +64,23 @@ class NothingToUndo:
 
 
 @dataclass(frozen=True)
+class AlreadyUndone:
+    """`seq` was retracted already, by `by` (retraction `retraction_seq`): a second click."""
+
+    seq: int
+    retraction_seq: int
+    by: str
+
+
+@dataclass(frozen=True)
+class NotYoursToUndo:
+    """`seq` stands, but was recorded by `recorder`: only they or an admin may undo it."""
+
+    seq: int
+    recorder: str
+
+
+@dataclass(frozen=True)
 class UndoRefused:
     """Undoing `seq` would leave an inconsistent history."""
 
@@ -267,6 +284,8 @@ Answer = (
     | RuleRefused
     | FutureDated
     | NothingToUndo
+    | AlreadyUndone
+    | NotYoursToUndo
     | UndoRefused
     | NoGrantedRole
     | LastAdmin

@@ -99,7 +99,9 @@ def help_command(ctx: Context, command: Help) -> Reply:
     else:
         shown = [s for s in COMMANDS if s.name == topic or s.name.startswith(topic + " ")]
     answer = HelpAnswer([s.topic() for s in shown], detailed=topic is not None)
-    return Reply(ok=True, answer=answer, data={"ok": True, "usage": {s.name: s.usage for s in shown}})
+    return Reply(
+        ok=True, answer=answer, data={"ok": True, "usage": {s.name: s.usage for s in shown}}
+    )
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -338,8 +340,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         grammar.delay_check,
         asking.delay_check,
         Access.ANYONE,
-        "Says whether an Allowed Delay of that many days could begin on that day. Records "
-        "nothing.",
+        "Says whether an Allowed Delay of that many days could begin on that day. Records nothing.",
         "2(d)",
         None,
         "delay check 30 from 2026-12-01",

@@ -27,9 +27,7 @@ class Reply:
     warnings: list[str] = field(default_factory=list)
 
     @classmethod
-    def refused(
-        cls, answer: Answer, error: str, section: str | None = None, **extra: Any
-    ) -> Reply:
+    def refused(cls, answer: Answer, error: str, section: str | None = None, **extra: Any) -> Reply:
         return cls(
             ok=False,
             answer=answer,

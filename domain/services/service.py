@@ -174,7 +174,9 @@ class RegRightsService:
                 return None
             row = store.agreement(binding.agreement_id)
             terms = terms_from_snapshot(row.profile_yaml)
-            return Seat(terms.id, terms.title, self.role_of(store, binding.agreement_id, caller.user))
+            return Seat(
+                terms.id, terms.title, self.role_of(store, binding.agreement_id, caller.user)
+            )
 
     def role_of(self, store: AgreementStore, agreement_id: int, user: str) -> str:
         if user in self.admins:

@@ -34,10 +34,6 @@ def deadline_data(deadline: Deadline, as_of: date) -> dict[str, Any]:
     }
 
 
-
-
-
-
 def demand_state(state: AgreementState, as_of: date) -> str:
     if state.terminated_on(as_of):
         return "terminated"
@@ -138,12 +134,6 @@ def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> di
     }
 
 
-
-
-
-
-
-
 def history_data(events: list[Event], limit: int, *, show_reasons: bool) -> list[dict[str, Any]]:
     retracted = {e.facts.retracts for e in events if e.kind is EventKind.RETRACTION}
     rows = []
@@ -169,8 +159,6 @@ def history_data(events: list[Event], limit: int, *, show_reasons: bool) -> list
             row["reason"] = facts.reason
         rows.append(row)
     return rows
-
-
 
 
 def terms_data(profile: TermsProfile) -> dict[str, Any]:
@@ -235,7 +223,6 @@ def terms_data(profile: TermsProfile) -> dict[str, Any]:
             {"section": x.section, "note": x.note} for x in profile.drafting_defects
         ],
     }
-
 
 
 def deadlines_answer(state: AgreementState, as_of: date, calendar: BusinessCalendar) -> Deadlines:

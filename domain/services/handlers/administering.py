@@ -57,7 +57,9 @@ def setup(ctx: Context, command: Setup) -> Reply:
 
 
 def _admins_only(command: str) -> Reply:
-    return Reply.refused(RoleRefused(command, ADMIN, records=False), f"only an {ADMIN} may {command}")
+    return Reply.refused(
+        RoleRefused(command, ADMIN, records=False), f"only an {ADMIN} may {command}"
+    )
 
 
 def grant(ctx: Context, command: Grant) -> Reply:

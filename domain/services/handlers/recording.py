@@ -26,6 +26,7 @@ from domain.services.answers import (
 from domain.services.context import Context
 from domain.services.grammar import RecordEvent, Undo, UsageError
 from domain.services.replies import Reply
+from domain.services.undo_refusals import cannot_undo
 from domain.services.views import delay_past_effectiveness
 from domain.services.wording import section
 
@@ -162,7 +163,9 @@ def _recorded(
     opened = [d for d in running_deadlines(after, today) if d.key not in known]
     return Reply(
         ok=True,
-        answer=Recorded(EventLine(event, terms, show_reason=True), opened, warnings, agreement.calendar),
+        answer=Recorded(
+            EventLine(event, terms, show_reason=True), opened, warnings, agreement.calendar
+        ),
         data=data,
         announce=True,
         recorded_seq=event.seq,
@@ -192,8 +195,10 @@ def undo(ctx: Context, command: Undo) -> Reply:
     candidates = [e for e in live_events(agreement.events) if admin or e.actor == caller.user]
     if command.seq is not None:
         candidates = [e for e in candidates if e.seq == command.seq]
+    if not candidates and command.seq is not None:
+        return cannot_undo(agreement.events, command.seq)
     if not candidates:
-        return Reply.refused(NothingToUndo(command.seq, only_own=not admin), "nothing to undo")
+        return Reply.refused(NothingToUndo(None, only_own=not admin), "nothing to undo")
     target = max(candidates, key=lambda e: e.seq)
     today = ctx.today
     retraction = Event(
