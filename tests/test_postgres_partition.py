@@ -75,7 +75,9 @@ def _healthz_goes_503(holding: HoldingProxy, frozen_engine: Engine, slack: Slack
         port=3000,
     )
     app = build_app(settings, build_service(frozen_engine, frozenset()))
-    with WSGIThread(make_wsgi_app(app, HealthCheck(frozen_engine))) as server:
+    with WSGIThread(
+        make_wsgi_app(app, HealthCheck(frozen_engine), settings.signing_secret)
+    ) as server:
         assert requests.get(server.url + "/healthz", timeout=LIMIT).status_code == 200
         holding.hold()
         # The check in flight gives up at its deadline; the next ones, while it still hangs,
