@@ -1,6 +1,7 @@
-"""`regrights`: serve, console, cmd, tick and db upgrade. Heavy imports wait for the subcommand.
+"""`regrights`: serve, console, cmd, import, tick and db upgrade. Heavy imports wait for the
+subcommand.
 
-Every failure is one line on stderr (JSON on stdout with `cmd --json`) and an exit status
+Every failure is one line on stderr (JSON on stdout with `--json`) and an exit status
 (SPEC §11): 0 ok, 1 refused, 2 malformed input or bad configuration, 3 unavailable."""
 
 from __future__ import annotations
@@ -70,6 +71,16 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--channel", default="console", help="channel (default: console)")
     cmd.add_argument("--json", action="store_true", help="print one JSON object")
     cmd.add_argument("text", nargs=argparse.REMAINDER, help="the command, e.g. delay 30")
+    imports = sub.add_parser(
+        "import",
+        help="record a history, one command per line, all or nothing",
+        description="Record a history from FILE, one command per line, in one transaction: all "
+        "of it, or nothing and the number of the first line malformed or refused.",
+    )
+    imports.add_argument("--user", default="console", help="acting user (default: console)")
+    imports.add_argument("--channel", default="console", help="channel (default: console)")
+    imports.add_argument("--json", action="store_true", help="print one JSON object")
+    imports.add_argument("file", metavar="FILE", help="one command per line; # starts a comment")
     tick = sub.add_parser(
         "tick",
         help="run one alert pass and exit (for cron)",
@@ -171,6 +182,10 @@ def _run(args: argparse.Namespace) -> int:
         return run_cmd(
             args.text, as_of=args.as_of, user=args.user, channel=args.channel, as_json=args.json
         )
+    if args.command == "import":
+        from bot.importer import run_import
+
+        return run_import(args.file, user=args.user, channel=args.channel, as_json=args.json)
     if args.command == "console":
         from bot.console import run_console
         from domain.services.grammar import UsageError, parse_date

@@ -160,7 +160,7 @@ def test_ctrl_c_in_the_console_leaves_quietly(tmp_path: Path) -> None:
 def test_version_and_help_describe_each_subcommand() -> None:
     done = regrights(dict(os.environ), "--version")
     assert done.returncode == 0 and done.stdout.startswith("regrights ")
-    for sub in ("serve", "console", "cmd", "tick", "export", "verify", "notice", "db"):
+    for sub in ("serve", "console", "cmd", "import", "tick", "export", "verify", "notice", "db"):
         helped = regrights(dict(os.environ), sub, "--help")
         assert helped.returncode == 0
         description = helped.stdout.split("\n\n")[1]
