@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -197,8 +198,16 @@ def test_sigterm_right_after_an_ack_finishes_the_acknowledged_work(
     though Slack takes a second over each; no new request is taken meanwhile."""
     served = Served(slack, tmp_path)
     try:
-        assert served.slash("setup nstor-2002")[0].status_code == 200
-        wait_for(lambda: slack.messages("C0DEALS"))
+        today = date.today()
+        for text in (
+            "setup nstor-2002",
+            f"s3-eligible on {today - timedelta(days=300)}",
+            f"demand 1000 on {today - timedelta(days=30)}",
+            f"filed on {today - timedelta(days=10)}",  # a registration for the delay (§2(d))
+        ):
+            recorded = len(slack.messages("C0DEALS"))
+            assert served.slash(text)[0].status_code == 200
+            wait_for(lambda n=recorded: len(slack.messages("C0DEALS")) > n)
         slack.latency = 1.0
         answered, response_url = served.slash("delay 30 reason iii")
         assert answered.status_code == 200
@@ -209,8 +218,8 @@ def test_sigterm_right_after_an_ack_finishes_the_acknowledged_work(
         output = served.stop(signal.SIGTERM)
     assert served.process.returncode == 0, output
     announcements = slack.messages("C0DEALS")
-    assert len(announcements) == 2, output
-    assert "delay" in announcements[1]["text"].lower()
+    assert len(announcements) == 5, output
+    assert "delay" in announcements[-1]["text"].lower()
     (private,) = slack.response_posts(response_url)
     assert "Reason (iii)" in json.dumps(private), private
     assert "Traceback" not in output, output
