@@ -129,19 +129,19 @@ print(json.dumps(sorted(m for m in ("matplotlib", "numpy", "PIL") if m in sys.mo
         # What `regrights serve` builds in HTTP mode: the app, the service and the feed route.
         (
             "import json\n"
+            "from bot.http.app import make_wsgi_app\n"
+            "from bot.http.calendar_route import calendar_route\n"
             "from bot.runtime import build_service, open_database, utc_now\n"
             "from bot.settings import Settings\n"
             "from bot.slack.app import build_app\n"
-            "from bot.slack.calendar_route import calendar_route\n"
-            "from bot.slack.http_server import make_http_server\n"
-            "settings = Settings(database_url=sys.argv[1], bot_token='xoxb-standin', signing_secret='s',"
-            " app_token=None, api_url=sys.argv[2], admins=frozenset(),"
+            "from domain.store.health import HealthCheck\n"
+            "settings = Settings(database_url=sys.argv[1], bot_token='xoxb-standin',"
+            " signing_secret='s', app_token=None, api_url=sys.argv[2], admins=frozenset(),"
             " command='/regrights', port=0)\n"
             "engine = open_database(settings.database_url)\n"
             "service = build_service(engine, settings.admins)\n"
-            "server = make_http_server(build_app(settings, service), engine, 0, host='127.0.0.1',"
-            " signing_secret='s', calendar=calendar_route(service.uow, utc_now))\n"
-            "server.server_close()",
+            "make_wsgi_app(build_app(settings, service), HealthCheck(engine), 's',"
+            " calendar_route(service.uow, utc_now))",
             [],
         ),
         # Drawing a picture does load it: the check sees a load when there is one.

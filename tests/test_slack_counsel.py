@@ -27,7 +27,7 @@ from slack_harness import (
     wait_for,
 )
 
-from bot.slack.calendar_route import calendar_route
+from bot.http.calendar_route import calendar_route
 from bot.slack.counsel_blocks import HOME_CALENDAR_ACTION_ID, HOME_TIMELINE_ACTION_ID
 from domain.services.service import Caller
 from domain.store.database import make_engine

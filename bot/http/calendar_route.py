@@ -18,7 +18,7 @@ from domain.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger("regrights.calendar")
 
-CALENDAR_PREFIX = "/calendar/"
+CALENDAR_PATTERN = r"/calendar/.*"  # every such path is answered here, 404 unless a feed
 # A token is 32 random bytes, URL-safe base64 without padding: 43 characters.
 _FEED_PATH = re.compile(r"/calendar/([A-Za-z0-9_-]{43})\.ics")
 
