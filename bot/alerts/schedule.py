@@ -9,7 +9,6 @@ from sqlmodel import Session
 from bot.alerts.ledger import claimed_through, unconfirmed
 from domain.rules.alert_plan import AlertPlan, Schedule, plan_alerts
 from domain.rules.deadlines import Deadline, running_deadlines
-from domain.rules.events import live_events
 from domain.services.agreement import Agreement
 from domain.store.unit_of_work import AgreementStore
 
@@ -47,11 +46,7 @@ def next_alert_at(session: Session, agreement: Agreement, now: datetime) -> date
         return now
     schedule = schedule_of(agreement)
     today = local_today(agreement, now)
-    wakes = [
-        schedule.moment(event.effective_on)
-        for event in live_events(agreement.events)
-        if event.effective_on > today
-    ]
+    wakes = [schedule.moment(day) for day in agreement.takes_effect_after(today)]
     wake = plan_of(session, agreement, now).wake_at
     if wake is not None:
         wakes.append(wake)

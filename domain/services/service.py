@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.rules.calendar import Delivery
 from domain.rules.deadlines import running_deadlines
-from domain.rules.events import Event, EventKind, Facts, live_events
-from domain.rules.registration import replay
+from domain.rules.events import Event, EventKind, Facts, latest_standing
 from domain.rules.terms import ProfileError, load_profile, parse_profile, profile_text
 from domain.rules.violation import RuleViolation
 from domain.services import answers
@@ -46,6 +46,7 @@ from domain.services.grammar import (
     parse,
 )
 from domain.services.replies import Reply
+from domain.services.snapshots import Snapshot, Snapshots
 from domain.services.summaries import (
     deadline_data,
     deadlines_text,
@@ -87,6 +88,7 @@ class RegRightsService:
         self.profile_dirs = profile_dirs
         self._answers: Recent[AnswerKey, Reply] = Recent(ANSWERS_KEPT)
         self._histories = HistoryCache()
+        self._snapshots = Snapshots()
         self._zones: dict[int, ZoneInfo] = {}  # an agreement's timezone never changes
 
     # ----------------------------------------------------------------- entry points
@@ -231,7 +233,7 @@ class RegRightsService:
     def _load(self, store: AgreementStore, agreement_id: int) -> Agreement:
         row = store.agreement(agreement_id)
         events = self._histories.read(store, agreement_id)
-        return Agreement(row, terms_from_snapshot(row.profile_yaml), events)
+        return Agreement(row, terms_from_snapshot(row.profile_yaml), events, self._snapshots)
 
     def _create_agreement(
         self, store: AgreementStore, profile_id: str, caller: Caller
@@ -362,17 +364,15 @@ class RegRightsService:
             source=f"{caller.source}:{caller.channel}",
             recorded_at=caller.now,
         )
+        before = agreement.snapshot()
         try:
-            after = replay([*agreement.events, event], terms)
+            after = before.after(event, agreement.events)
         except RuleViolation as violation:
             return answers.rule_refusal(
                 violation, command.kind, agreement, event.seq, today=today, days=command.days
             )
-        before = agreement.state()  # only once it stands: a refusal holds the lock less
-        store.append(agreement.id, event)
-        agreement.events.append(event)
-        self._changed(store, agreement, caller)
-        return answers.recorded(agreement, event, before, after, today)
+        self._append(store, agreement, event, after, caller)
+        return answers.recorded(agreement, event, before.state, after.state, today)
 
     def _undo(
         self,
@@ -383,10 +383,11 @@ class RegRightsService:
         *,
         admin: bool,
     ) -> Reply:
-        candidates = [e for e in live_events(agreement.events) if admin or e.actor == caller.user]
-        if seq is not None:
-            candidates = [e for e in candidates if e.seq == seq]
-        if not candidates:
+        target = latest_standing(
+            agreement.events,
+            lambda e: (admin or e.actor == caller.user) and seq in {None, e.seq},
+        )
+        if target is None:
             whose = "" if admin else " of yours"
             what = f"#{seq}" if seq is not None else "anything"
             return Reply.refused(
@@ -396,7 +397,6 @@ class RegRightsService:
                 if seq is not None or not admin
                 else "There is nothing to undo.",
             )
-        target = max(candidates, key=lambda e: e.seq)
         today = agreement.today(caller)
         retraction = Event(
             seq=store.next_seq(agreement.id),
@@ -409,7 +409,7 @@ class RegRightsService:
             recorded_at=caller.now,
         )
         try:
-            replay([*agreement.events, retraction], agreement.terms)
+            after = agreement.snapshot().after(retraction, agreement.events)
         except RuleViolation as violation:
             return Reply.refused(
                 violation.message,
@@ -417,9 +417,7 @@ class RegRightsService:
                 f"Refused: undoing #{target.seq} would leave the history inconsistent "
                 f"({section(violation.section)}: {violation.message}).",
             )
-        store.append(agreement.id, retraction)
-        agreement.events.append(retraction)
-        self._changed(store, agreement, caller)
+        self._append(store, agreement, retraction, after, caller)
         summary = event_summary(target, agreement.terms, show_reasons=False)
         return Reply(
             ok=True,
@@ -429,6 +427,20 @@ class RegRightsService:
             recorded_seq=retraction.seq,
             agreement_id=agreement.id,
         )
+
+    def _append(
+        self,
+        store: AgreementStore,
+        agreement: Agreement,
+        event: Event,
+        after: Snapshot,
+        caller: Caller,
+    ) -> None:
+        store.append(agreement.id, event)
+        agreement.append(event, after)
+        # Kept for other requests only once the event is committed.
+        store.after_commit(partial(self._snapshots.keep, agreement.id, after))
+        self._changed(store, agreement, caller)
 
     def _administer(
         self, store: AgreementStore, agreement: Agreement, command: Command, caller: Caller
