@@ -57,9 +57,10 @@ class Notices(_Strict):
     @field_validator("holiday_calendar")
     @classmethod
     def _known_calendar(cls, value: str) -> str:
-        import holidays
+        # The registry names every calendar without importing each country's module.
+        from holidays.registry import EntityLoader
 
-        if value not in holidays.list_supported_countries():
+        if value not in EntityLoader.get_country_codes():
             raise ValueError(f"{value!r} is not a holiday calendar the holidays package knows")
         return value
 
