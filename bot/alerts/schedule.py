@@ -31,12 +31,9 @@ def deadlines_of(agreement: Agreement, now: datetime) -> list[Deadline]:
 
 
 def plan_of(session: Session, agreement: Agreement, now: datetime) -> AlertPlan:
-    return plan_alerts(
-        deadlines_of(agreement, now),
-        schedule_of(agreement),
-        now,
-        claimed_through(session, agreement.id),
-    )
+    deadlines = deadlines_of(agreement, now)
+    claimed = claimed_through(session, agreement.id, [d.key for d in deadlines])
+    return plan_alerts(deadlines, schedule_of(agreement), now, claimed)
 
 
 def next_alert_at(session: Session, agreement: Agreement, now: datetime) -> datetime | None:
