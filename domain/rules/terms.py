@@ -183,7 +183,9 @@ class TermsProfile(_Strict):
 def parse_profile(text: str, source: str = "<text>") -> TermsProfile:
     """Validate a YAML profile; every bad field is named in the ProfileError."""
     try:
-        raw = yaml.safe_load(text)
+        # libyaml's safe loader when PyYAML was built with it: the same documents, ten times
+        # quicker, and every `cmd` reads the stored profile.
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise ProfileError(source, [f"not valid YAML: {exc}"]) from exc
     if not isinstance(raw, dict):
