@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from domain.services.agreement import Caller
-from domain.services.grammar import parse
+from domain.services.commands import parse_command
+from domain.services.context import Context
 from domain.services.service import RegRightsService
 
 EVENTS_A_YEAR = 63
@@ -61,19 +62,22 @@ def record_of(events: int, today: date) -> list[Line]:
 
 
 def load(service: RegRightsService, lines: list[Line], channel: str, user: str) -> None:
-    """Records `lines` in the agreement bound to `channel`, in one transaction; raises on the
-    first line refused (and then nothing is recorded)."""
+    """Records `lines` in the agreement bound to `channel`, in one transaction, each through
+    its command's handler as `execute` runs it; raises on the first line refused (and then
+    nothing is recorded)."""
     first = _caller(user, channel, lines[0].day if lines else date.today())
     with service.uow.write() as store:
-        agreement = service._bound(store, first, lock=True)
+        agreement = service._bound(store, first)
         if agreement is None:
             raise RuntimeError(f"{channel} is not bound to an agreement")
+        role = service.role_of(store, agreement.id, user)
         for line in lines:
-            reply = service._write(
-                store, agreement, parse(line.text), _caller(user, channel, line.day)
-            )
+            parsed = parse_command(line.text)
+            caller = _caller(user, channel, line.day)
+            context = Context(service, caller, agreement, store, role, usage=parsed.spec.usage)
+            reply = parsed.spec.handler(context, parsed.command)
             if not reply.ok:
-                raise RuntimeError(f"{line.day}: `{line.text}` refused: {reply.text}")
+                raise RuntimeError(f"{line.day}: `{line.text}` refused: {reply.data}")
 
 
 def _caller(user: str, channel: str, day: date) -> Caller:

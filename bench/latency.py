@@ -195,7 +195,9 @@ def serve_bare(port: int, api_url: str) -> None:
     def fixed(ack: Ack) -> None:
         ack(FIXED_TEXT)
 
-    server = make_http_server(app, create_engine("sqlite://"), port, host=HOST)
+    server = make_http_server(
+        app, create_engine("sqlite://"), port, host=HOST, signing_secret=benchlib.SIGNING_SECRET
+    )
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
 

@@ -18,7 +18,8 @@ def _parser() -> argparse.ArgumentParser:
         help="run the bot: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET, "
         "else the console",
     )
-    sub.add_parser("console", help="type commands as in Slack; alerts print as they fire")
+    console = sub.add_parser("console", help="type commands as in Slack; alerts print as they fire")
+    console.add_argument("--as-of", metavar="YYYY-MM-DD", help="answer as if today were this date")
     cmd = sub.add_parser("cmd", help="run one command and exit")
     cmd.add_argument("--as-of", metavar="YYYY-MM-DD", help="answer as if today were this date")
     cmd.add_argument("--user", default="console", help="acting user (default: console)")
@@ -46,8 +47,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "console":
         from bot.console import run_console
+        from domain.services.grammar import UsageError, parse_date
 
-        return run_console()
+        try:
+            as_of = parse_date(args.as_of, "--as-of YYYY-MM-DD") if args.as_of else None
+        except UsageError as exc:
+            print(f"regrights console: --as-of: {exc.message}", file=sys.stderr)
+            return 2
+        return run_console(as_of)
     if args.command == "serve":
         from bot.serve import serve
 

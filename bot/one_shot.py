@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from bot.command_text import strip_command_name
+from bot.render.answers import render
 from bot.runtime import build_service, open_database, utc_now
 from bot.settings import Settings
 from domain.services.grammar import UsageError, parse_date
@@ -13,11 +15,12 @@ from domain.services.service import Caller
 
 
 def run_cmd(words: list[str], *, as_of: str | None, user: str, channel: str, as_json: bool) -> int:
-    reply = _answer(" ".join(words), as_of, user, channel)
+    text = strip_command_name(" ".join(words), Settings.from_env().command)
+    reply = _answer(text, as_of, user, channel)
     if as_json:
         print(json.dumps(reply.data, indent=2, sort_keys=False))
     else:
-        print(reply.text)
+        print(render(reply.answer))
     return reply.exit_code
 
 

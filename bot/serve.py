@@ -57,15 +57,26 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
         if mode is Mode.SOCKET:
             from slack_bolt.adapter.socket_mode import SocketModeHandler  # not needed over HTTP
 
+            from bot.slack.socket_health import serve_socket_health
+
             log.info("serving in Socket Mode, command %s", settings.command)
             socket = SocketModeHandler(app, settings.app_token).client
+            health = None
+            if settings.health_port is not None:
+                health = serve_socket_health(socket.is_connected, engine, settings.health_port)
+                log.info("health at :%s/healthz", health.server_port)
             try:
                 socket.connect()
                 threading.Event().wait()
             finally:
                 socket.close()
+                if health is not None:
+                    health.shutdown()
         else:
-            server = make_http_server(app, engine, settings.port)
+            assert settings.signing_secret is not None  # HTTP mode is chosen by it
+            server = make_http_server(
+                app, engine, settings.port, signing_secret=settings.signing_secret
+            )
             log.info("serving HTTP on port %s, command %s", server.server_port, settings.command)
             server.serve_forever()
     except KeyboardInterrupt:

@@ -18,6 +18,7 @@ class Settings:
     command: str
     port: int
     profile_dirs: tuple[Path, ...] = ()
+    health_port: int | None = None  # PORT when set: Socket Mode serves /healthz there
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -34,6 +35,7 @@ class Settings:
             admins=admins,
             command=env.get("REGRIGHTS_COMMAND") or "/regrights",
             port=int(env.get("PORT") or 3000),
+            health_port=int(env["PORT"]) if env.get("PORT") else None,
             profile_dirs=tuple(
                 Path(p) for p in env.get("REGRIGHTS_PROFILES_DIR", "").split(os.pathsep) if p
             ),

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from conftest import said
 from slack_standin import SlackStandIn
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -56,8 +57,8 @@ class Agreement:
 
     def say(self, text: str, now: datetime = RECORDED) -> str:
         reply = self.service.handle(text, Caller(ADMIN, self.channel, "test", now))
-        assert reply.ok, reply.text
-        return reply.text
+        assert reply.ok, said(reply)
+        return said(reply)
 
 
 def agreement(engine: Engine, channel: str = CHANNEL) -> Agreement:

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from bot.render.answers import render
 from bot.runtime import build_service, open_database
+from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -90,6 +92,12 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+
+def said(reply: Reply, *, to_channel: bool = False) -> str:
+    """What the console and `regrights cmd` print for `reply`."""
+    return render(reply.answer, to_channel=to_channel)
+
+
 ADMIN = "UADMIN"
 EDITOR = "UEDITOR"
 READER = "UREADER"
@@ -112,7 +120,7 @@ class Desk:
 
     def ok(self, text: str, user: str = ADMIN) -> dict:  # type: ignore[type-arg]
         reply = self.say(text, user)
-        assert reply.ok, reply.text
+        assert reply.ok, said(reply)
         return reply.data
 
 

@@ -88,7 +88,9 @@ class SlackBot:
         self.engine = open_database(self.settings.database_url)
         self.service = build_service(self.engine, self.settings.admins)
         self.app = build_app(self.settings, self.service, clock=lambda: NOW)
-        self.server: SlackHTTPServer = make_http_server(self.app, self.engine, 0, host="127.0.0.1")
+        self.server: SlackHTTPServer = make_http_server(
+            self.app, self.engine, 0, host="127.0.0.1", signing_secret=SECRET
+        )
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -178,6 +180,87 @@ class SlackBot:
         response = self.post(body, signed_headers(body, "application/x-www-form-urlencoded"))
         assert response.status_code == 200, response.text
         return response_url
+
+    def interact(self, payload: dict[str, Any]) -> requests.Response:
+        """POST a signed interaction payload (form-encoded, as Slack sends it)."""
+        body = urlencode({"payload": json.dumps(payload)})
+        return self.post(body, signed_headers(body, "application/x-www-form-urlencoded"))
+
+    def global_shortcut(self, callback_id: str, user: str) -> requests.Response:
+        return self.interact(
+            {
+                "type": "shortcut",
+                "token": "legacy-verification-token",
+                "action_ts": "1717426800.000300",
+                "team": {"id": TEAM, "domain": "standin"},
+                "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+                "is_enterprise_install": False,
+                "enterprise": None,
+                "callback_id": callback_id,
+                "trigger_id": f"{next(self._ids)}.1.abc",
+            }
+        )
+
+    def press_home_button(self, action_id: str, user: str) -> requests.Response:
+        view = self.slack.published_views()[-1]["view"]
+        return self.interact(
+            {
+                "type": "block_actions",
+                "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+                "api_app_id": "A0REGRIGHTS",
+                "token": "legacy-verification-token",
+                "container": {"type": "view", "view_id": "V00000001"},
+                "trigger_id": f"{next(self._ids)}.1.abc",
+                "team": {"id": TEAM, "domain": "standin"},
+                "is_enterprise_install": False,
+                "view": {**view, "id": "V00000001", "state": {"values": {}}},
+                "actions": [
+                    {
+                        "type": "button",
+                        "action_id": action_id,
+                        "block_id": "forms",
+                        "text": {"type": "plain_text", "text": action_id},
+                        "action_ts": "1717426800.000400",
+                    }
+                ],
+            }
+        )
+
+    def submit_view(
+        self, view: dict[str, Any], values: dict[str, dict[str, Any]], user: str
+    ) -> requests.Response:
+        """Submit a modal as opened, its inputs holding `values` (block_id: element state)."""
+        return self.interact(
+            {
+                "type": "view_submission",
+                "team": {"id": TEAM, "domain": "standin"},
+                "user": {
+                    "id": user,
+                    "username": user.lower(),
+                    "name": user.lower(),
+                    "team_id": TEAM,
+                },
+                "api_app_id": "A0REGRIGHTS",
+                "token": "legacy-verification-token",
+                "trigger_id": f"{next(self._ids)}.1.abc",
+                "view": {
+                    **view,
+                    "id": "VM0000001",
+                    "team_id": TEAM,
+                    "state": {"values": {block: {block: state} for block, state in values.items()}},
+                    "hash": "1717426800.standin",
+                    "previous_view_id": None,
+                    "root_view_id": "VM0000001",
+                    "app_id": "A0REGRIGHTS",
+                    "external_id": "",
+                    "app_installed_team_id": TEAM,
+                    "bot_id": "B0STANDIN",
+                },
+                "response_urls": [],
+                "is_enterprise_install": False,
+                "enterprise": None,
+            }
+        )
 
     def open_home(self, user: str) -> requests.Response:
         body = json.dumps(

@@ -6,7 +6,8 @@
         assert slack.messages("C1")[0]["text"] == "hi"
 
 It speaks just enough of the API for the bot: auth.test, chat.postMessage,
-chat.postEphemeral, chat.update, views.publish, conversations.history,
+chat.postEphemeral, chat.update, views.publish, views.open, apps.connections.open
+(answering `socket_url`), conversations.history,
 conversations.replies and conversations.info, plus response_url endpoints
 (see `new_response_url`). Every request is recorded (`calls`), and faults can be
 queued per method with `fail_next`. Method names for faults and calls are the
@@ -96,8 +97,12 @@ class SlackStandIn:
         team_id: str = "T0STANDIN",
         bot_user_id: str = "U0STANDIN",
         bot_id: str = "B0STANDIN",
+        app_token: str = "xapp-standin",
     ) -> None:
         self.bot_token = bot_token
+        self.app_token = app_token
+        # What apps.connections.open answers: a Socket Mode URL (set it to a local ws:// server).
+        self.socket_url: str | None = None
         self.hang_seconds = hang_seconds
         self.team_id = team_id
         self.bot_user_id = bot_user_id
@@ -112,6 +117,9 @@ class SlackStandIn:
         self._messages: list[JsonDict] = []  # every channel, oldest first, with "channel"
         self._ephemerals: list[JsonDict] = []
         self._views: list[JsonDict] = []
+        self._opened: list[JsonDict] = []
+        # As without the metadata.message:read scope: history never shows message metadata.
+        self.withhold_metadata = False
         self._responses: dict[str, list[JsonDict]] = {}
         self._response_seq = 0
         self._faults: defaultdict[str, deque[_Fault]] = defaultdict(deque)
@@ -121,6 +129,8 @@ class SlackStandIn:
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
             "views.publish": self._views_publish,
+            "views.open": self._views_open,
+            "apps.connections.open": self._apps_connections_open,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "conversations.info": self._conversations_info,
@@ -200,6 +210,7 @@ class SlackStandIn:
             self._messages.clear()
             self._ephemerals.clear()
             self._views.clear()
+            self._opened.clear()
             for posts in self._responses.values():
                 posts.clear()
             self._faults.clear()
@@ -225,6 +236,11 @@ class SlackStandIn:
         """[{"user_id": ..., "view": {...}, "hash": ... (if sent)}, ...] in call order."""
         with self._lock:
             return copy.deepcopy(self._views)
+
+    def opened_views(self) -> list[JsonDict]:
+        """[{"trigger_id": ..., "view": {...}}, ...] from views.open, in call order."""
+        with self._lock:
+            return copy.deepcopy(self._opened)
 
     def response_posts(self, response_id: str | None = None) -> list[JsonDict]:
         """JSON bodies posted to one response URL (its id or the whole URL), or to all."""
@@ -262,7 +278,9 @@ class SlackStandIn:
                 return 200, _error(parse_error)
             if not token:
                 return 200, _error("not_authed")
-            if token != self.bot_token:
+            # apps.connections.open takes the app-level token; every other method the bot's.
+            wanted = self.app_token if method == "apps.connections.open" else self.bot_token
+            if token != wanted:
                 return 200, _error("invalid_auth")
             try:
                 return 200, handler(params)
@@ -400,6 +418,20 @@ class SlackStandIn:
         n = len(self._views)
         return {"ok": True, "view": {**view, "id": f"V{n:08d}", "hash": f"{n}.standin"}}
 
+    def _apps_connections_open(self, _: JsonDict) -> JsonDict:
+        if self.socket_url is None:
+            raise _SlackError("internal_error")
+        return {"ok": True, "url": self.socket_url}
+
+    def _views_open(self, p: JsonDict) -> JsonDict:
+        trigger_id = _required(p, "trigger_id", "invalid_trigger_id")
+        view = p.get("view")
+        if not isinstance(view, dict) or view.get("type") != "modal":
+            raise _SlackError("invalid_arguments")
+        self._opened.append({"trigger_id": trigger_id, "view": view})
+        view_id = f"VM{len(self._opened):07d}"
+        return {"ok": True, "view": {**view, "id": view_id, "root_view_id": view_id}}
+
     def _conversations_history(self, p: JsonDict) -> JsonDict:
         """Top-level messages (and broadcast replies), newest first, paginated."""
         channel = _required(p, "channel", "channel_not_found")
@@ -423,7 +455,7 @@ class SlackStandIn:
             start = _decode_cursor(str(p["cursor"]))
             found = [m for m in found if Decimal(m["ts"]) <= start]
         page, rest = found[:limit], found[limit:]
-        include_metadata = _flag(p.get("include_all_metadata"))
+        include_metadata = _flag(p.get("include_all_metadata")) and not self.withhold_metadata
         return {
             "ok": True,
             "messages": [_public(m, include_metadata) for m in page],
@@ -438,7 +470,7 @@ class SlackStandIn:
         ts = _required(p, "ts", "thread_not_found")
         if self._find(channel, ts) is None:
             raise _SlackError("thread_not_found")
-        include_metadata = _flag(p.get("include_all_metadata"))
+        include_metadata = _flag(p.get("include_all_metadata")) and not self.withhold_metadata
         thread = [
             m
             for m in self._messages

@@ -12,7 +12,7 @@ from domain.rules.events import Event, EventKind, Facts, TerminationGround
 from domain.rules.registration import AgreementState, replay
 from domain.rules.terms import TermsProfile, load_profile, parse_profile
 from domain.rules.violation import RuleViolation
-from domain.services.summaries import demand_state
+from domain.services.views import demand_state
 
 TERMS = load_profile("nstor-2002")
 US = BusinessCalendar("US")

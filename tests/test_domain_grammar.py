@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from domain.rules.calendar import Delivery
 from domain.rules.events import EventKind, TerminationGround
+from domain.services.commands import COMMANDS, parse
 from domain.services.grammar import (
-    USAGE,
     CutbackRequest,
     DelayCheck,
     Grant,
@@ -24,7 +24,6 @@ from domain.services.grammar import (
     Setup,
     Undo,
     UsageError,
-    parse,
 )
 
 
@@ -107,14 +106,15 @@ def test_bad_input_says_what_was_wrong_with_the_usage(text: str, complaint: str)
     assert error.value.usage
 
 
-def test_every_verb_has_usage_and_help() -> None:
-    for verb in USAGE:
-        assert parse(f"help {verb}") == Help(verb)
+def test_every_command_has_usage_and_help() -> None:
+    for spec in COMMANDS:
+        assert parse(f"help {spec.name}") == Help(spec.name)
+        assert spec.usage.startswith(spec.name.split()[0]) and spec.does and spec.example
 
 
 words = st.sampled_from(
     [
-        *USAGE,
+        *(spec.name for spec in COMMANDS),
         "on",
         "from",
         "by",

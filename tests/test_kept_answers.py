@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import REGRIGHTS, cli_env
+from conftest import REGRIGHTS, cli_env, said
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -177,7 +177,7 @@ class Instances:
     def fresh_answer(self, text: str, asker: Caller) -> tuple[str, object]:
         """What an instance keeping nothing answers."""
         reply = build_service(self.engines[0], frozenset({ADMIN})).handle(text, asker)
-        return reply.text, reply.data
+        return said(reply), reply.data
 
     def close(self) -> None:
         for engine in self.engines:
@@ -208,7 +208,7 @@ def test_an_answer_given_at_once_is_always_what_a_fresh_reading_gives(
                         for service in instances.services:
                             at_once = service.answer_at_once(question, asker)
                             reply = at_once or service.handle(question, asker)
-                            assert (reply.text, reply.data) == fresh
+                            assert (said(reply), reply.data) == fresh
         finally:
             instances.close()
 

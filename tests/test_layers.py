@@ -27,7 +27,12 @@ FORBIDDEN = {
     "domain/store": ("domain.services", "bot", "slack_bolt", "slack_sdk"),
 }
 # Reading the clock: the rules are given the date.
-CLOCK_CALLS = {("datetime", "now"), ("datetime", "utcnow"), ("date", "today"), ("datetime", "today")}
+CLOCK_CALLS = {
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("date", "today"),
+    ("datetime", "today"),
+}
 
 
 def _imports(tree: ast.AST) -> list[tuple[int, str]]:

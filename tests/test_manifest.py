@@ -12,6 +12,8 @@ import jsonschema
 import pytest
 import yaml
 
+from bot.slack.record_form import RECORD_FORM
+
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / "manifest.yml"
 SCHEMA = Path(__file__).resolve().parent / "slack_schema" / "manifest.schema.1.0.0.json"
@@ -77,6 +79,12 @@ def test_home_tab_enabled_and_app_home_opened_subscribed(manifest: dict[str, Any
 
 def test_interactivity_enabled(manifest: dict[str, Any]) -> None:
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
+
+
+def test_the_record_shortcut_is_the_forms(manifest: dict[str, Any]) -> None:
+    (shortcut,) = manifest["features"]["shortcuts"]
+    assert shortcut["type"] == "global"
+    assert shortcut["callback_id"] == RECORD_FORM
 
 
 def test_committed_form_is_socket_mode_with_fixed_settings(manifest: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import ADMIN, CHANNEL, EDITOR, READER, Desk
+from conftest import ADMIN, CHANNEL, EDITOR, READER, Desk, said
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
@@ -94,12 +94,12 @@ def test_the_delay_reason_is_for_insiders_only(desk: Desk) -> None:
     desk.today = date(2026, 11, 2)
     recorded = desk.say("delay 30 reason iii", EDITOR)
     reason_text = "discussions of a merger"
-    assert reason_text in recorded.text
-    assert recorded.announcement and reason_text not in recorded.announcement
+    assert reason_text in said(recorded)
+    assert reason_text not in said(recorded, to_channel=True)
     assert "reason" not in str(desk.say("history", READER).data)
-    assert reason_text not in desk.say("history", READER).text
-    assert reason_text not in desk.say("status", READER).text
-    assert reason_text in desk.say("status", EDITOR).text
+    assert reason_text not in said(desk.say("history", READER))
+    assert reason_text not in said(desk.say("status", READER))
+    assert reason_text in said(desk.say("status", EDITOR))
 
 
 def test_a_delay_past_a_pending_effectiveness_deadline_warns(desk: Desk) -> None:
@@ -120,13 +120,13 @@ def test_bad_input_changes_nothing(desk: Desk, engine: Engine) -> None:
         assert not reply.ok and reply.data["usage"]
     assert desk.say("delay 5 reason vii", EDITOR).exit_code == EXIT_MALFORMED
     future = desk.say("filed on 2099-01-01", EDITOR)
-    assert future.exit_code == EXIT_REFUSED and "future" in future.text
+    assert future.exit_code == EXIT_REFUSED and "future" in said(future)
     assert event_count(engine) == before
 
 
 def test_roles_are_enforced_in_the_service(desk: Desk, engine: Engine) -> None:
     refused = desk.say("delay 10", READER)
-    assert refused.exit_code == EXIT_REFUSED and "editors and admins" in refused.text
+    assert refused.exit_code == EXIT_REFUSED and "editors and admins" in said(refused)
     assert desk.say("grant <@UOTHER> admin", EDITOR).exit_code == EXIT_REFUSED
     assert desk.say("status", READER).ok
     desk.ok(f"revoke <@{EDITOR}>")
@@ -160,7 +160,7 @@ def test_undo_is_a_recorded_retraction_of_your_own_latest_event(desk: Desk, engi
 
 def test_an_unbound_channel_is_told_how_to_bind_it(desk: Desk) -> None:
     reply = desk.say("status", ADMIN, channel="CELSEWHERE")
-    assert reply.exit_code == EXIT_REFUSED and "setup nstor-2002" in reply.text
+    assert reply.exit_code == EXIT_REFUSED and "setup nstor-2002" in said(reply)
     assert desk.service.handle("setup nstor-2002", desk.caller(ADMIN, "CELSEWHERE")).ok
     assert desk.say("status", READER, channel="CELSEWHERE").ok
     assert desk.say("setup nstor-2002", READER, channel="COTHER").exit_code == EXIT_REFUSED
@@ -169,14 +169,14 @@ def test_an_unbound_channel_is_told_how_to_bind_it(desk: Desk) -> None:
 def test_terms_and_cutback_flag_the_drafting_defects(desk: Desk) -> None:
     terms = desk.say("terms")
     assert (
-        "§2(a)(i)" in terms.text
-        and "no clause (D)" in terms.text
-        and "certified mail" in terms.text
+        "§2(a)(i)" in said(terms)
+        and "no clause (D)" in said(terms)
+        and "certified mail" in said(terms)
     )
     cut = desk.say("cutback 1000 company=600 investor=300:1000 bob=300:500")
     assert cut.data["by_owned"] == {"company": 600, "investor": 267, "bob": 133}
     assert cut.data["by_requested"] == {"company": 600, "investor": 200, "bob": 200}
-    assert "§2(b)(iv)" in cut.text and "Drafting defect" in cut.text
+    assert "§2(b)(iv)" in said(cut) and "Drafting defect" in said(cut)
 
 
 def test_termination_ends_the_demand_right_and_flags_the_reading(desk: Desk) -> None:
@@ -211,7 +211,7 @@ def test_a_backdated_event_that_unsettles_a_later_one_is_refused_naming_it(
     desk.today = date(2026, 3, 12)
     refused = desk.say("filed on 2026-03-05")
     assert refused.exit_code == EXIT_REFUSED
-    assert "#1" in refused.text and "filing-planned" in refused.text and "Undo #1" in refused.text
+    assert "#1" in said(refused) and "filing-planned" in said(refused) and "Undo #1" in said(refused)
     assert event_count(engine) == 1
 
 
@@ -229,9 +229,9 @@ def test_a_kept_answer_never_outlives_the_history_on_any_instance(
     assert other.ok("status")["sales_suspended"] is False
     other.ok(f"grant <@{READER}> editor")
     desk.ok("delay 10 reason ii", EDITOR)
-    assert "material adverse" in other.say("status", READER).text
+    assert "material adverse" in said(other.say("status", READER))
     other.ok(f"revoke <@{READER}>")
-    assert "material adverse" not in desk.say("status", READER).text
+    assert "material adverse" not in said(desk.say("status", READER))
 
 
 def test_a_filing_after_a_stop_order_carries_the_demand(desk: Desk) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.slack.blocks import (
@@ -15,11 +15,27 @@ from bot.slack.blocks import (
     undone_message,
 )
 from bot.slack.home import home_view
+from domain.rules.calendar import BusinessCalendar
+from domain.rules.events import Event, EventKind, Facts
+from domain.rules.terms import load_profile
+from domain.services.answers import EventLine, Malformed, Recorded, Undone
 from domain.services.replies import Reply
 
+TERMS = load_profile("nstor-2002")
+FILED = Event(4, EventKind.FILED, date(2026, 3, 2), date(2026, 3, 2), Facts())
 
-def _reply(text: str, **extra: Any) -> Reply:
-    return Reply(ok=True, text=text, data={"ok": True}, **extra)
+
+def _recorded(warnings: list[str], seq: int = 4) -> Reply:
+    answer = Recorded(EventLine(FILED, TERMS), [], warnings, BusinessCalendar("US"))
+    return Reply(
+        ok=True,
+        answer=answer,
+        data={"ok": True},
+        announce=True,
+        recorded_seq=seq,
+        agreement_id=7,
+        warnings=warnings,
+    )
 
 
 def _texts(blocks: list[dict[str, Any]]) -> list[str]:
@@ -52,25 +68,23 @@ def test_a_code_block_cut_in_two_is_closed_and_reopened() -> None:
 
 def test_a_huge_reply_is_cut_to_fifty_blocks_with_a_fallback() -> None:
     text = "\n".join("z" * 2_900 for _ in range(80))
-    message = private_message(_reply(text), note="a note")
+    reply = Reply(ok=False, answer=Malformed(text, None), data={"ok": False})
+    message = private_message(reply, note="a note")
     assert len(message["blocks"]) <= MAX_BLOCKS - 1  # room left for an Undo button
     assert "cut short" in _texts(message["blocks"])[-1]
     assert 0 < len(message["text"]) <= 3_000
 
 
 def test_warnings_move_to_a_context_block() -> None:
-    reply = _reply("Recorded #3: filed.\n⚠ Mind the clock.", warnings=["Mind the clock."])
-    message = private_message(reply)
-    assert _texts(message["blocks"]) == ["Recorded #3: filed."]
+    message = private_message(_recorded(["Mind the clock."]))
+    assert _texts(message["blocks"]) == ["Recorded #4: filed on 2026-03-02 (Mon)."]
     (context,) = [b for b in message["blocks"] if b["type"] == "context"]
     assert context["elements"][0]["text"] == "⚠ Mind the clock."
     assert "Mind the clock" in message["text"]
 
 
 def test_announcement_carries_undo_except_for_an_undo() -> None:
-    recorded = _reply("Recorded #4: filed.", announcement="Recorded #4: filed.", recorded_seq=4)
-    recorded.agreement_id = 7
-    blocks = announcement_message(recorded, "U1")["blocks"]
+    blocks = announcement_message(_recorded([]), "U1")["blocks"]
     (actions,) = [b for b in blocks if b["type"] == "actions"]
     button = actions["elements"][0]
     assert UndoTarget.from_value(button["value"]) == UndoTarget(seq=4, agreement_id=7)
@@ -78,9 +92,9 @@ def test_announcement_carries_undo_except_for_an_undo() -> None:
 
     undo = Reply(
         ok=True,
-        text="Undone: #4 filed.",
+        answer=Undone(EventLine(FILED, TERMS), 5, "U1"),
         data={"ok": True, "undone": 4, "seq": 5},
-        announcement="<@U1> undid #4 (filed).",
+        announce=True,
         recorded_seq=5,
         agreement_id=7,
     )
@@ -88,9 +102,7 @@ def test_announcement_carries_undo_except_for_an_undo() -> None:
 
 
 def test_undone_message_drops_the_button_and_says_who() -> None:
-    recorded = _reply("Recorded #4: filed.", announcement="Recorded #4: filed.", recorded_seq=4)
-    recorded.agreement_id = 7
-    original = dict(announcement_message(recorded, "U1"))
+    original = dict(announcement_message(_recorded([]), "U1"))
     updated = undone_message(original, "U2", 5)
     assert all(b["type"] != "actions" for b in updated["blocks"])
     assert "Undone by <@U2> (retraction #5)" in updated["blocks"][-1]["elements"][0]["text"]

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
-from slack_harness import EDITOR, SlackBot, signed_headers, wait_for
+from slack_harness import EDITOR, SECRET, SlackBot, signed_headers, wait_for
 
 from bot.slack.http_server import make_http_server
 from domain.store.database import make_engine
@@ -104,7 +104,7 @@ def test_healthz_when_the_database_is_reachable(bot: SlackBot) -> None:
 
 def test_healthz_when_the_database_is_unreachable(bot: SlackBot, tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'no-such-dir' / 'regrights.sqlite3'}")
-    server = make_http_server(bot.app, engine, 0, host="127.0.0.1")
+    server = make_http_server(bot.app, engine, 0, host="127.0.0.1", signing_secret=SECRET)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:

@@ -50,7 +50,7 @@ def test_undo_button_by_another_user_is_refused(bot: SlackBot) -> None:
 
     (answer,) = wait_for(lambda: bot.slack.response_posts(url))
     assert answer["response_type"] == "ephemeral"
-    assert "nothing of yours to undo" in answer["text"]
+    assert f"recorded by <@{EDITOR}>; only they or an admin may undo it" in answer["text"]
     assert bot.slack.calls("chat.update") == []
     assert [e["kind"] for e in bot.history()] == ["s3-eligible"]
     assert len(bot.slack.messages()) == 4  # setup, two grants, the event: no undo announced

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.alerts.poster import AlertMessage
+from bot.alerts.poster import ALERT_BLOCK_PREFIX, AlertMessage
+from bot.render.dates import day, days_left, section
 from domain.rules.alert_plan import Slot
 from domain.rules.calendar import BusinessCalendar
-from domain.services.wording import day, days_left, section
 
 
 def alert_message(
@@ -23,6 +23,7 @@ def alert_message(
     blocks: list[dict[str, Any]] = [
         {
             "type": "section",
+            "block_id": ALERT_BLOCK_PREFIX + key,
             "text": {
                 "type": "mrkdwn",
                 "text": f"⏰ {headline}\nDue *{due}* — {left}.\n*To do:* {deadline.action}.",

@@ -8,6 +8,9 @@ from typing import Any, Protocol
 
 # The event_type of the Slack message metadata every alert carries.
 ALERT_EVENT_TYPE = "regrights_alert"
+# An alert's key also rides in its first block's block_id: Slack returns block ids with every
+# message, while metadata may need the metadata.message:read scope to be read back.
+ALERT_BLOCK_PREFIX = "regrights_alert:"
 
 
 @dataclass(frozen=True)

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from http.client import HTTPException, RemoteDisconnected
-from urllib.error import URLError
+from http.client import HTTPException
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 
-from bot.alerts.poster import ALERT_EVENT_TYPE, AlertMessage, PostFailed
+from bot.alerts.poster import ALERT_BLOCK_PREFIX, ALERT_EVENT_TYPE, AlertMessage, PostFailed
 from bot.settings import Settings
+from bot.slack.web_retries import safe_retry_handlers
 
 # Slack stamps a message with its own clock; look a little before the claim for skew.
 _LOOKBACK_MARGIN = timedelta(minutes=10)
@@ -57,18 +51,24 @@ class SlackPoster:
             )
             for page in pages:
                 for message in page.get("messages", []):
-                    metadata = message.get("metadata") or {}
-                    payload = metadata.get("event_payload") or {}
-                    if (
-                        metadata.get("event_type") == ALERT_EVENT_TYPE
-                        and payload.get("alert") == key
-                    ):
+                    if _carries(message, key):
                         return str(message["ts"])
         except _CLIENT_ERRORS as exc:
             raise PostFailed(
                 f"could not read the channel: {_describe(exc)}", uncertain=True
             ) from exc
         return None
+
+
+def _carries(message: dict[str, Any], key: str) -> bool:
+    """Whether `message` is the alert `key`: by its metadata, or its first block's block_id
+    when Slack returned no metadata."""
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    if metadata.get("event_type") == ALERT_EVENT_TYPE and payload.get("alert") == key:
+        return True
+    blocks = message.get("blocks") or [{}]
+    return bool(blocks[0].get("block_id") == ALERT_BLOCK_PREFIX + key)
 
 
 def alert_client(settings: Settings, *, timeout: int = 30) -> WebClient:
@@ -80,28 +80,8 @@ def alert_client(settings: Settings, *, timeout: int = 30) -> WebClient:
         token=settings.bot_token,
         base_url=settings.api_url or WebClient.BASE_URL,
         timeout=timeout,
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3), _ReadRetryHandler()],
+        retry_handlers=safe_retry_handlers(rate_limit_retries=3),
     )
-
-
-class _ReadRetryHandler(ConnectionErrorRetryHandler):
-    def __init__(self) -> None:
-        super().__init__(
-            max_retry_count=2,
-            error_types=[URLError, ConnectionResetError, RemoteDisconnected, TimeoutError],
-        )
-
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if request.url.endswith("/chat.postMessage"):
-            return False
-        return super()._can_retry(state=state, request=request, response=response, error=error)
 
 
 def _describe(exc: Exception) -> str:

@@ -7,12 +7,13 @@ from datetime import datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.runtime import utc_now
 from bot.settings import Settings
+from bot.slack.event_retries import once_per_event
 from bot.slack.executor import AfterAckExecutor
 from bot.slack.listeners import register_listeners
+from bot.slack.web_retries import safe_retry_handlers
 from domain.services.service import RegRightsService
 
 
@@ -35,16 +36,15 @@ def build_app(
         process_before_response=True,
         listener_executor=AfterAckExecutor(),
     )
+    once_per_event(app)
     register_listeners(app, service, settings, clock)
     return app
 
 
 def web_client(settings: Settings) -> WebClient:
     """Slack's Web API, or the one at SLACK_API_URL (GovSlack, or a stand-in in tests)."""
-    client = (
-        WebClient(token=settings.bot_token, base_url=settings.api_url.rstrip("/") + "/")
-        if settings.api_url
-        else WebClient(token=settings.bot_token)
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url.rstrip("/") + "/" if settings.api_url else WebClient.BASE_URL,
+        retry_handlers=safe_retry_handlers(rate_limit_retries=2),
     )
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
-    return client

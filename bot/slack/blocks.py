@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
+from bot.render.answers import render, warning_line
+from bot.slack.markup import MRKDWN
 from domain.services.replies import Reply
 
 Block = dict[str, Any]
@@ -15,8 +17,8 @@ MAX_BLOCKS = 50  # in one message
 MAX_CONTEXT_ELEMENTS = 10
 FALLBACK_LIMIT = 3000
 UNDO_ACTION_ID = "regrights_undo"
+ANNOUNCEMENT_KEY_PREFIX = "regrights_event:"
 _FENCE = "```"
-_WARNING = "⚠ "
 
 
 class Message(TypedDict):
@@ -43,18 +45,30 @@ class UndoTarget:
 def private_message(reply: Reply, note: str | None = None) -> Message:
     """The asker's answer: the reply's text, its warnings in a context block, and `note` if any."""
     notes = [note] if note else []
-    return _message(reply.text, reply.warnings, notes)
+    return _message(render(reply.answer, MRKDWN), reply.warnings, notes)
 
 
 def announcement_message(reply: Reply, user: str) -> Message:
     """What the channel sees of a recorded event, with an Undo button unless it is itself an undo."""
-    assert reply.announcement is not None
+    assert reply.announce
     target = _undo_target(reply)
     byline = f"by <@{user}>" + (" · they or an admin may undo it" if target else "")
-    message = _message(reply.announcement, reply.warnings, [byline])
+    text = render(reply.answer, MRKDWN, to_channel=True)
+    message = _message(text, reply.warnings, [byline])
+    key = announcement_key(reply)
+    if key is not None:
+        message["blocks"][0]["block_id"] = key
     if target is not None:
         message["blocks"].append(_undo_button(target))
     return message
+
+
+def announcement_key(reply: Reply) -> str | None:
+    """Names the announcement of a recorded event, in its first block's block_id: Slack returns
+    block ids whatever the app's scopes, so a post whose fate is unknown can be looked for."""
+    if reply.recorded_seq is None or reply.agreement_id is None:
+        return None
+    return f"{ANNOUNCEMENT_KEY_PREFIX}{reply.agreement_id}/{reply.recorded_seq}"
 
 
 def _undo_target(reply: Reply) -> UndoTarget | None:
@@ -73,10 +87,10 @@ def undone_message(original: dict[str, Any], user: str, retraction_seq: int | No
 
 
 def _message(text: str, warnings: list[str], notes: list[str]) -> Message:
-    warning_lines = {_WARNING + w for w in warnings}
+    warning_lines = {warning_line(w, MRKDWN) for w in warnings}
     body = "\n".join(line for line in text.split("\n") if line not in warning_lines)
     trailers = [
-        _context([_WARNING + w for w in warnings]) if warnings else None,
+        _context([warning_line(w, MRKDWN) for w in warnings]) if warnings else None,
         _context(notes) if notes else None,
     ]
     tail = [b for b in trailers if b is not None]

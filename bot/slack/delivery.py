@@ -3,24 +3,34 @@ the rest to the asker alone."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import ParamSpec
+from http.client import HTTPException
+from typing import Any, ParamSpec
 
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.blocks import announcement_message, private_message
+from bot.render.answers import render
+from bot.slack.blocks import announcement_key, announcement_message, private_message
+from bot.slack.markup import MRKDWN
+from domain.services.answers import Failed
 from domain.services.replies import EXIT_REFUSED, Reply
 
 log = logging.getLogger("regrights.slack")
 P = ParamSpec("P")
 
+# How many of the latest messages to look through for an announcement whose post failed midway.
+_LOOK_AT = 100
+_CONNECTION_ERRORS = (OSError, HTTPException)
+_UNCERTAIN = (SlackApiError, *_CONNECTION_ERRORS)
+
 FAILED = Reply(
     ok=False,
-    text="Something went wrong on my side. Check `history` before you try again.",
+    answer=Failed(),
     data={"ok": False, "error": "internal error", "section": None},
     exit_code=EXIT_REFUSED,
 )
@@ -60,29 +70,78 @@ def deliver(
     client: WebClient,
     thread_ts: str | None = None,
 ) -> None:
-    """Announce a recorded event in the channel (never a delay's reason: only `announcement`
-    goes there), then answer the asker ephemerally unless the announcement said it all."""
+    """Announce a recorded event in the channel (rendered for the channel: never a delay's
+    reason), then answer the asker ephemerally unless the announcement said it all."""
     note = None
-    if reply.ok and reply.announcement is not None:
-        try:
-            client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                unfurl_links=False,
-                unfurl_media=False,
-                **announcement_message(reply, user),
-            )
-        except SlackApiError as exc:
-            error = exc.response.get("error")
-            log.warning("could not announce in %s: %s", channel, error)
-            note = (
-                f"Recorded, but I could not announce it in this channel ({error}). "
-                "Invite me to the channel so that everyone sees what is recorded."
-            )
-        else:
-            if reply.text == reply.announcement:
-                return
+    if reply.ok and reply.announce:
+        note = announce(reply, user=user, channel=channel, client=client, thread_ts=thread_ts)
+        if note is None and said_it_all(reply):
+            return
     tell(respond, reply, note)
+
+
+def said_it_all(reply: Reply) -> bool:
+    """Whether the announcement tells the asker all the answer does (no reason, no more)."""
+    return render(reply.answer, MRKDWN) == render(reply.answer, MRKDWN, to_channel=True)
+
+
+def announce(
+    reply: Reply, *, user: str, channel: str, client: WebClient, thread_ts: str | None = None
+) -> str | None:
+    """Post the announcement once; None when it is in the channel, else a note for the asker."""
+    message = announcement_message(reply, user)
+    post = functools.partial(
+        client.chat_postMessage,
+        channel=channel,
+        thread_ts=thread_ts,
+        unfurl_links=False,
+        unfurl_media=False,
+        **message,
+    )
+    key = announcement_key(reply)
+    try:
+        try:
+            post()
+        except _UNCERTAIN as exc:
+            # Slack may have stored the message before the connection (or its answer) failed.
+            if not _uncertain(exc):
+                raise
+            log.warning("announcing in %s may have failed: %s; looking for it", channel, exc)
+            if key is None or not _posted(client, channel, key, thread_ts):
+                post()
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        log.warning("could not announce in %s: %s", channel, error)
+        return (
+            f"Recorded, but I could not announce it in this channel ({error}). "
+            "Invite me to the channel so that everyone sees what is recorded."
+        )
+    except _CONNECTION_ERRORS as exc:
+        log.warning("could not announce in %s: %s", channel, exc)
+        return "Recorded, but I could not reach Slack to announce it in this channel."
+    return None
+
+
+def _uncertain(exc: Exception) -> bool:
+    """Whether a failed post may still have been stored: a dropped connection or a 5xx."""
+    if isinstance(exc, SlackApiError):
+        return bool(exc.response.status_code >= 500)
+    return True
+
+
+def _posted(client: WebClient, channel: str, key: str, thread_ts: str | None) -> bool:
+    """Whether one of the latest messages in the channel (or the thread) begins with `key`.
+    Only the latest are read: the post was a moment ago, whatever Slack's clock says."""
+    if thread_ts is None:
+        found = client.conversations_history(channel=channel, limit=_LOOK_AT)
+    else:
+        found = client.conversations_replies(channel=channel, ts=thread_ts, limit=_LOOK_AT)
+    messages: list[dict[str, Any]] = found.get("messages") or []
+    return any(
+        block.get("block_id") == key
+        for message in messages
+        for block in message.get("blocks", [])[:1]
+    )
 
 
 def tell(respond: Respond, reply: Reply, note: str | None = None) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from bot.render.dates import day, days, days_left, section
 from bot.slack.blocks import Block
-from domain.services.wording import day, days, days_left, section
 
 MAX_HOME_BLOCKS = 100
-MAX_AGREEMENTS = 20  # at four blocks each, with room for the header and the footer
+MAX_AGREEMENTS = 20  # at four blocks each, with room for the header, buttons and footer
 MAX_DEADLINES = 5
+OPEN_RECORD_ACTION = "regrights_open_record"  # the buttons that open the forms (SPEC §9)
+OPEN_DELAY_CHECK_ACTION = "regrights_open_delay_check"
 
 
 def home_view(agreements: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
@@ -24,6 +26,8 @@ def home_view(agreements: list[dict[str, Any]], now: datetime) -> dict[str, Any]
                 "with `/regrights grant`."
             )
         )
+    else:
+        blocks.append(_form_buttons())
     for agreement in agreements[:MAX_AGREEMENTS]:
         blocks += _agreement(agreement)
     footer = f"Updated {now:%Y-%m-%d %H:%M} UTC, when you opened this tab."
@@ -31,6 +35,26 @@ def home_view(agreements: list[dict[str, Any]], now: datetime) -> dict[str, Any]
         footer = f"{len(agreements) - MAX_AGREEMENTS} more agreements are not shown. " + footer
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
     return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+
+
+def _form_buttons() -> Block:
+    return {
+        "type": "actions",
+        "block_id": "forms",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": OPEN_RECORD_ACTION,
+                "text": {"type": "plain_text", "text": "Record an event"},
+                "style": "primary",
+            },
+            {
+                "type": "button",
+                "action_id": OPEN_DELAY_CHECK_ACTION,
+                "text": {"type": "plain_text", "text": "Check a delay"},
+            },
+        ],
+    }
 
 
 def _agreement(a: dict[str, Any]) -> list[Block]:

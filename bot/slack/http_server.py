@@ -9,11 +9,12 @@ from contextlib import AbstractContextManager, nullcontext
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.slack.executor import AfterAckExecutor
+from bot.slack.inbound import BadRequest, bolt_request
 
 log = logging.getLogger("regrights.http")
 
@@ -28,10 +29,13 @@ class SlackHTTPServer(ThreadingHTTPServer):
     # and the client's SYN is retried only after a second: commands 1 s late, or reset.
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], app: App, engine: Engine) -> None:
+    def __init__(
+        self, address: tuple[str, int], app: App, engine: Engine, signing_secret: str
+    ) -> None:
         super().__init__(address, _Handler)
         self.app = app
         self.engine = engine
+        self.signing_secret = signing_secret
 
     def after_ack(self) -> AbstractContextManager[None]:
         """Around dispatching and answering one request: the work it starts in Bolt's pool
@@ -40,9 +44,11 @@ class SlackHTTPServer(ThreadingHTTPServer):
         return executor.holding() if isinstance(executor, AfterAckExecutor) else nullcontext()
 
 
-def make_http_server(app: App, engine: Engine, port: int, host: str = "0.0.0.0") -> SlackHTTPServer:
+def make_http_server(
+    app: App, engine: Engine, port: int, host: str = "0.0.0.0", *, signing_secret: str
+) -> SlackHTTPServer:
     """Bound and listening; the caller runs `serve_forever()` (port 0 picks a free one)."""
-    return SlackHTTPServer((host, port), app, engine)
+    return SlackHTTPServer((host, port), app, engine, signing_secret)
 
 
 def database_reachable(engine: Engine) -> bool:
@@ -85,11 +91,14 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str | Sequence[str]] = {
             name: self.headers.get_all(name, []) for name in self.headers
         }
+        try:
+            request = bolt_request(body, url.query, headers, self.server.signing_secret)
+        except BadRequest as bad:
+            log.warning("refused a request from %s: %s", self.address_string(), bad.reason)
+            self._send(bad.status, {"ok": False, "error": bad.reason})
+            return
         with self.server.after_ack():
-            # Bolt checks the signature and the timestamp's age (401 if either is wrong) first.
-            response = self.server.app.dispatch(
-                BoltRequest(body=body, query=url.query, headers=headers)
-            )
+            response = self.server.app.dispatch(request)
             self._reply(response.status, response.body.encode("utf-8"), response.headers)
 
     def _refuse(self, status: int, error: str) -> None:

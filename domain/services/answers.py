@@ -1,261 +1,297 @@
-"""The answers of the use cases: what a recorded event, a refusal or a question gets back."""
+"""What the use cases answer, as data: each front renders these in its own way (Slack mrkdwn and
+Block Kit, plain text for the console and `cmd`). No answer holds formatted text."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import date, time
 
-from domain.rules.allowed_delay import AllowedDelayRule, Delay
-from domain.rules.calendar import Delivery
-from domain.rules.cutback import HolderClaim, cutback
-from domain.rules.deadlines import running_deadlines
-from domain.rules.events import Event, EventKind, Facts
-from domain.rules.registration import AgreementState, DelayRecord, replay
+from domain.rules.calendar import BusinessCalendar
+from domain.rules.deadlines import Deadline
+from domain.rules.events import Event
 from domain.rules.terms import TermsProfile
-from domain.rules.violation import RuleViolation
-from domain.services.agreement import ADMIN, DEFAULT_PROFILE, Agreement, Caller
-from domain.services.grammar import USAGE, CutbackRequest, DelayCheck, Help
-from domain.services.replies import Reply
-from domain.services.summaries import delay_past_effectiveness, event_summary
-from domain.services.wording import day, days, section
+
+# --------------------------------------------------------------------- refusals
 
 
-def unbound(caller: Caller) -> Reply:
-    return Reply.refused(
-        f"this channel is not bound to an agreement: bind it with `setup {DEFAULT_PROFILE}`",
-        None,
-        "This channel is not bound to an agreement. An admin can bind it with "
-        f"`setup {DEFAULT_PROFILE}` (or another profile id).",
-        channel=caller.channel,
-    )
+@dataclass(frozen=True)
+class Malformed:
+    """Text that is not a command: what was wrong, and the usage of the command meant."""
+
+    error: str
+    usage: str | None
 
 
-def role_refusal(what: str, needed: str) -> Reply:
-    return Reply.refused(
-        f"only an {needed} may {what}",
-        None,
-        f"Refused: only {'admins' if needed == ADMIN else 'editors and admins'} may {what}. "
-        "Nothing was recorded.",
-    )
+@dataclass(frozen=True)
+class Unbound:
+    """The channel is not bound to an agreement; `setup <profile>` binds it."""
+
+    channel: str
+    profile_id: str
 
 
-def rule_refusal(
-    violation: RuleViolation,
-    kind: EventKind,
-    agreement: Agreement,
-    new_seq: int,
-    *,
-    today: date,
-    days: int | None = None,
-) -> Reply:
-    """`agreement` holds the history without the refused event."""
-    extra: dict[str, Any] = {}
-    text = f"Refused under {section(violation.section)}: {violation.message}."
-    if violation.seq is not None and violation.seq != new_seq:
-        # The new event is fine alone, but an event recorded earlier and dated later no
-        # longer fits once it is in the history.
-        clash = next(e for e in agreement.events if e.seq == violation.seq)
-        summary = event_summary(clash, agreement.terms, show_reasons=False)
-        text = (
-            f"Refused: with this event, #{clash.seq} ({summary}) would no longer stand — "
-            f"{section(violation.section)}: {violation.message}. Undo #{clash.seq} first if "
-            "it was wrong."
-        )
-    allowed = violation.allowed_on
-    if kind in {EventKind.DELAY, EventKind.DELAY_EXTEND}:
-        allowed = next_delay_start(agreement, today, days)
-        extra["next_start_allowed"] = allowed.isoformat() if allowed else None
-    if allowed is not None:
-        text += f" It would be allowed from {day(allowed, agreement.calendar)}."
-    text += " Nothing was recorded."
-    return Reply.refused(violation.message, violation.section, text, **extra)
+@dataclass(frozen=True)
+class RoleRefused:
+    """`command` needs a role the caller does not hold."""
+
+    command: str
+    needed: str
+    records: bool
 
 
-def next_delay_start(agreement: Agreement, today: date, days: int | None) -> date | None:
-    """The first day from `today` on which a delay of `days` (or of one day) could begin."""
-    standing = [d.delay for d in agreement.state().delays]
-    rule = AllowedDelayRule(agreement.terms.allowed_delay)
-    return rule.next_start_allowed(standing, today, days or 1)
+@dataclass(frozen=True)
+class RuleRefused:
+    """A rule of the agreement forbids the act. `clash` is an event recorded earlier that would
+    no longer stand with this one; `allowed_on` the first day the act would be allowed."""
+
+    message: str
+    section: str | None
+    allowed_on: date | None
+    calendar: BusinessCalendar
+    clash: EventLine | None = None
 
 
-def recorded(
-    agreement: Agreement, event: Event, before: AgreementState, after: AgreementState, today: date
-) -> Reply:
-    terms = agreement.terms
-    calendar = agreement.calendar
-    data: dict[str, Any] = {"ok": True, "seq": event.seq, "kind": event.kind.value}
-    data["on"] = event.on.isoformat()
-    data["effective_on"] = event.effective_on.isoformat()
-    warnings: list[str] = []
-    if event.kind in {EventKind.DELAY, EventKind.DELAY_EXTEND, EventKind.DELAY_END}:
-        record = _delay_touched(after, event)
-        data.update(_delay_data(terms, after, record.delay.start, record.delay.days))
-        warnings += delay_past_effectiveness(after, record.delay, record.delay.start)
-    if event.facts.delivery is Delivery.MAIL:
-        warnings += [
-            f"Drafting defect ({section(d.section)}): {d.note}"
-            for d in terms.defects_about("notices")
-        ]
-    if event.kind is EventKind.TERMINATED:
-        warnings += [
-            f"Drafting defect ({section(d.section)}): {d.note}"
-            for d in terms.defects_about("termination")
-        ]
-    if event.kind is EventKind.FILED and (
-        before.current_cycle is None or before.current_cycle.demand_received is None
-    ):
-        warnings.append("No Demand Registration request is recorded for this filing.")
-    data["warnings"] = warnings
-    summary = event_summary(event, terms, show_reasons=False)
-    opened = [
-        d
-        for d in running_deadlines(after, today)
-        if d.key not in {x.key for x in running_deadlines(before, today)}
-    ]
-    lines = [f"Recorded #{event.seq}: {summary}."]
-    lines += [
-        f"Clock started: {d.title} ({section(d.section)}) due {day(d.due, calendar)}."
-        for d in opened
-    ]
-    if event.facts.reason:
-        lines.append(
-            f"Reason ({event.facts.reason}): {terms.allowed_delay.reasons[event.facts.reason]} — shown only to you."
-        )
-    lines += [f"⚠ {w}" for w in warnings]
-    announcement_lines = [f"Recorded #{event.seq}: {summary}."]
-    announcement_lines += [
-        f"Clock started: {d.title} ({section(d.section)}) due {day(d.due, calendar)}."
-        for d in opened
-    ]
-    announcement_lines += [f"⚠ {w}" for w in warnings]
-    return Reply(
-        ok=True,
-        text="\n".join(lines),
-        data=data,
-        announcement="\n".join(announcement_lines),
-        recorded_seq=event.seq,
-        agreement_id=agreement.id,
-        warnings=warnings,
-    )
+@dataclass(frozen=True)
+class FutureDated:
+    on: date
+    today: date
 
 
-def _delay_touched(state: AgreementState, event: Event) -> DelayRecord:
-    """The delay a `delay`, `delay extend` or `delay end` event began, lengthened or ended."""
-    if event.kind is EventKind.DELAY:
-        return next(d for d in state.delays if d.seq == event.seq)
-    if event.kind is EventKind.DELAY_END:
-        return next(d for d in reversed(state.delays) if d.ended_early_on == event.effective_on)
-    active = state.delay_active_on(event.effective_on)
-    assert active is not None
-    return active
+@dataclass(frozen=True)
+class NothingToUndo:
+    seq: int | None
+    only_own: bool
 
 
-def _delay_data(
-    terms: TermsProfile, state: AgreementState, start: date, length: int
-) -> dict[str, Any]:
-    rule = AllowedDelayRule(terms.allowed_delay)
-    delays = [d.delay for d in state.delays]
-    delay = Delay(start, length)
-    return {
-        "start": delay.start.isoformat(),
-        "last_day": delay.last_day.isoformat(),
-        "expires": delay.expires.isoformat(),
-        "days_used_12m": rule.days_used(delays, start),
-    }
+@dataclass(frozen=True)
+class AlreadyUndone:
+    """`seq` was retracted already, by `by` (retraction `retraction_seq`): a second click."""
+
+    seq: int
+    retraction_seq: int
+    by: str
 
 
-def delay_check(
-    agreement: Agreement, state: AgreementState, command: DelayCheck, today: date
-) -> Reply:
-    start = command.start or today
-    probe = Event(
-        seq=max((e.seq for e in agreement.events), default=0) + 1,
-        kind=EventKind.DELAY,
-        on=start,
-        effective_on=start,
-        facts=Facts(days=command.days),
-    )
-    try:
-        after = replay([*agreement.events, probe], agreement.terms)
-    except RuleViolation as violation:
-        return rule_refusal(
-            violation, EventKind.DELAY, agreement, probe.seq, today=today, days=command.days
-        )
-    data = {"ok": True, **_delay_data(agreement.terms, after, start, command.days)}
-    delay = Delay(start, command.days)
-    warnings = delay_past_effectiveness(after, delay, delay.start)
-    data["warnings"] = warnings
-    text = (
-        f"Allowed under {section(agreement.terms.allowed_delay.section)}: a delay of "
-        f"{days(command.days)} from {day(start)} would cover {day(start)} to "
-        f"{day(delay.last_day)} and expire on {day(delay.expires, agreement.calendar)}; "
-        f"{days(data['days_used_12m'])} used in the {agreement.terms.allowed_delay.period_months} "
-        "months ending on its start. Nothing was recorded."
-    )
-    text += "".join(f"\n⚠ {w}" for w in warnings)
-    return Reply(ok=True, text=text, data=data, warnings=warnings)
+@dataclass(frozen=True)
+class NotYoursToUndo:
+    """`seq` stands, but was recorded by `recorder`: only they or an admin may undo it."""
+
+    seq: int
+    recorder: str
 
 
-def cutback_reply(terms: TermsProfile, command: CutbackRequest) -> Reply:
-    holders = [HolderClaim(name, requested, owned) for name, requested, owned in command.holders]
-    result = cutback(command.capacity, command.priority, holders)
-    pb = terms.piggyback
-    names = [command.priority[0], *(h.name for h in holders)]
-    width = max(len(n) for n in names)
-    lines = [
-        f"Cutback to {command.capacity:,} shares: `{command.priority[0]}` first, the rest pro rata.",
-        f"{'holder'.ljust(width)}  by owned ({section(pb.primary_cutback_section)}/{section(pb.secondary_cutback_section)})  by requested ({section(pb.requested_basis_section)})",
-    ]
-    lines += [
-        f"{n.ljust(width)}  {result.by_owned[n]:>12,}  {result.by_requested[n]:>12,}" for n in names
-    ]
-    text = "```\n" + "\n".join(lines) + "\n```"
-    text += "".join(
-        f"\n⚠ Drafting defect ({section(d.section)}): {d.note}"
-        for d in terms.defects_about("cutback")
-    )
-    return Reply(
-        ok=True,
-        text=text,
-        data={"ok": True, "by_owned": result.by_owned, "by_requested": result.by_requested},
-    )
+@dataclass(frozen=True)
+class UndoRefused:
+    """Undoing `seq` would leave an inconsistent history."""
+
+    seq: int
+    message: str
+    section: str | None
 
 
-def help_reply(command: Help) -> Reply:
-    if command.topic:
-        usage = USAGE[command.topic]
-        return Reply(ok=True, text=f"`{usage}`", data={"ok": True, "usage": {command.topic: usage}})
-    lines = [
-        "*regrights* keeps the clocks of a registration rights agreement. Dates are YYYY-MM-DD;",
-        "`on DATE` defaults to today; `by mail` makes it a deposit date (§9(b) in nstor-2002).",
-        "Recording (editors, admins):",
-        *(f"• `{USAGE[v]}`" for v in _RECORDING),
-        "Asking (anyone in the channel):",
-        *(
-            f"• `{USAGE[v]}`"
-            for v in ("status", "deadlines", "history", "terms", "cutback", "help")
-        ),
-        "Administering (admins):",
-        *(f"• `{USAGE[v]}`" for v in ("setup", "grant", "revoke", "remind")),
-    ]
-    return Reply(ok=True, text="\n".join(lines), data={"ok": True, "usage": dict(USAGE)})
+@dataclass(frozen=True)
+class NoGrantedRole:
+    user: str
+    agreement: str
 
 
-_RECORDING = (
-    "s3-eligible",
-    "demand",
-    "holders-notified",
-    "filing-planned",
-    "requested-info-sent",
-    "filed",
-    "effective",
-    "stop-order",
-    "withdrawn",
-    "suspend",
-    "resume",
-    "delay",
-    "piggyback-notice",
-    "piggyback-requested",
-    "terminated",
-    "undo",
+@dataclass(frozen=True)
+class AgreementMoved:
+    """An Undo button of an agreement its channel is no longer bound to."""
+
+    seq: int
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Something went wrong on our side."""
+
+
+# --------------------------------------------------------------------- writes
+
+
+@dataclass(frozen=True)
+class EventLine:
+    """One recorded event as people read it; `show_reason` only for insiders."""
+
+    event: Event
+    terms: TermsProfile
+    show_reason: bool = False
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A recorded event, the clocks it started, and warnings. The reason of a delay is repeated
+    to the one who recorded it, never to the channel (§2(d))."""
+
+    line: EventLine
+    opened: list[Deadline]
+    warnings: list[str]
+    calendar: BusinessCalendar
+
+
+@dataclass(frozen=True)
+class Undone:
+    line: EventLine
+    retraction_seq: int
+    user: str
+
+
+@dataclass(frozen=True)
+class SetUp:
+    title: str
+    profile_id: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class Granted:
+    user: str
+    role: str
+    agreement: str
+
+
+@dataclass(frozen=True)
+class Revoked:
+    user: str
+    agreement: str
+    still_admin_by_setting: bool
+
+
+@dataclass(frozen=True)
+class LeadsSet:
+    leads: list[int]
+
+
+@dataclass(frozen=True)
+class AlertTimeSet:
+    at: time
+    timezone: str
+
+
+# --------------------------------------------------------------------- questions
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    as_of: date
+    deadlines: list[Deadline]
+    calendar: BusinessCalendar
+
+
+@dataclass(frozen=True)
+class RunningDelay:
+    start: date
+    expires: date
+    reason: str | None  # the words of the reason, for insiders only
+
+
+@dataclass(frozen=True)
+class SalesSuspension:
+    """Why sales are suspended: since `since` (§3(e)/§3(f) event) and/or until `until` (delay)."""
+
+    since: date | None
+    since_section: str | None
+    until: date | None
+    until_section: str
+
+
+@dataclass(frozen=True)
+class Status:
+    terms: TermsProfile
+    as_of: date
+    demand_state: str
+    demand_refusal: str | None
+    delay: RunningDelay | None
+    days_used: int
+    next_delay_start: date | None
+    sales: SalesSuspension | None
+    termination_date: date | None
+    deadlines: Deadlines
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class History:
+    lines: list[EventLine]  # newest first
+    total: int
+    retracted: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Terms:
+    terms: TermsProfile
+
+
+@dataclass(frozen=True)
+class DelayAllowed:
+    section: str
+    days: int
+    start: date
+    last_day: date
+    expires: date
+    days_used: int
+    period_months: int
+    warnings: list[str]
+    calendar: BusinessCalendar
+
+
+@dataclass(frozen=True)
+class Cutback:
+    capacity: int
+    priority: str
+    holders: list[str]  # the priority claim first
+    by_owned: dict[str, int]
+    by_requested: dict[str, int]
+    owned_sections: tuple[str, str]
+    requested_section: str
+    defects: list[tuple[str, str]]  # (section, note)
+
+
+@dataclass(frozen=True)
+class HelpTopic:
+    """One command's help, from the command table."""
+
+    name: str
+    usage: str
+    group: str
+    does: str
+    clock: str | None
+    section: str | None
+    example: str
+
+
+@dataclass(frozen=True)
+class Help:
+    topics: list[HelpTopic]
+    detailed: bool = field(default=False)
+
+
+Answer = (
+    Malformed
+    | Unbound
+    | RoleRefused
+    | RuleRefused
+    | FutureDated
+    | NothingToUndo
+    | AlreadyUndone
+    | NotYoursToUndo
+    | UndoRefused
+    | NoGrantedRole
+    | AgreementMoved
+    | Failed
+    | Recorded
+    | Undone
+    | SetUp
+    | Granted
+    | Revoked
+    | LeadsSet
+    | AlertTimeSet
+    | Deadlines
+    | Status
+    | History
+    | Terms
+    | DelayAllowed
+    | Cutback
+    | Help
 )

@@ -28,6 +28,11 @@ def database_url(explicit: str | None = None) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def display_url(explicit: str | None = None) -> str:
+    """The configured URL as it may be shown to people: without its password."""
+    return make_url(database_url(explicit)).render_as_string(hide_password=True)
+
+
 def make_engine(url: str | None = None) -> Engine:
     resolved = database_url(url)
     if resolved.startswith("sqlite"):

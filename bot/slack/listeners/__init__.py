@@ -1,5 +1,5 @@
-"""Every listener of the Slack app, registered from here: the slash command, the Undo button
-and the App Home event. Each acks at once and does its work afterwards (`delivery.after_ack`)."""
+"""Every listener of the Slack app, registered from here: the slash command, the Undo button,
+the App Home event and the forms. Each acks at once and does its work afterwards (`delivery.after_ack`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 from slack_bolt import App
 
 from bot.settings import Settings
-from bot.slack.listeners import actions, commands, events
+from bot.slack.listeners import actions, commands, events, forms
 from domain.services.service import RegRightsService
 
 
@@ -19,3 +19,4 @@ def register_listeners(
     commands.register(app, service, settings.command, clock)
     actions.register(app, service, clock)
     events.register(app, service, clock)
+    forms.register(app, service, clock)

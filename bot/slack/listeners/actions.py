@@ -13,6 +13,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import UNDO_ACTION_ID, UndoTarget, undone_message
 from bot.slack.delivery import after_ack, deliver, failures_reported, tell
+from domain.services.answers import AgreementMoved
+from domain.services.commands import Parsed, spec_named
 from domain.services.grammar import Undo
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
@@ -32,7 +34,7 @@ def register(app: App, service: RegRightsService, clock: Callable[[], datetime])
             if _bound_agreement(service, caller.channel) != target.agreement_id:
                 tell(respond, _moved(target))
                 return
-            reply = service.execute(Undo(seq=target.seq), caller)
+            reply = service.execute(Parsed(spec_named("undo"), Undo(seq=target.seq)), caller)
             announcement = body["message"]
             if reply.ok:
                 _mark_undone(client, caller.channel, announcement, caller.user, reply.recorded_seq)
@@ -76,9 +78,4 @@ def _bound_agreement(service: RegRightsService, channel: str) -> int | None:
 
 
 def _moved(target: UndoTarget) -> Reply:
-    return Reply.refused(
-        "the channel is bound to another agreement",
-        None,
-        f"Refused: #{target.seq} belongs to an agreement this channel is no longer bound to. "
-        "Nothing was undone.",
-    )
+    return Reply.refused(AgreementMoved(target.seq), "the channel is bound to another agreement")

@@ -17,8 +17,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.slack.blocks import private_message
+from bot.slack.conversations import NOT_HERE, is_direct
 from bot.slack.delivery import FAILED, after_ack, deliver, failures_reported, tell
-from domain.services.grammar import only_reads
+from bot.slack.listeners.forms import open_record_form
+from bot.slack.mentions import unresolved_mention
+from domain.services.commands import only_reads
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
 
@@ -28,6 +31,7 @@ log = logging.getLogger("regrights.slack")
 # A question is answered in the ack itself when it is ready this soon (it takes a millisecond
 # or two); otherwise the ack goes out empty and the answer follows through response_url.
 QUICK_ANSWER_SECONDS = 0.5
+RECORD_WORD = "record"  # `/regrights record` opens the form (SPEC §9); Slack's alone
 
 
 def register(app: App, service: RegRightsService, name: str, clock: Callable[[], datetime]) -> None:
@@ -46,6 +50,20 @@ def register(app: App, service: RegRightsService, name: str, clock: Callable[[],
 
     def acknowledge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = command.get("text") or ""
+        if is_direct(command) and (text.strip().lower() == RECORD_WORD or not only_reads(text)):
+            ack(response_type="ephemeral", text=NOT_HERE)
+            return
+        unresolved = unresolved_mention(text)
+        if unresolved is not None:
+            ack(response_type="ephemeral", **private_message(unresolved))
+            return
+        if text.strip().lower() == RECORD_WORD:
+            not_opened = open_record_form(service, client, command, clock())
+            if not_opened is None:
+                ack()
+            else:
+                ack(response_type="ephemeral", text=not_opened)
+            return
         at_once = service.answer_at_once(text, caller_of(command))
         if at_once is not None:
             ack(response_type="ephemeral", **private_message(at_once))

@@ -1,4 +1,5 @@
-"""Read-only views of an agreement: status, deadlines, history and terms, as data and as text."""
+"""Read-only views of an agreement: status, deadlines, history and terms, as answers and as the
+data of the `--json` contract."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from domain.rules.deadlines import Deadline, running_deadlines
 from domain.rules.events import Event, EventKind
 from domain.rules.registration import AgreementState, CycleStatus
 from domain.rules.terms import TermsProfile
-from domain.services.wording import day, days, days_left, section
+from domain.services.answers import (
+    Deadlines,
+    EventLine,
+    History,
+    RunningDelay,
+    SalesSuspension,
+    Status,
+)
+from domain.services.wording import section
 
 
 def deadline_data(deadline: Deadline, as_of: date) -> dict[str, Any]:
@@ -23,22 +32,6 @@ def deadline_data(deadline: Deadline, as_of: date) -> dict[str, Any]:
         "days_left": deadline.days_left(as_of),
         "status": deadline.status(as_of),
     }
-
-
-def deadline_line(deadline: Deadline, as_of: date, calendar: BusinessCalendar) -> str:
-    flag = " — OVERDUE" if deadline.status(as_of) == "overdue" else ""
-    return (
-        f"• {day(deadline.due, calendar)} — {deadline.title} ({section(deadline.section)}); "
-        f"{days_left(deadline.days_left(as_of))}{flag}"
-    )
-
-
-def deadlines_text(deadlines: list[Deadline], as_of: date, calendar: BusinessCalendar) -> str:
-    if not deadlines:
-        return f"No deadline is running as of {day(as_of)}."
-    lines = [f"Deadlines as of {day(as_of)}:"]
-    lines += [deadline_line(d, as_of, calendar) for d in deadlines]
-    return "\n".join(lines)
 
 
 def demand_state(state: AgreementState, as_of: date) -> str:
@@ -141,99 +134,6 @@ def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> di
     }
 
 
-def status_text(
-    profile: TermsProfile,
-    state: AgreementState,
-    data: dict[str, Any],
-    calendar: BusinessCalendar,
-    *,
-    show_reasons: bool,
-) -> str:
-    """`data` is what status_data gave for the same state."""
-    as_of = date.fromisoformat(data["as_of"])
-    delay = data["delay"]
-    refusal = state.demand_refusal(as_of)
-    demand_line = (
-        f"Demand right ({section(profile.demand.eligibility_section)}): {data['demand']['state']}"
-    )
-    demand_line += (
-        " — a demand today would be accepted" if refusal is None else f" — {refusal.message}"
-    )
-    active = state.delay_active_on(as_of)
-    if active is not None:
-        delay_line = (
-            f"Allowed Delay ({section(profile.allowed_delay.section)}): running since "
-            f"{day(active.start)}, expires {day(active.delay.expires, calendar)}"
-        )
-        if show_reasons and active.reason:
-            delay_line += (
-                f" — reason ({active.reason}) {profile.allowed_delay.reasons[active.reason]}"
-            )
-    else:
-        delay_line = f"Allowed Delay ({section(profile.allowed_delay.section)}): none running"
-    next_start = delay["next_start_allowed"]
-    delay_line += (
-        f"; {days(delay['days_used_12m'])} used in the last {profile.allowed_delay.period_months} "
-        f"months of {profile.allowed_delay.max_days}; next may begin "
-        + (day(date.fromisoformat(next_start), calendar) if next_start else "never")
-    )
-    sales_line = f"Sales ({section(profile.sales_suspension.section)}): " + _sales(state, as_of)
-    lines = [
-        f"*{profile.title}* — status as of {day(as_of)}",
-        demand_line,
-        delay_line,
-        sales_line,
-    ]
-    if state.termination_date:
-        lines.append(
-            f"Termination Date ({section(profile.termination.section)}): {day(state.termination_date)}"
-        )
-    lines.append(deadlines_text(running_deadlines(state, as_of), as_of, calendar))
-    lines += [f"⚠ {w}" for w in data["warnings"]]
-    return "\n".join(lines)
-
-
-def _sales(state: AgreementState, as_of: date) -> str:
-    reasons = []
-    if state.suspended_since is not None and state.suspended_since <= as_of:
-        reasons.append(
-            f"since {day(state.suspended_since)} ({section(state.suspension_section)}), until the "
-            "supplemented prospectus arrives (`resume`)"
-        )
-    active = state.delay_active_on(as_of)
-    if active is not None:
-        reasons.append(
-            f"during the Allowed Delay until {day(active.delay.expires)} "
-            f"({section(state.terms.sales_suspension.delay_section)})"
-        )
-    return "SUSPENDED " + " and ".join(reasons) if reasons else "may proceed"
-
-
-def event_summary(event: Event, profile: TermsProfile, *, show_reasons: bool) -> str:
-    facts = event.facts
-    parts = [event.kind.value]
-    if facts.shares is not None:
-        parts.append(f"{facts.shares:,} shares")
-    if facts.days is not None:
-        parts.append(days(facts.days))
-    if facts.ground is not None:
-        parts.append(facts.ground.value)
-    if facts.planned_filing is not None:
-        parts.append(f"filing planned for {day(facts.planned_filing)}")
-    if event.kind is EventKind.RETRACTION:
-        parts.append(f"retracts #{facts.retracts}")
-    text = " ".join(parts)
-    if facts.delivery is not None:
-        text += f", by {facts.delivery.value} on {day(event.on)}"
-        if event.effective_on != event.on:
-            text += f", effective {day(event.effective_on)}"
-    elif event.kind is not EventKind.FILING_PLANNED:
-        text += f" on {day(event.on)}"
-    if show_reasons and facts.reason:
-        text += f" (reason {facts.reason}: {profile.allowed_delay.reasons.get(facts.reason, '')})"
-    return text
-
-
 def history_data(events: list[Event], limit: int, *, show_reasons: bool) -> list[dict[str, Any]]:
     retracted = {e.facts.retracts for e in events if e.kind is EventKind.RETRACTION}
     rows = []
@@ -259,23 +159,6 @@ def history_data(events: list[Event], limit: int, *, show_reasons: bool) -> list
             row["reason"] = facts.reason
         rows.append(row)
     return rows
-
-
-def history_text(
-    events: list[Event], limit: int, profile: TermsProfile, *, show_reasons: bool
-) -> str:
-    if not events:
-        return "Nothing has been recorded yet."
-    retracted = {e.facts.retracts for e in events if e.kind is EventKind.RETRACTION}
-    lines = [f"The last {min(limit, len(events))} of {len(events)} recorded events, newest first:"]
-    for event in reversed(events[-limit:]):
-        struck = " (undone)" if event.seq in retracted else ""
-        when = event.recorded_at.strftime("%Y-%m-%d %H:%M UTC") if event.recorded_at else ""
-        lines.append(
-            f"#{event.seq} {event_summary(event, profile, show_reasons=show_reasons)}{struck} — "
-            f"by {event.actor} via {event.source}, {when}"
-        )
-    return "\n".join(lines)
 
 
 def terms_data(profile: TermsProfile) -> dict[str, Any]:
@@ -342,41 +225,66 @@ def terms_data(profile: TermsProfile) -> dict[str, Any]:
     }
 
 
-def terms_text(profile: TermsProfile) -> str:
-    d = profile.demand
-    delay = profile.allowed_delay
-    pb = profile.piggyback
-    lines = [
-        f"*{profile.title}* (dated {profile.dated}; profile `{profile.id}`, timezone {profile.timezone})",
-        f"• {section(d.holder_notice.section)} Company notifies all other security holders within "
-        f"{days(d.holder_notice.days)} after receipt of the Investor's demand.",
-        f"• {section(d.holder_inclusion.section)} Other holders' requests for inclusion: within "
-        f"{days(d.holder_inclusion.days)} after their receipt of the Company's notice.",
-        f"• {section(d.eligibility_section)} Demands only after Short-Form (S-3) eligibility; "
-        f"{d.demands_allowed} Short-Form Registration(s) in all, until the Termination Date "
-        f"({profile.termination.reading} of: all sold, Rule 144 three-month eligibility, "
-        "transfer to a non-Affiliate).",
-        f"• {section(d.effectiveness.section)} Not deemed effected unless effective within "
-        f"{days(d.effectiveness.days)} after filing (nor after a stop order "
-        f"{section(d.stop_order_section)} or a withdrawal {section(d.withdrawal_section)}).",
-        f"• {section(pb.request.section)} Investor's piggyback request within "
-        f"{days(pb.request.days)} after its receipt of the Company's notice; cutbacks "
-        f"{section(pb.primary_cutback_section)}/{section(pb.secondary_cutback_section)} by shares "
-        f"owned, {section(pb.requested_basis_section)} by shares requested.",
-        f"• {section(delay.section)} Allowed Delay: at most {days(delay.max_days)} and at most "
-        f"{delay.max_delays} delay(s) beginning in any {delay.period_months}-month period; "
-        f"sales suspended meanwhile ({section(profile.sales_suspension.delay_section)}).",
-        f"• {section(profile.requested_information.section)} Requested Information notice at least "
-        f"{days(profile.requested_information.days)} before the first anticipated filing date.",
-        f"• {section(profile.sales_suspension.section)} Investor stops selling on a "
-        f"{section(profile.sales_suspension.misstatement_section)} or "
-        f"{section(profile.sales_suspension.stop_order_section)} notice until the supplemented "
-        "prospectus arrives.",
-        f"• {section(profile.notices.section)} Notices: by hand on receipt; by mail "
-        f"{profile.notices.mail_business_days} business days after deposit "
-        f"({profile.notices.holiday_calendar} holidays).",
-    ]
-    if profile.drafting_defects:
-        lines.append("Drafting defects:")
-        lines += [f"⚠ {section(x.section)}: {x.note}" for x in profile.drafting_defects]
-    return "\n".join(lines)
+def deadlines_answer(state: AgreementState, as_of: date, calendar: BusinessCalendar) -> Deadlines:
+    return Deadlines(as_of, running_deadlines(state, as_of), calendar)
+
+
+def status_answer(
+    state: AgreementState,
+    data: dict[str, Any],
+    calendar: BusinessCalendar,
+    *,
+    show_reasons: bool,
+) -> Status:
+    """`data` is what status_data gave for the same state."""
+    terms = state.terms
+    as_of = date.fromisoformat(data["as_of"])
+    refusal = state.demand_refusal(as_of)
+    active = state.delay_active_on(as_of)
+    delay = None
+    if active is not None:
+        reason = (
+            terms.allowed_delay.reasons.get(active.reason)
+            if show_reasons and active.reason
+            else None
+        )
+        delay = RunningDelay(active.start, active.delay.expires, reason)
+    next_start = data["delay"]["next_start_allowed"]
+    return Status(
+        terms=terms,
+        as_of=as_of,
+        demand_state=data["demand"]["state"],
+        demand_refusal=refusal.message if refusal else None,
+        delay=delay,
+        days_used=data["delay"]["days_used_12m"],
+        next_delay_start=date.fromisoformat(next_start) if next_start else None,
+        sales=_sales_suspension(state, as_of),
+        termination_date=state.termination_date,
+        deadlines=deadlines_answer(state, as_of, calendar),
+        warnings=data["warnings"],
+    )
+
+
+def _sales_suspension(state: AgreementState, as_of: date) -> SalesSuspension | None:
+    since = state.suspended_since
+    if since is not None and since > as_of:
+        since = None
+    active = state.delay_active_on(as_of)
+    if since is None and active is None:
+        return None
+    return SalesSuspension(
+        since=since,
+        since_section=state.suspension_section if since else None,
+        until=active.delay.expires if active else None,
+        until_section=state.terms.sales_suspension.delay_section,
+    )
+
+
+def history_answer(
+    events: list[Event], limit: int, terms: TermsProfile, *, show_reasons: bool
+) -> History:
+    retracted = frozenset(
+        e.facts.retracts for e in events if e.kind is EventKind.RETRACTION and e.facts.retracts
+    )
+    lines = [EventLine(e, terms, show_reasons) for e in reversed(events[-limit:])]
+    return History(lines, len(events), retracted)

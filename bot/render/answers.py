@@ -1,0 +1,423 @@
+"""Every answer in words. One set of sentences for every front; the markup is the front's.
+
+`render(answer, markup)` is what the asker reads; `render(answer, markup, to_channel=True)` what
+the channel is told of a recorded event, which never holds a delay's reason (§2(d))."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from bot.render.dates import day, days, days_left, section
+from bot.render.markup import PLAIN, Markup
+from domain.rules.events import EventKind
+from domain.services import answers as a
+from domain.services.agreement import ADMIN
+
+
+def render(answer: a.Answer, markup: Markup = PLAIN, *, to_channel: bool = False) -> str:
+    return _render(answer, markup, to_channel)
+
+
+def warning_line(warning: str, markup: Markup = PLAIN) -> str:
+    return f"⚠ {markup.inline(warning)}"
+
+
+@singledispatch
+def _render(answer: object, m: Markup, to_channel: bool) -> str:
+    raise TypeError(f"no words for {type(answer).__name__}")
+
+
+# --------------------------------------------------------------------- refusals
+
+
+@_render.register
+def _(answer: a.Malformed, m: Markup, to_channel: bool) -> str:
+    usage = f"\nUsage: {m.code(answer.usage)}" if answer.usage else ""
+    return f"{m.inline(answer.error)}.{usage}"
+
+
+@_render.register
+def _(answer: a.Unbound, m: Markup, to_channel: bool) -> str:
+    return (
+        "This channel is not bound to an agreement. An admin can bind it with "
+        f"{m.code('setup ' + answer.profile_id)} (or another profile id)."
+    )
+
+
+@_render.register
+def _(answer: a.RoleRefused, m: Markup, to_channel: bool) -> str:
+    who = "admins" if answer.needed == ADMIN else "editors and admins"
+    if answer.command == "undo":
+        what, outcome = "undo events", "Nothing was undone."
+    elif answer.records:
+        what, outcome = "record events", "Nothing was recorded."
+    else:
+        what, outcome = f"use {m.code(answer.command)}", "Nothing was changed."
+    return f"Refused: only {who} may {what}. {outcome}"
+
+
+@_render.register
+def _(answer: a.RuleRefused, m: Markup, to_channel: bool) -> str:
+    if answer.clash is not None:
+        seq = answer.clash.event.seq
+        text = (
+            f"Refused: with this event, #{seq} ({event_summary(answer.clash)}) would no longer "
+            f"stand — {section(answer.section)}: {m.inline(answer.message)}. Undo #{seq} first "
+            "if it was wrong."
+        )
+    else:
+        text = f"Refused under {section(answer.section)}: {m.inline(answer.message)}."
+    if answer.allowed_on is not None:
+        text += f" It would be allowed from {day(answer.allowed_on, answer.calendar)}."
+    return text + " Nothing was recorded."
+
+
+@_render.register
+def _(answer: a.FutureDated, m: Markup, to_channel: bool) -> str:
+    return (
+        f"Refused: {day(answer.on)} is in the future (today is {day(answer.today)}). Record an "
+        f"event once it has happened; only {m.code('filing-planned')} takes a future date."
+    )
+
+
+@_render.register
+def _(answer: a.NothingToUndo, m: Markup, to_channel: bool) -> str:
+    if answer.seq is None and not answer.only_own:
+        return "There is nothing to undo."
+    whose = " of yours" if answer.only_own else ""
+    what = f"#{answer.seq}" if answer.seq is not None else "anything"
+    return f"There is nothing{whose} to undo: {what} is not a standing event you may retract."
+
+
+@_render.register
+def _(answer: a.AlreadyUndone, m: Markup, to_channel: bool) -> str:
+    return (
+        f"#{answer.seq} is already undone: {m.mention(answer.by)} retracted it "
+        f"(#{answer.retraction_seq}). Nothing more was done."
+    )
+
+
+@_render.register
+def _(answer: a.NotYoursToUndo, m: Markup, to_channel: bool) -> str:
+    return (
+        f"Refused: #{answer.seq} was recorded by {m.mention(answer.recorder)}; only they or an "
+        "admin may undo it. Nothing was undone."
+    )
+
+
+@_render.register
+def _(answer: a.UndoRefused, m: Markup, to_channel: bool) -> str:
+    return (
+        f"Refused: undoing #{answer.seq} would leave the history inconsistent "
+        f"({section(answer.section)}: {m.inline(answer.message)})."
+    )
+
+
+@_render.register
+def _(answer: a.NoGrantedRole, m: Markup, to_channel: bool) -> str:
+    return f"{m.mention(answer.user)} holds no granted role on {m.code(answer.agreement)}."
+
+
+@_render.register
+def _(answer: a.AgreementMoved, m: Markup, to_channel: bool) -> str:
+    return (
+        f"Refused: #{answer.seq} belongs to an agreement this channel is no longer bound to. "
+        "Nothing was undone."
+    )
+
+
+@_render.register
+def _(answer: a.Failed, m: Markup, to_channel: bool) -> str:
+    return f"Something went wrong on my side. Check {m.code('history')} before you try again."
+
+
+# --------------------------------------------------------------------- writes
+
+
+def event_summary(line: a.EventLine) -> str:
+    event, facts = line.event, line.event.facts
+    parts = [event.kind.value]
+    if facts.shares is not None:
+        parts.append(f"{facts.shares:,} shares")
+    if facts.days is not None:
+        parts.append(days(facts.days))
+    if facts.ground is not None:
+        parts.append(facts.ground.value)
+    if facts.planned_filing is not None:
+        parts.append(f"filing planned for {day(facts.planned_filing)}")
+    if event.kind is EventKind.RETRACTION:
+        parts.append(f"retracts #{facts.retracts}")
+    text = " ".join(parts)
+    if facts.delivery is not None:
+        text += f", by {facts.delivery.value} on {day(event.on)}"
+        if event.effective_on != event.on:
+            text += f", effective {day(event.effective_on)}"
+    elif event.kind is not EventKind.FILING_PLANNED:
+        text += f" on {day(event.on)}"
+    if line.show_reason and facts.reason:
+        reasons = line.terms.allowed_delay.reasons
+        text += f" (reason {facts.reason}: {reasons.get(facts.reason, '')})"
+    return text
+
+
+@_render.register
+def _(answer: a.Recorded, m: Markup, to_channel: bool) -> str:
+    event = answer.line.event
+    # The reason is given once, on a line of its own, and only to the one who recorded it.
+    lines = [f"Recorded #{event.seq}: {event_summary(_without_reason(answer.line))}."]
+    lines += [
+        f"Clock started: {d.title} ({section(d.section)}) due {day(d.due, answer.calendar)}."
+        for d in answer.opened
+    ]
+    reason = event.facts.reason
+    if reason and not to_channel:
+        words = answer.line.terms.allowed_delay.reasons[reason]
+        lines.append(f"Reason ({reason}): {words} — shown only to you.")
+    lines += [warning_line(w, m) for w in answer.warnings]
+    return "\n".join(lines)
+
+
+def _without_reason(line: a.EventLine) -> a.EventLine:
+    return a.EventLine(line.event, line.terms, show_reason=False)
+
+
+@_render.register
+def _(answer: a.Undone, m: Markup, to_channel: bool) -> str:
+    summary = event_summary(answer.line)
+    seq = answer.line.event.seq
+    if to_channel:
+        return f"{m.mention(answer.user)} undid #{seq} ({summary})."
+    return f"Undone: #{seq} {summary}. The retraction is recorded as #{answer.retraction_seq}."
+
+
+@_render.register
+def _(answer: a.SetUp, m: Markup, to_channel: bool) -> str:
+    verb = "Set up" if answer.created else "Bound"
+    return (
+        f"{verb} {m.bold(answer.title)} ({m.code(answer.profile_id)}) for this channel. "
+        f"Try {m.code('status')}, {m.code('terms')} or {m.code('help')}."
+    )
+
+
+@_render.register
+def _(answer: a.Granted, m: Markup, to_channel: bool) -> str:
+    return f"{m.mention(answer.user)} is now an {answer.role} of {m.code(answer.agreement)}."
+
+
+@_render.register
+def _(answer: a.Revoked, m: Markup, to_channel: bool) -> str:
+    text = f"{m.mention(answer.user)} no longer holds a role on {m.code(answer.agreement)}."
+    if answer.still_admin_by_setting:
+        text += " (They stay an admin through REGRIGHTS_ADMINS.)"
+    return text
+
+
+@_render.register
+def _(answer: a.LeadsSet, m: Markup, to_channel: bool) -> str:
+    return (
+        "Alerts will be posted "
+        + ", ".join(days(x) for x in answer.leads)
+        + " before each deadline."
+    )
+
+
+@_render.register
+def _(answer: a.AlertTimeSet, m: Markup, to_channel: bool) -> str:
+    return f"Alerts will be posted at {answer.at.strftime('%H:%M')} ({answer.timezone})."
+
+
+# --------------------------------------------------------------------- questions
+
+
+@_render.register
+def _(answer: a.Deadlines, m: Markup, to_channel: bool) -> str:
+    if not answer.deadlines:
+        return f"No deadline is running as of {day(answer.as_of)}."
+    lines = [f"Deadlines as of {day(answer.as_of)}:"]
+    for d in answer.deadlines:
+        flag = " — OVERDUE" if d.status(answer.as_of) == "overdue" else ""
+        lines.append(
+            f"• {day(d.due, answer.calendar)} — {d.title} ({section(d.section)}); "
+            f"{days_left(d.days_left(answer.as_of))}{flag}"
+        )
+    return "\n".join(lines)
+
+
+@_render.register
+def _(answer: a.Status, m: Markup, to_channel: bool) -> str:
+    terms, calendar = answer.terms, answer.deadlines.calendar
+    delay_terms = terms.allowed_delay
+    demand = f"Demand right ({section(terms.demand.eligibility_section)}): {answer.demand_state}"
+    demand += (
+        " — a demand today would be accepted"
+        if answer.demand_refusal is None
+        else f" — {m.inline(answer.demand_refusal)}"
+    )
+    if answer.delay is not None:
+        delay = (
+            f"Allowed Delay ({section(delay_terms.section)}): running since "
+            f"{day(answer.delay.start)}, expires {day(answer.delay.expires, calendar)}"
+        )
+        if answer.delay.reason:
+            delay += f" — reason: {answer.delay.reason}"
+    else:
+        delay = f"Allowed Delay ({section(delay_terms.section)}): none running"
+    next_start = day(answer.next_delay_start, calendar) if answer.next_delay_start else "never"
+    delay += (
+        f"; {days(answer.days_used)} used in the last {delay_terms.period_months} months of "
+        f"{delay_terms.max_days}; next may begin {next_start}"
+    )
+    lines = [
+        f"{m.bold(terms.title)} — status as of {day(answer.as_of)}",
+        demand,
+        delay,
+        f"Sales ({section(terms.sales_suspension.section)}): {_sales(answer.sales, m)}",
+    ]
+    if answer.termination_date:
+        lines.append(
+            f"Termination Date ({section(terms.termination.section)}): "
+            f"{day(answer.termination_date)}"
+        )
+    lines.append(_render(answer.deadlines, m, to_channel))
+    lines += [warning_line(w, m) for w in answer.warnings]
+    return "\n".join(lines)
+
+
+def _sales(sales: a.SalesSuspension | None, m: Markup) -> str:
+    if sales is None:
+        return "may proceed"
+    reasons = []
+    if sales.since is not None:
+        reasons.append(
+            f"since {day(sales.since)} ({section(sales.since_section)}), until the supplemented "
+            f"prospectus arrives ({m.code('resume')})"
+        )
+    if sales.until is not None:
+        reasons.append(
+            f"during the Allowed Delay until {day(sales.until)} ({section(sales.until_section)})"
+        )
+    return "SUSPENDED " + " and ".join(reasons)
+
+
+@_render.register
+def _(answer: a.History, m: Markup, to_channel: bool) -> str:
+    if not answer.total:
+        return "Nothing has been recorded yet."
+    lines = [f"The last {len(answer.lines)} of {answer.total} recorded events, newest first:"]
+    for line in answer.lines:
+        event = line.event
+        struck = " (undone)" if event.seq in answer.retracted else ""
+        when = event.recorded_at.strftime("%Y-%m-%d %H:%M UTC") if event.recorded_at else ""
+        lines.append(
+            f"#{event.seq} {event_summary(line)}{struck} — by {event.actor} via {event.source}, "
+            f"{when}"
+        )
+    return "\n".join(lines)
+
+
+@_render.register
+def _(answer: a.Terms, m: Markup, to_channel: bool) -> str:
+    profile = answer.terms
+    d, delay, pb = profile.demand, profile.allowed_delay, profile.piggyback
+    lines = [
+        f"{m.bold(profile.title)} (dated {profile.dated}; profile {m.code(profile.id)}, "
+        f"timezone {profile.timezone})",
+        f"• {section(d.holder_notice.section)} Company notifies all other security holders within "
+        f"{days(d.holder_notice.days)} after receipt of the Investor's demand.",
+        f"• {section(d.holder_inclusion.section)} Other holders' requests for inclusion: within "
+        f"{days(d.holder_inclusion.days)} after their receipt of the Company's notice.",
+        f"• {section(d.eligibility_section)} Demands only after Short-Form (S-3) eligibility; "
+        f"{_count(d.demands_allowed, 'Short-Form Registration')} in all, until the Termination "
+        f"Date ({profile.termination.reading} of: all sold, Rule 144 three-month eligibility, "
+        "transfer to a non-Affiliate).",
+        f"• {section(d.effectiveness.section)} Not deemed effected unless effective within "
+        f"{days(d.effectiveness.days)} after filing (nor after a stop order "
+        f"{section(d.stop_order_section)} or a withdrawal {section(d.withdrawal_section)}).",
+        f"• {section(pb.request.section)} Investor's piggyback request within "
+        f"{days(pb.request.days)} after its receipt of the Company's notice; cutbacks "
+        f"{section(pb.primary_cutback_section)}/{section(pb.secondary_cutback_section)} by shares "
+        f"owned, {section(pb.requested_basis_section)} by shares requested.",
+        f"• {section(delay.section)} Allowed Delay: at most {days(delay.max_days)} and at most "
+        f"{_count(delay.max_delays, 'delay')} beginning in any {delay.period_months}-month "
+        f"period; sales suspended meanwhile ({section(profile.sales_suspension.delay_section)}).",
+        f"• {section(profile.requested_information.section)} Requested Information notice at "
+        f"least {days(profile.requested_information.days)} before the first anticipated filing "
+        "date.",
+        f"• {section(profile.sales_suspension.section)} Investor stops selling on a "
+        f"{section(profile.sales_suspension.misstatement_section)} or "
+        f"{section(profile.sales_suspension.stop_order_section)} notice until the supplemented "
+        "prospectus arrives.",
+        f"• {section(profile.notices.section)} Notices: by hand on receipt; by mail "
+        f"{profile.notices.mail_business_days} business days after deposit "
+        f"({profile.notices.holiday_calendar} holidays).",
+    ]
+    if profile.drafting_defects:
+        lines.append("Drafting defects:")
+        lines += [f"⚠ {section(x.section)}: {x.note}" for x in profile.drafting_defects]
+    return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+@_render.register
+def _(answer: a.DelayAllowed, m: Markup, to_channel: bool) -> str:
+    text = (
+        f"Allowed under {section(answer.section)}: a delay of {days(answer.days)} from "
+        f"{day(answer.start)} would cover {day(answer.start)} to {day(answer.last_day)} and "
+        f"expire on {day(answer.expires, answer.calendar)}; {days(answer.days_used)} used in "
+        f"the {answer.period_months} months ending on its start. Nothing was recorded."
+    )
+    return text + "".join(f"\n{warning_line(w, m)}" for w in answer.warnings)
+
+
+@_render.register
+def _(answer: a.Cutback, m: Markup, to_channel: bool) -> str:
+    owned = "/".join(section(s) for s in answer.owned_sections)
+    header = [
+        "holder",
+        f"by owned ({owned})",
+        f"by requested ({section(answer.requested_section)})",
+    ]
+    rows = [
+        [name, f"{answer.by_owned[name]:,}", f"{answer.by_requested[name]:,}"]
+        for name in answer.holders
+    ]
+    lines = [
+        f"Cutback to {answer.capacity:,} shares: {m.code(answer.priority)} first, the rest pro "
+        "rata.",
+        m.table(header, rows),
+    ]
+    lines += [f"⚠ Drafting defect ({section(s)}): {note}" for s, note in answer.defects]
+    return "\n".join(lines)
+
+
+@_render.register
+def _(answer: a.Help, m: Markup, to_channel: bool) -> str:
+    if answer.detailed:
+        return "\n\n".join(_topic(t, m) for t in answer.topics)
+    lines = [
+        f"{m.bold('regrights')} keeps the clocks of a registration rights agreement. Dates are "
+        "YYYY-MM-DD;",
+        f"{m.code('on DATE')} defaults to today; {m.code('by mail')} makes it a deposit date "
+        f"(§9(b) in nstor-2002). {m.code('help <command>')} explains one.",
+    ]
+    group = None
+    for topic in answer.topics:
+        if topic.group != group:
+            group = topic.group
+            lines.append(f"{group}:")
+        lines.append(f"• {m.code(topic.usage)}")
+    return "\n".join(lines)
+
+
+def _topic(topic: a.HelpTopic, m: Markup) -> str:
+    lines = [m.code(topic.usage), topic.does]
+    if topic.clock:
+        lines.append(f"Clock: {topic.clock}.")
+    if topic.section:
+        lines.append(f"Section: §{topic.section}.")
+    lines.append(f"Who: {topic.group.split(' (')[1].rstrip(')')}.")
+    lines.append(f"Example: {m.code(topic.example)}")
+    return "\n".join(lines)

@@ -1,0 +1,92 @@
+"""The modal that asks whether a delay would be allowed (`delay check`): its Block Kit, its
+submission read into the grammar's command, and the answer shown in place of the form."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.slack.blocks import chunks
+from bot.slack.form_parts import (
+    AGREEMENT,
+    DATE,
+    DAYS,
+    FormError,
+    View,
+    agreement_select,
+    date_value,
+    input_block,
+    metadata_channel,
+    number,
+    number_value,
+    plain,
+    selected,
+    state_values,
+)
+from bot.slack.record_form import delay_room_text
+from domain.services.commands import Parsed, parse_command
+from domain.services.forms import FormAgreement
+from domain.services.grammar import DelayCheck
+
+DELAY_CHECK_FORM = "regrights_delay_check"
+
+
+def delay_check_view(choices: list[FormAgreement]) -> View:
+    blocks = [
+        agreement_select(choices),
+        input_block(DAYS, "Days", number(DAYS, maximum=3650)),
+        input_block(
+            DATE,
+            "Beginning",
+            {"type": "datepicker", "action_id": DATE},
+            optional=True,
+            hint="Empty: today.",
+        ),
+    ]
+    blocks += [
+        {
+            "type": "context",
+            "elements": [
+                {"type": "mrkdwn", "text": f"*{a.title}*: {delay_room_text(a.delay, a.today)}"}
+            ],
+        }
+        for a in choices
+    ]
+    return {
+        "type": "modal",
+        "callback_id": DELAY_CHECK_FORM,
+        "title": plain("Check a delay"),
+        "submit": plain("Check"),
+        "close": plain("Close"),
+        "private_metadata": "{}",
+        "blocks": blocks,
+    }
+
+
+def read_delay_check(view: dict[str, Any]) -> tuple[str, Parsed]:
+    """The channel and the question; FormError names the field at fault."""
+    values = state_values(view)
+    channel = metadata_channel(view) or selected(values, AGREEMENT)
+    if not channel:
+        raise FormError(AGREEMENT, "Choose the agreement.")
+    count = number_value(values, DAYS)
+    if count is None:
+        raise FormError(DAYS, "Give the number of days.")
+    start = date_value(values)
+    parsed = parse_command(f"delay check {count}" + (f" from {start}" if start else ""))
+    assert isinstance(parsed.command, DelayCheck)
+    return channel, parsed
+
+
+def answer_view(text: str) -> View:
+    """The form replaced by the answer (`response_action: update`); nothing was recorded."""
+    return {
+        "type": "modal",
+        "callback_id": DELAY_CHECK_FORM,
+        "title": plain("Check a delay"),
+        "close": plain("Done"),
+        "private_metadata": json.dumps({}),
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": c}} for c in chunks(text)
+        ][:50],
+    }

@@ -1,0 +1,48 @@
+"""Events API retries. Slack sends an event again (X-Slack-Retry-Num) when it did not see the
+ack in time, though the work may be under way: an event already seen is acknowledged and
+left alone. Events are known by their event_id; the most recent ones are remembered."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+
+log = logging.getLogger("regrights.slack")
+
+REMEMBERED_EVENTS = 10_000  # Slack retries within minutes; this many is hours of events
+
+
+class SeenEvents:
+    def __init__(self, limit: int = REMEMBERED_EVENTS) -> None:
+        self._limit = limit
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first_time(self, event_id: str) -> bool:
+        """True the first time `event_id` is offered, False after (while it is remembered)."""
+        with self._lock:
+            if event_id in self._seen:
+                return False
+            self._seen[event_id] = None
+            if len(self._seen) > self._limit:
+                self._seen.popitem(last=False)
+            return True
+
+
+def once_per_event(app: App, seen: SeenEvents | None = None) -> None:
+    """Register the global middleware that lets each event through once."""
+    events = seen or SeenEvents()
+
+    def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if isinstance(event_id, str) and not events.first_time(event_id):
+            log.info("event %s delivered again: acknowledged, not handled twice", event_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    app.middleware(middleware)

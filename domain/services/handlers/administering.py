@@ -1,0 +1,117 @@
+"""Administering: binding a channel to an agreement, roles, and when alerts are posted."""
+
+from __future__ import annotations
+
+from domain.rules.terms import ProfileError, load_profile
+from domain.services.agreement import ADMIN
+from domain.services.answers import (
+    AlertTimeSet,
+    Granted,
+    LeadsSet,
+    NoGrantedRole,
+    Revoked,
+    RoleRefused,
+    SetUp,
+)
+from domain.services.context import Context
+from domain.services.grammar import Grant, RemindAt, RemindLeads, Revoke, Setup
+from domain.services.replies import Reply
+
+
+def setup(ctx: Context, command: Setup) -> Reply:
+    """Bind the caller's channel to the agreement of `command.profile_id`, created if new."""
+    service, caller = ctx.service, ctx.caller
+    try:
+        profile = load_profile(command.profile_id, service.profile_dirs)
+    except ProfileError as exc:
+        return Reply.malformed("; ".join(exc.problems), ctx.usage)
+    with service.uow.write() as store:
+        store.lock_setup()
+        existing = store.agreement_for_profile(profile.id)
+        if existing is not None:
+            assert existing.id is not None
+            if service.role_of(store, existing.id, caller.user) != ADMIN:
+                store.session.rollback()
+                return _admins_only("setup")
+            agreement = service.load(store, existing.id)
+            created = False
+        else:
+            if service.admins and caller.user not in service.admins:
+                store.session.rollback()
+                return _admins_only("setup")
+            agreement = service.create_agreement(store, profile.id, caller)
+            if not service.admins:
+                # With no REGRIGHTS_ADMINS configured, whoever sets an agreement up runs it.
+                store.grant(agreement.id, caller.user, ADMIN, caller.user, caller.now)
+            created = True
+        store.bind(caller.channel, agreement.id, caller.user, caller.now)
+        agreement_id = agreement.id
+    return Reply(
+        ok=True,
+        answer=SetUp(profile.title, profile.id, created),
+        data={"ok": True, "agreement": profile.id, "channel": caller.channel, "created": created},
+        announce=True,
+        agreement_id=agreement_id,
+    )
+
+
+def _admins_only(command: str) -> Reply:
+    return Reply.refused(
+        RoleRefused(command, ADMIN, records=False), f"only an {ADMIN} may {command}"
+    )
+
+
+def grant(ctx: Context, command: Grant) -> Reply:
+    agreement, caller = ctx.agreement, ctx.caller
+    ctx.store.grant(agreement.id, command.user, command.role, caller.user, caller.now)
+    return Reply(
+        ok=True,
+        answer=Granted(command.user, command.role, agreement.terms.id),
+        data={"ok": True, "user": command.user, "role": command.role},
+        announce=True,
+        agreement_id=agreement.id,
+    )
+
+
+def revoke(ctx: Context, command: Revoke) -> Reply:
+    agreement = ctx.agreement
+    if not ctx.store.revoke(agreement.id, command.user):
+        return Reply.refused(
+            NoGrantedRole(command.user, agreement.terms.id),
+            f"{command.user} holds no granted role",
+        )
+    return Reply(
+        ok=True,
+        answer=Revoked(command.user, agreement.terms.id, command.user in ctx.service.admins),
+        data={"ok": True, "user": command.user, "role": None},
+        announce=True,
+        agreement_id=agreement.id,
+    )
+
+
+def remind_leads(ctx: Context, command: RemindLeads) -> Reply:
+    agreement = ctx.agreement
+    agreement.row.alert_leads = ",".join(str(lead) for lead in command.leads)
+    ctx.store.session.add(agreement.row)
+    ctx.service.changed(ctx.store, agreement, ctx.caller)
+    return Reply(
+        ok=True,
+        answer=LeadsSet(command.leads),
+        data={"ok": True, "leads": command.leads},
+        announce=True,
+        agreement_id=agreement.id,
+    )
+
+
+def remind_at(ctx: Context, command: RemindAt) -> Reply:
+    agreement = ctx.agreement
+    agreement.row.alert_at = command.at.strftime("%H:%M")
+    ctx.store.session.add(agreement.row)
+    ctx.service.changed(ctx.store, agreement, ctx.caller)
+    return Reply(
+        ok=True,
+        answer=AlertTimeSet(command.at, agreement.terms.timezone),
+        data={"ok": True, "at": agreement.row.alert_at},
+        announce=True,
+        agreement_id=agreement.id,
+    )

@@ -1,0 +1,118 @@
+"""Questions: status, deadlines, history, terms, whether a delay would be allowed, a cutback."""
+
+from __future__ import annotations
+
+from domain.rules.allowed_delay import Delay
+from domain.rules.cutback import HolderClaim, cutback
+from domain.rules.events import Event, EventKind, Facts
+from domain.rules.registration import replay
+from domain.rules.violation import RuleViolation
+from domain.services import answers
+from domain.services.context import Context
+from domain.services.grammar import CutbackRequest, DelayCheck, History, Query
+from domain.services.handlers.recording import delay_data, rule_refusal
+from domain.services.replies import Reply
+from domain.services.views import (
+    deadline_data,
+    deadlines_answer,
+    delay_past_effectiveness,
+    history_answer,
+    history_data,
+    status_answer,
+    status_data,
+    terms_data,
+)
+
+
+def status(ctx: Context, command: Query) -> Reply:
+    agreement = ctx.agreement
+    state = agreement.state()
+    data = status_data(agreement.terms, state, ctx.today)
+    answer = status_answer(state, data, agreement.calendar, show_reasons=ctx.insider)
+    return Reply(ok=True, answer=answer, data=data, warnings=data["warnings"])
+
+
+def deadlines(ctx: Context, command: Query) -> Reply:
+    agreement, today = ctx.agreement, ctx.today
+    answer = deadlines_answer(agreement.state(), today, agreement.calendar)
+    return Reply(
+        ok=True,
+        answer=answer,
+        data={
+            "ok": True,
+            "as_of": today.isoformat(),
+            "deadlines": [deadline_data(d, today) for d in answer.deadlines],
+        },
+    )
+
+
+def terms(ctx: Context, command: Query) -> Reply:
+    profile = ctx.agreement.terms
+    return Reply(ok=True, answer=answers.Terms(profile), data=terms_data(profile))
+
+
+def history(ctx: Context, command: History) -> Reply:
+    events, profile = ctx.agreement.events, ctx.agreement.terms
+    return Reply(
+        ok=True,
+        answer=history_answer(events, command.limit, profile, show_reasons=ctx.insider),
+        data={
+            "ok": True,
+            "events": history_data(events, command.limit, show_reasons=ctx.insider),
+        },
+    )
+
+
+def delay_check(ctx: Context, command: DelayCheck) -> Reply:
+    agreement, today = ctx.agreement, ctx.today
+    start = command.start or today
+    probe = Event(
+        seq=max((e.seq for e in agreement.events), default=0) + 1,
+        kind=EventKind.DELAY,
+        on=start,
+        effective_on=start,
+        facts=Facts(days=command.days),
+    )
+    try:
+        after = replay([*agreement.events, probe], agreement.terms)
+    except RuleViolation as violation:
+        return rule_refusal(violation, EventKind.DELAY, agreement, probe.seq, today, command.days)
+    data = {"ok": True, **delay_data(agreement.terms, after, start, command.days)}
+    delay = Delay(start, command.days)
+    warnings = delay_past_effectiveness(after, delay, delay.start)
+    data["warnings"] = warnings
+    rule = agreement.terms.allowed_delay
+    answer = answers.DelayAllowed(
+        section=rule.section,
+        days=command.days,
+        start=start,
+        last_day=delay.last_day,
+        expires=delay.expires,
+        days_used=data["days_used_12m"],
+        period_months=rule.period_months,
+        warnings=warnings,
+        calendar=agreement.calendar,
+    )
+    return Reply(ok=True, answer=answer, data=data, warnings=warnings)
+
+
+def cutback_shares(ctx: Context, command: CutbackRequest) -> Reply:
+    profile = ctx.agreement.terms
+    holders = [HolderClaim(name, requested, owned) for name, requested, owned in command.holders]
+    result = cutback(command.capacity, command.priority, holders)
+    piggyback = profile.piggyback
+    answer = answers.Cutback(
+        capacity=command.capacity,
+        priority=command.priority[0],
+        holders=[command.priority[0], *(h.name for h in holders)],
+        by_owned=result.by_owned,
+        by_requested=result.by_requested,
+        owned_sections=(piggyback.primary_cutback_section, piggyback.secondary_cutback_section),
+        requested_section=piggyback.requested_basis_section,
+        defects=[(d.section, d.note) for d in profile.defects_about("cutback")],
+    )
+    return Reply(
+        ok=True,
+        answer=answer,
+        data={"ok": True, "by_owned": result.by_owned, "by_requested": result.by_requested},
+    )

@@ -1,0 +1,228 @@
+"""Recording: an event of the agreement, checked by replaying the history with it, and undo."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from domain.rules.allowed_delay import AllowedDelayRule, Delay
+from domain.rules.calendar import Delivery
+from domain.rules.deadlines import running_deadlines
+from domain.rules.events import Event, EventKind, Facts, latest_standing
+from domain.rules.registration import AgreementState, DelayRecord
+from domain.rules.terms import TermsProfile
+from domain.rules.violation import RuleViolation
+from domain.services.agreement import Agreement
+from domain.services.answers import (
+    EventLine,
+    FutureDated,
+    NothingToUndo,
+    Recorded,
+    RuleRefused,
+    Undone,
+    UndoRefused,
+)
+from domain.services.context import Context
+from domain.services.grammar import RecordEvent, Undo, UsageError
+from domain.services.replies import Reply
+from domain.services.undo_refusals import cannot_undo
+from domain.services.views import delay_past_effectiveness
+from domain.services.wording import section
+
+log = logging.getLogger("regrights.service")
+
+# Notices: their date is a receipt date by hand, a deposit date by mail (§9(b)).
+NOTICE_KINDS = {EventKind.DEMAND, EventKind.HOLDERS_NOTIFIED, EventKind.PIGGYBACK_NOTICE}
+DELAY_KINDS = {EventKind.DELAY, EventKind.DELAY_EXTEND, EventKind.DELAY_END}
+
+
+def record_event(ctx: Context, command: RecordEvent) -> Reply:
+    agreement, store, caller = ctx.agreement, ctx.store, ctx.caller
+    terms = agreement.terms
+    today = ctx.today
+    on = command.on or today
+    if on > today:
+        extra: dict[str, Any] = {}
+        if command.kind is EventKind.DELAY:
+            allowed = next_delay_start(agreement, today, command.days)
+            extra["next_start_allowed"] = allowed.isoformat() if allowed else None
+        return Reply.refused(
+            FutureDated(on, today),
+            f"{on} is in the future: record events once they have happened "
+            "(only `filing-planned` takes a future date)",
+            **extra,
+        )
+    if command.reason is not None and command.reason not in terms.allowed_delay.reasons:
+        raise UsageError(
+            f"`{command.reason}` is not a reason: say " + " | ".join(terms.allowed_delay.reasons),
+            "delay <days> [from YYYY-MM-DD] [reason i|ii|iii|iv]",
+        )
+    delivery = command.delivery if command.kind in NOTICE_KINDS else None
+    effective_on = agreement.calendar.effective_on(
+        on, delivery or Delivery.HAND, terms.notices.mail_business_days
+    )
+    event = Event(
+        seq=store.next_seq(agreement.id),
+        kind=command.kind,
+        on=on,
+        effective_on=effective_on,
+        facts=Facts(
+            delivery=delivery,
+            shares=command.shares,
+            days=command.days,
+            reason=command.reason,
+            ground=command.ground,
+            planned_filing=command.planned_filing,
+        ),
+        actor=caller.user,
+        source=f"{caller.source}:{caller.channel}",
+        recorded_at=caller.now,
+    )
+    before = agreement.snapshot()
+    try:
+        after = before.after(event, agreement.events)
+    except RuleViolation as violation:
+        return rule_refusal(violation, command.kind, agreement, event.seq, today, command.days)
+    ctx.service.append(store, agreement, event, after, caller)
+    return _recorded(agreement, event, before.state, after.state, today)
+
+
+def rule_refusal(
+    violation: RuleViolation,
+    kind: EventKind,
+    agreement: Agreement,
+    new_seq: int,
+    today: date,
+    days: int | None = None,
+) -> Reply:
+    """`agreement` holds the history without the refused event."""
+    extra: dict[str, Any] = {}
+    clash = None
+    if violation.seq is not None and violation.seq != new_seq:
+        # The new event is fine alone, but an event recorded earlier and dated later no
+        # longer fits once it is in the history.
+        event = next(e for e in agreement.events if e.seq == violation.seq)
+        clash = EventLine(event, agreement.terms)
+    allowed = violation.allowed_on
+    if kind in {EventKind.DELAY, EventKind.DELAY_EXTEND}:
+        allowed = next_delay_start(agreement, today, days)
+        extra["next_start_allowed"] = allowed.isoformat() if allowed else None
+    answer = RuleRefused(violation.message, violation.section, allowed, agreement.calendar, clash)
+    return Reply.refused(answer, violation.message, violation.section, **extra)
+
+
+def next_delay_start(agreement: Agreement, today: date, days: int | None) -> date | None:
+    """The first day from `today` on which a delay of `days` (or of one day) could begin."""
+    standing = [d.delay for d in agreement.state().delays]
+    rule = AllowedDelayRule(agreement.terms.allowed_delay)
+    return rule.next_start_allowed(standing, today, days or 1)
+
+
+def delay_data(
+    terms: TermsProfile, state: AgreementState, start: date, length: int
+) -> dict[str, Any]:
+    rule = AllowedDelayRule(terms.allowed_delay)
+    delay = Delay(start, length)
+    return {
+        "start": delay.start.isoformat(),
+        "last_day": delay.last_day.isoformat(),
+        "expires": delay.expires.isoformat(),
+        "days_used_12m": rule.days_used([d.delay for d in state.delays], start),
+    }
+
+
+def _recorded(
+    agreement: Agreement, event: Event, before: AgreementState, after: AgreementState, today: date
+) -> Reply:
+    terms = agreement.terms
+    data: dict[str, Any] = {
+        "ok": True,
+        "seq": event.seq,
+        "kind": event.kind.value,
+        "on": event.on.isoformat(),
+        "effective_on": event.effective_on.isoformat(),
+    }
+    warnings: list[str] = []
+    if event.kind in DELAY_KINDS:
+        record = _delay_touched(after, event)
+        data.update(delay_data(terms, after, record.delay.start, record.delay.days))
+        warnings += delay_past_effectiveness(after, record.delay, record.delay.start)
+    if event.facts.delivery is Delivery.MAIL:
+        warnings += _defects(terms, "notices")
+    if event.kind is EventKind.TERMINATED:
+        warnings += _defects(terms, "termination")
+    if event.kind is EventKind.FILED and (
+        before.current_cycle is None or before.current_cycle.demand_received is None
+    ):
+        warnings.append("No Demand Registration request is recorded for this filing.")
+    data["warnings"] = warnings
+    known = {d.key for d in running_deadlines(before, today)}
+    opened = [d for d in running_deadlines(after, today) if d.key not in known]
+    return Reply(
+        ok=True,
+        answer=Recorded(
+            EventLine(event, terms, show_reason=True), opened, warnings, agreement.calendar
+        ),
+        data=data,
+        announce=True,
+        recorded_seq=event.seq,
+        agreement_id=agreement.id,
+        warnings=warnings,
+    )
+
+
+def _defects(terms: TermsProfile, about: str) -> list[str]:
+    return [f"Drafting defect ({section(d.section)}): {d.note}" for d in terms.defects_about(about)]
+
+
+def _delay_touched(state: AgreementState, event: Event) -> DelayRecord:
+    """The delay a `delay`, `delay extend` or `delay end` event began, lengthened or ended."""
+    if event.kind is EventKind.DELAY:
+        return next(d for d in state.delays if d.seq == event.seq)
+    if event.kind is EventKind.DELAY_END:
+        return next(d for d in reversed(state.delays) if d.ended_early_on == event.effective_on)
+    active = state.delay_active_on(event.effective_on)
+    assert active is not None
+    return active
+
+
+def undo(ctx: Context, command: Undo) -> Reply:
+    agreement, store, caller = ctx.agreement, ctx.store, ctx.caller
+    admin = ctx.role == "admin"
+    target = latest_standing(
+        agreement.events,
+        lambda e: (admin or e.actor == caller.user) and command.seq in {None, e.seq},
+    )
+    if target is None and command.seq is not None:
+        return cannot_undo(agreement.events, command.seq)
+    if target is None:
+        return Reply.refused(NothingToUndo(None, only_own=not admin), "nothing to undo")
+    today = ctx.today
+    retraction = Event(
+        seq=store.next_seq(agreement.id),
+        kind=EventKind.RETRACTION,
+        on=today,
+        effective_on=today,
+        facts=Facts(retracts=target.seq),
+        actor=caller.user,
+        source=f"{caller.source}:{caller.channel}",
+        recorded_at=caller.now,
+    )
+    try:
+        after = agreement.snapshot().after(retraction, agreement.events)
+    except RuleViolation as violation:
+        return Reply.refused(
+            UndoRefused(target.seq, violation.message, violation.section),
+            violation.message,
+            violation.section,
+        )
+    ctx.service.append(store, agreement, retraction, after, caller)
+    return Reply(
+        ok=True,
+        answer=Undone(EventLine(target, agreement.terms), retraction.seq, caller.user),
+        data={"ok": True, "undone": target.seq, "seq": retraction.seq},
+        announce=True,
+        recorded_seq=retraction.seq,
+        agreement_id=agreement.id,
+    )

@@ -1,0 +1,294 @@
+"""Socket Mode end to end: the stand-in answers apps.connections.open with a ws://127.0.0.1 URL,
+a local websocket server plays Slack's side (hello, a slash command, block_actions, disconnect),
+and the bot acks, answers, reconnects, and reports the socket on /healthz."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from slack_harness import ADMIN, CHANNEL, NOW, TEAM, all_text, wait_for
+from slack_standin import SlackStandIn
+from websockets.sync.server import Server, ServerConnection, serve
+
+from bot.runtime import build_service, open_database
+from bot.settings import Settings
+from bot.slack.app import build_app
+from bot.slack.socket_health import SocketHealthServer, serve_socket_health
+
+APP_TOKEN = "xapp-standin"
+TIMEOUT = 10.0
+
+
+@dataclass
+class SlackSocketSide:
+    """Slack's end of the websocket: each connection the bot opens, and what it sent back."""
+
+    server: Server
+    connections: queue.Queue[ServerConnection] = field(default_factory=queue.Queue)
+    received: queue.Queue[tuple[ServerConnection, dict[str, Any]]] = field(
+        default_factory=queue.Queue
+    )
+    envelopes: int = 0
+
+    def handle(self, connection: ServerConnection) -> None:
+        self.connections.put(connection)
+        for raw in connection:  # until the bot (or the test) closes the connection
+            self.received.put((connection, json.loads(raw)))
+
+    def accept(self) -> ServerConnection:
+        """The next connection the bot opens, greeted as Slack greets it."""
+        connection = self.connections.get(timeout=TIMEOUT)
+        connection.send(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "num_connections": 1,
+                    "debug_info": {"host": "applink-standin", "approximate_connection_time": 18060},
+                    "connection_info": {"app_id": "A0REGRIGHTS"},
+                }
+            )
+        )
+        return connection
+
+    def send(self, connection: ServerConnection, kind: str, payload: dict[str, Any]) -> str:
+        self.envelopes += 1
+        envelope_id = f"env-{self.envelopes:04d}"
+        connection.send(
+            json.dumps(
+                {
+                    "envelope_id": envelope_id,
+                    "type": kind,
+                    "accepts_response_payload": kind == "slash_commands",
+                    "retry_attempt": 0,
+                    "retry_reason": "",
+                    "payload": payload,
+                }
+            )
+        )
+        return envelope_id
+
+    def ack(self, connection: ServerConnection, envelope_id: str) -> dict[str, Any]:
+        """The bot's acknowledgement of `envelope_id`, which must come on `connection`."""
+        sender, message = self.received.get(timeout=TIMEOUT)
+        assert sender is connection
+        assert message["envelope_id"] == envelope_id, message
+        return message
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandIn]:
+    with SlackStandIn(app_token=APP_TOKEN) as standin:
+        yield standin
+
+
+@pytest.fixture
+def socket_side(slack: SlackStandIn) -> Iterator[SlackSocketSide]:
+    side: SlackSocketSide
+    server = serve(lambda connection: side.handle(connection), "127.0.0.1", 0)
+    side = SlackSocketSide(server)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.socket.getsockname()[:2]
+    slack.socket_url = f"ws://{host}:{port}/link/?ticket=standin"
+    yield side
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def _command(slack: SlackStandIn, text: str) -> dict[str, Any]:
+    return {
+        "token": "legacy-verification-token",
+        "team_id": TEAM,
+        "team_domain": "standin",
+        "channel_id": CHANNEL,
+        "channel_name": "deals",
+        "user_id": ADMIN,
+        "user_name": "admin",
+        "command": "/regrights",
+        "text": text,
+        "api_app_id": "A0REGRIGHTS",
+        "is_enterprise_install": "false",
+        "response_url": slack.new_response_url(),
+        "trigger_id": "7.1.abc",
+    }
+
+
+def _undo_click(message: dict[str, Any], response_url: str) -> dict[str, Any]:
+    (button,) = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    return {
+        "type": "block_actions",
+        "user": {"id": ADMIN, "username": "admin", "team_id": TEAM},
+        "api_app_id": "A0REGRIGHTS",
+        "token": "legacy-verification-token",
+        "container": {
+            "type": "message",
+            "message_ts": message["ts"],
+            "channel_id": CHANNEL,
+            "is_ephemeral": False,
+        },
+        "trigger_id": "8.1.abc",
+        "team": {"id": TEAM, "domain": "standin"},
+        "channel": {"id": CHANNEL, "name": "deals"},
+        "message": {k: v for k, v in message.items() if k != "channel"},
+        "response_url": response_url,
+        "actions": [
+            {
+                "type": "button",
+                "action_id": button["action_id"],
+                "block_id": "undo",
+                "text": button["text"],
+                "value": button["value"],
+                "action_ts": "1717426800.000100",
+            }
+        ],
+    }
+
+
+def _health(server: SocketHealthServer) -> requests.Response:
+    return requests.get(f"http://127.0.0.1:{server.server_port}/healthz", timeout=5)
+
+
+def test_socket_mode_end_to_end(
+    tmp_path: Path, slack: SlackStandIn, socket_side: SlackSocketSide
+) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'regrights.sqlite3'}",
+        bot_token=slack.bot_token,
+        signing_secret=None,
+        app_token=APP_TOKEN,
+        api_url=slack.api_url,
+        admins=frozenset({ADMIN}),
+        command="/regrights",
+        port=0,
+    )
+    engine = open_database(settings.database_url)
+    app = build_app(settings, build_service(engine, settings.admins), clock=lambda: NOW)
+    client = SocketModeHandler(app, APP_TOKEN).client
+    health = serve_socket_health(client.is_connected, engine, 0, host="127.0.0.1")
+    try:
+        assert _health(health).status_code == 503
+        assert _health(health).json()["socket"] == "disconnected"
+
+        client.connect()
+        first = socket_side.accept()
+        (opened,) = slack.calls("apps.connections.open")
+        assert opened.token == APP_TOKEN
+        assert wait_for(lambda: _health(health).status_code == 200)
+        assert _health(health).json() == {
+            "ok": True,
+            "socket": "connected",
+            "database": "reachable",
+        }
+
+        # A write: an empty ack, then the announcement in the channel.
+        envelope = socket_side.send(first, "slash_commands", _command(slack, "setup nstor-2002"))
+        assert socket_side.ack(first, envelope) == {"envelope_id": envelope}
+        wait_for(lambda: slack.messages(CHANNEL))
+
+        # A question: answered in the ack itself.
+        envelope = socket_side.send(first, "slash_commands", _command(slack, "help status"))
+        answer = socket_side.ack(first, envelope)
+        assert answer["payload"]["response_type"] == "ephemeral"
+        assert "status" in all_text(answer["payload"])
+
+        # A recorded event, then its Undo button clicked: block_actions over the socket.
+        command = _command(slack, "s3-eligible on 2024-01-02")
+        envelope = socket_side.send(first, "slash_commands", command)
+        socket_side.ack(first, envelope)
+        recorded = wait_for(
+            lambda: [m for m in slack.messages(CHANNEL) if "Recorded #1" in m["text"]]
+        )[0]
+        undo_url = slack.new_response_url()
+        envelope = socket_side.send(first, "interactive", _undo_click(recorded, undo_url))
+        assert socket_side.ack(first, envelope) == {"envelope_id": envelope}
+        (undone,) = wait_for(lambda: slack.response_posts(undo_url))
+        assert "Undone: #1" in undone["text"]
+        wait_for(lambda: slack.calls("chat.update"))
+
+        # Slack asks the bot to move: it opens a new URL and a new connection.
+        first.send(
+            json.dumps(
+                {
+                    "type": "disconnect",
+                    "reason": "refresh_requested",
+                    "debug_info": {"host": "applink-standin"},
+                }
+            )
+        )
+        second = socket_side.accept()
+        assert second is not first
+        assert len(slack.calls("apps.connections.open")) == 2
+        envelope = socket_side.send(second, "slash_commands", _command(slack, "status"))
+        status = socket_side.ack(second, envelope)
+        assert "nStor" in all_text(status["payload"])
+        assert wait_for(lambda: _health(health).status_code == 200)
+    finally:
+        client.close()
+    assert wait_for(lambda: _health(health).status_code == 503)
+    health.shutdown()
+    health.server_close()
+    app.listener_runner.listener_executor.shutdown(wait=True)
+    engine.dispose()
+
+
+def test_serve_in_socket_mode_reports_its_socket_on_healthz(
+    tmp_path: Path, slack: SlackStandIn, socket_side: SlackSocketSide
+) -> None:
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REGRIGHTS_"))},
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "SLACK_API_URL": slack.api_url,
+        "REGRIGHTS_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "REGRIGHTS_ADMINS": ADMIN,
+        "PORT": str(port),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        connection = socket_side.accept()
+        health = wait_for(lambda: _get_health(port), timeout=20)
+        assert health == {"ok": True, "socket": "connected", "database": "reachable"}
+        envelope = socket_side.send(connection, "slash_commands", _command(slack, "help"))
+        assert "status" in all_text(socket_side.ack(connection, envelope)["payload"])
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=20)
+    assert process.returncode == 0, output.decode()
+    assert b"Traceback" not in output, output.decode()
+
+
+def _get_health(port: int) -> dict[str, Any] | None:
+    try:
+        response = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+    except requests.ConnectionError:
+        return None
+    found: dict[str, Any] = response.json()
+    return found if response.status_code == 200 else None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
