@@ -31,10 +31,29 @@ def _parser() -> argparse.ArgumentParser:
         "--at", metavar="ISO-DATETIME", help="run the pass as of this moment (no offset: UTC)"
     )
     tick.add_argument("--dry-run", action="store_true", help="show what would be posted")
+    export = sub.add_parser("export", help="write every recorded event (the audit trail)")
+    _channel_options(export)
+    export.add_argument("--format", choices=["csv", "json"], required=True, dest="fmt")
+    verify = sub.add_parser("verify", help="check the history's hash chain; exit 1 if broken")
+    _channel_options(verify)
+    verify.add_argument("--json", action="store_true", help="print one JSON object")
+    notice = sub.add_parser("notice", help="draft a §9(b) notice as a Word file")
+    _channel_options(notice)
+    notice.add_argument("--out", metavar="FILE.docx", required=True, help="where to write it")
+    notice.add_argument(
+        "words",
+        nargs="+",
+        help="delay|holders|requested-info|piggyback [on YYYY-MM-DD] [by hand|mail]",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply migrations")
     return parser
+
+
+def _channel_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--channel", default="console", help="channel (default: console)")
+    parser.add_argument("--user", default="console", help="acting user (default: console)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,6 +82,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.tick import run_tick
 
         return run_tick(at=args.at, dry_run=args.dry_run)
+    if args.command == "export":
+        from bot.audit_cli import run_export
+
+        return run_export(channel=args.channel, user=args.user, fmt=args.fmt)
+    if args.command == "verify":
+        from bot.audit_cli import run_verify
+
+        return run_verify(channel=args.channel, user=args.user, as_json=args.json)
+    if args.command == "notice":
+        from bot.notices.cli import run_notice
+
+        return run_notice(args.words, channel=args.channel, user=args.user, out=args.out)
     from bot.settings import Settings
     from domain.store.database import make_engine
     from domain.store.migrate import upgrade

@@ -19,6 +19,7 @@ class Settings:
     port: int
     profile_dirs: tuple[Path, ...] = ()
     health_port: int | None = None  # PORT when set: Socket Mode serves /healthz there
+    notice_templates: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -39,6 +40,9 @@ class Settings:
             profile_dirs=tuple(
                 Path(p) for p in env.get("REGRIGHTS_PROFILES_DIR", "").split(os.pathsep) if p
             ),
+            notice_templates=Path(env["REGRIGHTS_NOTICE_TEMPLATES"])
+            if env.get("REGRIGHTS_NOTICE_TEMPLATES")
+            else None,
         )
 
     def local_admins(self, user: str) -> frozenset[str]:

@@ -9,8 +9,9 @@ It speaks just enough of the API for the bot: auth.test, chat.postMessage,
 chat.postEphemeral, chat.update, views.publish, views.open, apps.connections.open
 (answering `socket_url`), conversations.history,
 conversations.replies and conversations.info, plus response_url endpoints
-(see `new_response_url`). Every request is recorded (`calls`), and faults can be
-queued per method with `fail_next`. Method names for faults and calls are the
+(see `new_response_url`); and, for files sent to one user, conversations.open,
+files.getUploadURLExternal, its upload URL and files.completeUploadExternal
+(`direct_files`). Every request is recorded (`calls`), and faults can be queued per method with `fail_next`. Method names for faults and calls are the
 Slack method names ("chat.postMessage"); posts to response URLs use "response_url".
 """
 
@@ -135,6 +136,8 @@ class SlackStandIn:
             "conversations.replies": self._conversations_replies,
             "conversations.info": self._conversations_info,
         }
+        self._methods.update(self._direct_file_methods())
+        self._direct_files = _DirectFiles()
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -214,6 +217,7 @@ class SlackStandIn:
             for posts in self._responses.values():
                 posts.clear()
             self._faults.clear()
+            self._direct_files = _DirectFiles()
 
     # ------------------------------------------------------------- inspection
 
@@ -256,6 +260,8 @@ class SlackStandIn:
             return self._handle_api(path.removeprefix("/api/"), query, content_type, auth, body)
         if path.startswith("/response/"):
             return self._handle_response(path.removeprefix("/response/"), body)
+        if path.startswith(_DIRECT_UPLOAD_PATH):
+            return self._handle_direct_upload(path.removeprefix(_DIRECT_UPLOAD_PATH), body)
         return _Reply(status=404, body=_error("not_found"))
 
     def _handle_api(
@@ -498,12 +504,133 @@ class SlackStandIn:
             },
         }
 
+    # -------------------------- files sent to a user in a direct message (files.uploadV2)
+    #
+    # slack_sdk's files_upload_v2 calls files.getUploadURLExternal, POSTs the bytes to the
+    # upload_url it was given, then calls files.completeUploadExternal with the file ids and
+    # the conversation to share them in; a direct message is opened with conversations.open.
+
+    def _direct_file_methods(self) -> dict[str, Callable[[JsonDict], JsonDict]]:
+        return {
+            "conversations.open": self._conversations_open,
+            "files.getUploadURLExternal": self._files_get_upload_url_external,
+            "files.completeUploadExternal": self._files_complete_upload_external,
+        }
+
+    def direct_files(self, channel: str | None = None) -> list[JsonDict]:
+        """Files shared by files.completeUploadExternal: {"id", "title", "filename", "channel",
+        "initial_comment", "content" (bytes)}, oldest first."""
+        with self._lock:
+            return [
+                dict(f)
+                for f in self._direct_files.shared
+                if channel is None or f["channel"] == channel
+            ]
+
+    def direct_message_channel(self, user: str) -> str:
+        """The id conversations.open gives the bot's direct message with `user`."""
+        return f"D{user}"
+
+    def _conversations_open(self, p: JsonDict) -> JsonDict:
+        users = str(p.get("users") or "")
+        if not users:
+            raise _SlackError("users_list_not_supplied")
+        if "," in users:
+            raise _SlackError("not_enough_users")  # a group DM: the bot never opens one
+        return {"ok": True, "channel": {"id": self.direct_message_channel(users)}}
+
+    def _files_get_upload_url_external(self, p: JsonDict) -> JsonDict:
+        filename = p.get("filename")
+        try:
+            length = int(p.get("length") or 0)
+        except (TypeError, ValueError):
+            raise _SlackError("invalid_arguments") from None
+        if not filename or length <= 0:
+            raise _SlackError("invalid_arguments")
+        file_id = self._direct_files.reserve(str(filename), length)
+        return {
+            "ok": True,
+            "upload_url": f"{self.base_url}{_DIRECT_UPLOAD_PATH}{file_id}",
+            "file_id": file_id,
+        }
+
+    def _handle_direct_upload(self, file_id: str, body: bytes) -> _Reply:
+        def work() -> tuple[int, JsonDict]:
+            if not self._direct_files.receive(file_id, body):
+                return 404, _error("file_not_found")
+            return 200, {"ok": True}
+
+        return self._serve("upload_url", {"file_id": file_id, "length": len(body)}, None, work)
+
+    def _files_complete_upload_external(self, p: JsonDict) -> JsonDict:
+        try:
+            files = json.loads(p["files"]) if isinstance(p.get("files"), str) else p.get("files")
+        except ValueError:
+            raise _SlackError("invalid_arguments") from None
+        if not isinstance(files, list) or not files:
+            raise _SlackError("invalid_arguments")
+        channel = p.get("channel_id")
+        shared = []
+        for item in files:
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                raise _SlackError("invalid_arguments")
+            upload = self._direct_files.complete(
+                item["id"], item.get("title"), channel, p.get("initial_comment")
+            )
+            if upload is None:
+                raise _SlackError("file_not_found")
+            shared.append({"id": upload["id"], "title": upload["title"]})
+        return {"ok": True, "files": shared}
+
     def _next_ts(self) -> str:
         self._clock_us += 100
         return f"{self._clock_us // 1_000_000}.{self._clock_us % 1_000_000:06d}"
 
     def _find(self, channel: str, ts: str) -> JsonDict | None:
         return next((m for m in self._messages if m["channel"] == channel and m["ts"] == ts), None)
+
+
+_DIRECT_UPLOAD_PATH: Final = "/upload/v1/"
+
+
+class _DirectFiles:
+    """Uploads in their three steps: reserved, received (bytes of the promised length), shared."""
+
+    def __init__(self) -> None:
+        self._seq = 0
+        self._pending: dict[str, JsonDict] = {}
+        self.shared: list[JsonDict] = []
+
+    def reserve(self, filename: str, length: int) -> str:
+        self._seq += 1
+        file_id = f"F{self._seq:08d}"
+        self._pending[file_id] = {"id": file_id, "filename": filename, "length": length}
+        return file_id
+
+    def receive(self, file_id: str, content: bytes) -> bool:
+        pending = self._pending.get(file_id)
+        if pending is None or len(content) != pending["length"]:
+            return False
+        pending["content"] = content
+        return True
+
+    def complete(
+        self, file_id: str, title: Any, channel: Any, initial_comment: Any
+    ) -> JsonDict | None:
+        pending = self._pending.get(file_id)
+        if pending is None or "content" not in pending:
+            return None
+        del self._pending[file_id]
+        shared = {
+            "id": file_id,
+            "title": str(title or pending["filename"]),
+            "filename": pending["filename"],
+            "channel": str(channel) if channel else None,
+            "initial_comment": str(initial_comment) if initial_comment else None,
+            "content": pending["content"],
+        }
+        self.shared.append(shared)
+        return shared
 
 
 class _Server(ThreadingHTTPServer):

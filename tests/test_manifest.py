@@ -18,7 +18,14 @@ ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / "manifest.yml"
 SCHEMA = Path(__file__).resolve().parent / "slack_schema" / "manifest.schema.1.0.0.json"
 
-EXPECTED_BOT_SCOPES = {"chat:write", "commands", "channels:history", "groups:history"}
+EXPECTED_BOT_SCOPES = {
+    "chat:write",
+    "commands",
+    "channels:history",
+    "groups:history",
+    "files:write",
+    "im:write",
+}
 HTTP_URL = "https://YOUR-HOST/slack/events"
 
 

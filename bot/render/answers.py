@@ -9,7 +9,9 @@ from functools import singledispatch
 
 from bot.render.dates import day, days, days_left, section
 from bot.render.markup import PLAIN, Markup
+from domain.rules.calendar import Delivery
 from domain.rules.events import EventKind
+from domain.rules.notices import NoticeDraft, NoticeKind
 from domain.services import answers as a
 from domain.services.agreement import ADMIN
 
@@ -421,3 +423,63 @@ def _topic(topic: a.HelpTopic, m: Markup) -> str:
     lines.append(f"Who: {topic.group.split(' (')[1].rstrip(')')}.")
     lines.append(f"Example: {m.code(topic.example)}")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------- notices
+
+NOTICE_TITLES = {
+    NoticeKind.DELAY: "Delay Notice",
+    NoticeKind.HOLDERS: "Notice of Demand Registration to the other security holders",
+    NoticeKind.REQUESTED_INFO: "Requested Information notice",
+    NoticeKind.PIGGYBACK: "Notice of Piggyback Registration",
+}
+
+
+def deemed_given(draft: NoticeDraft) -> str:
+    service = draft.service
+    if service.method is Delivery.HAND:
+        return f"delivered by hand on {day(service.given_on)}, effective on receipt"
+    moved = "".join(f"; {h.name} ({h.day}) is not a business day" for h in service.holidays)
+    return (
+        f"deposited in the mail on {day(service.given_on)}, deemed given "
+        f"{service.business_days} business days later, on {day(service.deemed_given)}{moved}"
+    )
+
+
+@_render.register
+def _(answer: a.NoticeDrafted, m: Markup, to_channel: bool) -> str:
+    draft = answer.draft
+    title = f"{NOTICE_TITLES[draft.kind]} ({section(draft.section)})"
+    given = f"{deemed_given(draft)} ({section(draft.service.section)})"
+    if answer.filename is None:
+        text = (
+            f"The {title} would be {given}. The draft is a Word file: "
+            f"{m.code(f'regrights notice {draft.kind.value} --out FILE.docx')}, or "
+            f"{m.code(f'/regrights notice {draft.kind.value}')} in Slack."
+        )
+    else:
+        text = f"Drafted the {title} as {m.code(answer.filename)}: {given}."
+    if draft.days_late and draft.due is not None:
+        text += (
+            f" Given this way it takes effect {days(draft.days_late)} after {day(draft.due)}, "
+            f"the last day {section(draft.section)} allows."
+        )
+    return text
+
+
+@_render.register
+def _(answer: a.NoticeRefused, m: Markup, to_channel: bool) -> str:
+    return (
+        f"No {NOTICE_TITLES[answer.kind]} drafted: under {section(answer.section)}, "
+        f"{m.inline(answer.message)}."
+    )
+
+
+@_render.register
+def _(answer: a.NoticeNotSent, m: Markup, to_channel: bool) -> str:
+    return (
+        f"I drafted the {NOTICE_TITLES[answer.kind]} but could not send it to you "
+        f"({answer.error}). Nothing was posted in the channel; ask an admin to reinstall the app "
+        f"with the {m.code('files:write')} and {m.code('im:write')} scopes, or use "
+        f"{m.code('regrights notice')} from the shell."
+    )

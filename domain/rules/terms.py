@@ -47,10 +47,31 @@ class Clock(_Strict):
     _section = field_validator("section")(_check_section)
 
 
+class Address(_Strict):
+    """Where a party's notices go under the notices clause."""
+
+    lines: list[str] = Field(min_length=1, max_length=8)
+    attention: str | None = Field(default=None, min_length=1, max_length=200)
+
+    @field_validator("lines")
+    @classmethod
+    def _no_blank_lines(cls, value: list[str]) -> list[str]:
+        if any(not line.strip() or len(line) > 200 for line in value):
+            raise ValueError("each address line is 1 to 200 characters")
+        return value
+
+
+class NoticeAddresses(_Strict):
+    company: Address
+    investor: Address
+
+
 class Notices(_Strict):
     section: Section
     mail_business_days: int = Field(ge=0, le=60)
     holiday_calendar: str = Field(min_length=2)
+    # Optional so that agreements set up before notices were drafted still load.
+    addresses: NoticeAddresses | None = None
 
     _section = field_validator("section")(_check_section)
 

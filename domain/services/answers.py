@@ -9,6 +9,7 @@ from datetime import date, time
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.deadlines import Deadline
 from domain.rules.events import Event
+from domain.rules.notices import NoticeDraft, NoticeKind
 from domain.rules.terms import TermsProfile
 
 # --------------------------------------------------------------------- refusals
@@ -267,6 +268,34 @@ class Help:
     detailed: bool = field(default=False)
 
 
+# --------------------------------------------------------------------- notices
+
+
+@dataclass(frozen=True)
+class NoticeDrafted:
+    """A notice drafted; `filename` once a front has written or sent it as a document."""
+
+    draft: NoticeDraft
+    filename: str | None = None
+
+
+@dataclass(frozen=True)
+class NoticeRefused:
+    """There is nothing to give that notice of (or nowhere to send it)."""
+
+    kind: NoticeKind
+    message: str
+    section: str | None
+
+
+@dataclass(frozen=True)
+class NoticeNotSent:
+    """Drafted, but Slack would not take the file; nothing was posted anywhere instead."""
+
+    kind: NoticeKind
+    error: str
+
+
 Answer = (
     Malformed
     | Unbound
@@ -294,4 +323,7 @@ Answer = (
     | DelayAllowed
     | Cutback
     | Help
+    | NoticeDrafted
+    | NoticeRefused
+    | NoticeNotSent
 )

@@ -14,7 +14,7 @@ from domain.services.answers import Help as HelpAnswer
 from domain.services.answers import HelpTopic
 from domain.services.context import Context
 from domain.services.grammar import DATE, MAX_COMMAND_LENGTH, Command, Help, Parser, UsageError
-from domain.services.handlers import administering, asking, recording
+from domain.services.handlers import administering, asking, notices, recording
 from domain.services.replies import Reply
 
 Handler = Callable[[Context, Any], Reply]
@@ -357,6 +357,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "2(b)(ii)-(iv)",
         None,
         "cutback 1000000 company=600000 investor=500000:2000000 other=100000:500000",
+    ),
+    CommandSpec(
+        "notice",
+        f"notice delay|holders|requested-info|piggyback {ON} {BY}",
+        grammar.notice,
+        notices.draft,
+        Access.ANYONE,
+        "Drafts the Company's written notice as a Word file: the Delay Notice (its existence, "
+        "never its reason), the notice of a demand to the other holders, the Requested "
+        "Information notice or the piggyback notice, with the dates the clocks give and when "
+        "it is deemed given under §9(b).",
+        "9(b)",
+        None,
+        "notice delay by mail on 2026-06-01",
     ),
     CommandSpec(
         "help",

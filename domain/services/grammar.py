@@ -11,6 +11,7 @@ from datetime import date, time
 
 from domain.rules.calendar import Delivery
 from domain.rules.events import EventKind, TerminationGround
+from domain.rules.notices import NoticeKind
 
 MAX_COMMAND_LENGTH = 1000
 
@@ -101,6 +102,15 @@ class RemindAt:
     at: time
 
 
+@dataclass(frozen=True)
+class NoticeRequest:
+    """Draft a notice; `on` is the day it is delivered or deposited (default today)."""
+
+    kind: NoticeKind
+    on: date | None = None
+    delivery: Delivery = Delivery.HAND
+
+
 Command = (
     RecordEvent
     | DelayCheck
@@ -114,6 +124,7 @@ Command = (
     | Revoke
     | RemindLeads
     | RemindAt
+    | NoticeRequest
 )
 
 # Each command's words after its name, and its usage line for the errors.
@@ -204,6 +215,19 @@ class _Options:
     def reason(self) -> str | None:
         raw = self.values.get("reason")
         return None if raw is None else raw.lower()
+
+
+def notice(args: list[str], usage: str) -> Command:
+    options = _Options(usage, args, dates=("on",), delivery=True)
+    (raw,) = options.exactly(1, "the notice: delay, holders, requested-info or piggyback")
+    try:
+        kind = NoticeKind(raw.lower())
+    except ValueError:
+        raise UsageError(
+            f"`{clip(raw)}` is not a notice: say delay, holders, requested-info or piggyback",
+            usage,
+        ) from None
+    return NoticeRequest(kind, on=options.date("on"), delivery=options.delivery)
 
 
 def parse_date(raw: str, usage: str | None = None) -> date:

@@ -21,6 +21,9 @@ class AgreementRow(SQLModel, table=True):
     alert_leads: str | None = Field(default=None, max_length=200)
     alert_at: str | None = Field(default=None, max_length=5)
     next_alert_at: datetime | None = Field(default=None, index=True)
+    # The hash of the latest event (see domain.rules.audit_chain), so that a deleted last
+    # event is noticed too.
+    chain_head: str | None = Field(default=None, max_length=64)
 
 
 class ChannelBindingRow(SQLModel, table=True):
@@ -62,6 +65,7 @@ class EventRow(SQLModel, table=True):
     actor: str = Field(max_length=64)
     source: str = Field(max_length=128)
     recorded_at: datetime
+    chain_hash: str | None = Field(default=None, max_length=64)
 
 
 class AlertRow(SQLModel, table=True):

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, Row, func, inspect, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from domain.rules.audit_chain import ChainedEvent, event_hash, genesis
 from domain.rules.calendar import Delivery
 from domain.rules.events import Event, EventKind, Facts, TerminationGround
 from domain.store.database import connection_gate
@@ -170,7 +171,7 @@ class AgreementStore:
             .where(_EVENTS.c.agreement_id == agreement_id, _EVENTS.c.seq > after)
             .order_by(_EVENTS.c.seq)
         )
-        return [_to_event(row) for row in rows]
+        return [event_from_row(row) for row in rows]
 
     def events_by_agreement(self, agreement_ids: Collection[int]) -> dict[int, list[Event]]:
         """`events` for many agreements in one query (each id has a list, maybe empty)."""
@@ -181,7 +182,7 @@ class AgreementStore:
             .order_by(_EVENTS.c.agreement_id, _EVENTS.c.seq)
         )
         for row in rows:
-            found[row.agreement_id].append(_to_event(row))
+            found[row.agreement_id].append(event_from_row(row))
         return found
 
     def next_seq(self, agreement_id: int) -> int:
@@ -191,8 +192,13 @@ class AgreementStore:
         return (latest or 0) + 1
 
     def append(self, agreement_id: int, event: Event) -> None:
+        """Store `event`, chained to the agreement's latest event in this same transaction."""
         facts = event.facts
         assert event.recorded_at is not None
+        agreement = self.agreement(agreement_id)
+        chained = event_hash(event, agreement.chain_head or genesis(agreement_id))
+        agreement.chain_head = chained
+        self.session.add(agreement)
         self.session.add(
             EventRow(
                 agreement_id=agreement_id,
@@ -210,11 +216,21 @@ class AgreementStore:
                 actor=event.actor,
                 source=event.source,
                 recorded_at=event.recorded_at,
+                chain_hash=chained,
             )
         )
 
+    def chained_events(self, agreement_id: int) -> list[ChainedEvent]:
+        """Every stored event of the agreement with its stored hash, in sequence order."""
+        rows = self.session.connection().execute(
+            core_select(_EVENTS)
+            .where(_EVENTS.c.agreement_id == agreement_id)
+            .order_by(_EVENTS.c.seq)
+        )
+        return [ChainedEvent(event_from_row(row), row.chain_hash) for row in rows]
 
-def _to_event(row: Row[Any]) -> Event:
+
+def event_from_row(row: Row[Any]) -> Event:
     return Event(
         seq=row.seq,
         kind=EventKind(row.kind),

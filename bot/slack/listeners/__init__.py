@@ -16,7 +16,7 @@ from domain.services.service import RegRightsService
 def register_listeners(
     app: App, service: RegRightsService, settings: Settings, clock: Callable[[], datetime]
 ) -> None:
-    commands.register(app, service, settings.command, clock)
+    commands.register(app, service, settings.command, clock, settings.notice_templates)
     actions.register(app, service, clock)
     events.register(app, service, clock)
     forms.register(app, service, clock)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -21,6 +22,7 @@ from bot.slack.conversations import NOT_HERE, is_direct
 from bot.slack.delivery import FAILED, after_ack, deliver, failures_reported, tell
 from bot.slack.listeners.forms import open_record_form
 from bot.slack.mentions import unresolved_mention
+from bot.slack.notices import asks_for_notice, send_notice
 from domain.services.commands import only_reads
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
@@ -34,7 +36,13 @@ QUICK_ANSWER_SECONDS = 0.5
 RECORD_WORD = "record"  # `/regrights record` opens the form (SPEC §9); Slack's alone
 
 
-def register(app: App, service: RegRightsService, name: str, clock: Callable[[], datetime]) -> None:
+def register(
+    app: App,
+    service: RegRightsService,
+    name: str,
+    clock: Callable[[], datetime],
+    templates: Path | None = None,
+) -> None:
     questions = ThreadPoolExecutor(max_workers=8, thread_name_prefix="regrights-question")
 
     def caller_of(command: dict[str, Any]) -> Caller:
@@ -64,6 +72,10 @@ def register(app: App, service: RegRightsService, name: str, clock: Callable[[],
             else:
                 ack(response_type="ephemeral", text=not_opened)
             return
+        if asks_for_notice(text):
+            ack()
+            after_ack(app, draft_notice, text, command, respond, client)
+            return
         at_once = service.answer_at_once(text, caller_of(command))
         if at_once is not None:
             ack(response_type="ephemeral", **private_message(at_once))
@@ -83,6 +95,10 @@ def register(app: App, service: RegRightsService, name: str, clock: Callable[[],
             log.exception("a question failed")
             reply = FAILED
         ack(response_type="ephemeral", **private_message(reply))
+
+    def draft_notice(text: str, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        with failures_reported(respond):
+            send_notice(service, text, caller_of(command), respond, client, templates)
 
     def answer_later(done: Future[Reply], respond: Respond) -> None:
         with failures_reported(respond):
