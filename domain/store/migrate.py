@@ -6,15 +6,34 @@ compares it with `HEAD`; Alembic is imported only when there is something to app
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision id; tests hold it to the migrations folder.
-HEAD = "0002"
+HEAD = "0003_event_hash_chain"
 # Any fixed number: instances starting together on one PostgreSQL migrate one at a time.
 _MIGRATION_LOCK = 0x7265677269676874
 _VERSION_TABLE = "alembic_version"  # where Alembic records the revision applied
+
+
+def _config() -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str | None:
+    """The newest revision in the migrations folder, as Alembic reads it (`HEAD` should be it)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -34,10 +53,8 @@ def upgrade(engine: Engine) -> str:
     if current_revision(engine) == HEAD:
         return HEAD
     from alembic import command
-    from alembic.config import Config
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config = _config()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
