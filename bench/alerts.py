@@ -5,8 +5,8 @@
 
 One database (a SQLite file, or with --postgres a throwaway database on 127.0.0.1:5432) grows
 through the sizes. Agreements are copied in bulk (SQLAlchemy core) from a template made through
-the service: the nstor-2002 profile snapshot, a history of four events (a delay, a demand whose
-holder-notice and inclusion clocks are running) and a channel binding; each not-due agreement
+the service: the nstor-2002 profile snapshot, a history of five events (a delay during an
+earlier demand, since withdrawn, and a demand whose holder-notice clock is running) and a channel binding; each not-due agreement
 also carries two alert rows already posted. About `--due-share` of the agreements have their
 `next_alert_at` a few minutes ago; the others, some time in the next 30 days.
 
@@ -71,7 +71,10 @@ def template(url: str, now: datetime) -> tuple[dict[str, Any], list[dict[str, An
     today = now.date()
     for command in (
         f"s3-eligible on {today - timedelta(days=400)}",
+        # An Allowed Delay needs a registration to delay (§2(d)): an earlier demand, withdrawn.
+        f"demand 1000000 on {today - timedelta(days=301)}",
         f"delay 20 from {today - timedelta(days=300)} reason iii",
+        f"withdrawn misstatement on {today - timedelta(days=290)}",
         f"demand 1000000 on {today - timedelta(days=4)}",
     ):
         reply = service.handle(command, caller)

@@ -1,6 +1,7 @@
 """Long histories for the benchmarks: counsel's record of a busy agreement, as command lines.
 
-Each year of the record holds an Allowed Delay that is begun, extended and ended early, then
+The record opens with a Short-Form registration demanded, filed and declared effective (an
+Allowed Delay needs a registration to delay, §2(d)). Each year of the record then holds an Allowed Delay that is begun, extended and ended early, then
 every month from March to December a piggyback notice answered within the §2(b)(i) window, a
 notice recorded by mistake and undone, and a §3(e) suspension lifted five days later: 63
 events a year. Every line is dated and is recorded by one user as on that day, so each one is
@@ -52,12 +53,23 @@ def year_of_record(year: int) -> list[Line]:
     return lines
 
 
+def registration(year: int) -> list[Line]:
+    days = [date(year, 1, d) for d in (2, 3, 4, 5, 8)]
+    return [
+        Line(days[0], f"s3-eligible on {days[0]}"),
+        Line(days[1], f"demand 1000000 on {days[1]}"),
+        Line(days[2], f"holders-notified on {days[2]}"),
+        Line(days[3], f"filed on {days[3]}"),
+        Line(days[4], f"effective on {days[4]}"),
+    ]
+
+
 def record_of(events: int, today: date) -> list[Line]:
     """The first `events` lines of a record running through the last full year before today."""
     years = -(-events // EVENTS_A_YEAR)
-    lines = [
-        line for year in range(today.year - years, today.year) for line in year_of_record(year)
-    ]
+    first = today.year - years
+    lines = registration(first)
+    lines += [line for year in range(first, today.year) for line in year_of_record(year)]
     return lines[:events]
 
 

@@ -61,6 +61,10 @@ def run(url: str, writers: int, commands: int) -> int:
     service = build_service(engine, frozenset({"UADMIN"}))
     now = datetime(2030, 1, 2, 15, tzinfo=UTC)
     service.bootstrap(Caller("UADMIN", "CBENCH", "bench", now))
+    # A registration on file, so that the delays have something to delay (§2(d)).
+    seeded = service.handle("filed on 2025-12-01", Caller("UADMIN", "CBENCH", "bench", now))
+    if not seeded.ok:
+        raise RuntimeError(f"seeding the filing failed: {seeded.text}")
     latencies: list[float] = []
     outcomes = {"ok": 0, "refused": 0}
     lock = threading.Lock()

@@ -1,4 +1,4 @@
-"""`regrights`: serve, console, cmd, tick and db upgrade. Heavy imports wait for the subcommand."""
+"""`regrights`: serve, console, cmd, import, tick and db upgrade. Heavy imports wait for the subcommand."""
 
 from __future__ import annotations
 
@@ -26,6 +26,13 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--channel", default="console", help="channel (default: console)")
     cmd.add_argument("--json", action="store_true", help="print one JSON object")
     cmd.add_argument("text", nargs=argparse.REMAINDER, help="the command, e.g. delay 30")
+    imports = sub.add_parser(
+        "import", help="record a history, one command per line, all or nothing"
+    )
+    imports.add_argument("--user", default="console", help="acting user (default: console)")
+    imports.add_argument("--channel", default="console", help="channel (default: console)")
+    imports.add_argument("--json", action="store_true", help="print one JSON object")
+    imports.add_argument("file", metavar="FILE", help="one command per line; # starts a comment")
     tick = sub.add_parser("tick", help="run one alert pass and exit (for cron)")
     tick.add_argument(
         "--at", metavar="ISO-DATETIME", help="run the pass as of this moment (no offset: UTC)"
@@ -64,6 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_cmd(
             args.text, as_of=args.as_of, user=args.user, channel=args.channel, as_json=args.json
         )
+    if args.command == "import":
+        from bot.importer import run_import
+
+        return run_import(args.file, user=args.user, channel=args.channel, as_json=args.json)
     if args.command == "console":
         from bot.console import run_console
         from domain.services.grammar import UsageError, parse_date

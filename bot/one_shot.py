@@ -15,8 +15,14 @@ from domain.services.service import Caller
 
 
 def run_cmd(words: list[str], *, as_of: str | None, user: str, channel: str, as_json: bool) -> int:
+    if words[:1] == ["--"]:
+        words = words[1:]  # `--` ends the options: `regrights cmd -- delay -5`
     text = strip_command_name(" ".join(words), Settings.from_env().command)
-    reply = _answer(text, as_of, user, channel)
+    return emit(_answer(text, as_of, user, channel), as_json=as_json)
+
+
+def emit(reply: Reply, *, as_json: bool) -> int:
+    """Print `reply` as text or as one JSON object; its exit status."""
     if as_json:
         print(json.dumps(reply.data, indent=2, sort_keys=False))
     else:

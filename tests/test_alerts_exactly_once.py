@@ -321,15 +321,16 @@ def test_a_delay_extension_moves_the_expiry_alerts(tmp_path: Path, slack: SlackS
     service = build_service(engine, frozenset({ADMIN}))
     service.bootstrap(Caller(ADMIN, "CDEALS", "test", RECORDED))
     deal = Agreement(service)
+    deal.say("filed on 2026-02-02")  # something to delay (§2(d)); effective by 2026-08-01
     deal.say("delay 30 from 2026-03-01 reason i")  # expires Tuesday 2026-03-31
     poster = poster_for(slack)
     first = run_alert_pass(engine, poster, utc(2026, 3, 17, 13))
-    assert [d.key for d in first.posted] == ["1/delay_expiry#1/2026-03-31@-14"]
+    assert [d.key for d in first.posted] == ["1/delay_expiry#2/2026-03-31@-14"]
     deal.say("delay extend 20", utc(2026, 3, 18, 15))  # now expires Monday 2026-04-20
     assert next_alert_at(engine) == [utc(2026, 4, 6, 13)]
     assert run_alert_pass(engine, poster, utc(2026, 3, 24, 13)).posted == []
     moved = run_alert_pass(engine, poster, utc(2026, 4, 6, 13))
-    assert [d.key for d in moved.posted] == ["1/delay_expiry#1/2026-04-20@-14"]
+    assert [d.key for d in moved.posted] == ["1/delay_expiry#2/2026-04-20@-14"]
     texts = [m["text"] for m in slack.messages()]
     assert "2026-04-20 (Mon): 14 days left" in texts[1]
     # §2(d): the delay's reason is never posted in a channel.

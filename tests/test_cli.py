@@ -28,6 +28,7 @@ def run_json(env: dict[str, str], *args: str) -> tuple[int, dict[str, Any]]:
 
 
 def test_delay_then_refusal_then_malformed(env: dict[str, str]) -> None:
+    assert run_json(env, "--as-of", "2026-11-02", "filed", "on", "2026-10-01")[0] == 0
     code, delay = run_json(env, "--as-of", "2026-11-02", "delay", "30")
     assert code == 0
     assert {k: delay[k] for k in ("ok", "start", "last_day", "expires", "days_used_12m")} == {
@@ -98,6 +99,7 @@ def test_an_unbound_channel_and_a_bad_as_of(env: dict[str, str]) -> None:
 
 
 def test_human_replies_show_weekdays_and_sections(env: dict[str, str]) -> None:
+    assert run(env, "cmd", "--as-of", "2026-11-02", "filed", "on", "2026-10-01")[0] == 0
     code, out = run(env, "cmd", "--as-of", "2026-11-02", "delay", "30")
     assert code == 0
     assert "2026-12-02 (Wed)" in out and "§2(d)" in out

@@ -6,6 +6,7 @@ import os
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 
 from conftest import REGRIGHTS
 from sqlalchemy import func
@@ -31,6 +32,7 @@ def test_twenty_threads_record_exactly_one_delay(database_url: str) -> None:
     service = build_service(engine, frozenset({"U1"}))
     caller = Caller("U1", "C1", "test", datetime(2026, 11, 25, 15, tzinfo=UTC))
     service.bootstrap(caller)
+    assert service.handle("filed on 2026-11-02", caller).ok  # something to delay (§2(d))
     with ThreadPoolExecutor(max_workers=20) as pool:
         replies = list(pool.map(lambda _: service.handle("delay 30", caller), range(20)))
     assert sum(r.ok for r in replies) == 1
@@ -40,12 +42,15 @@ def test_twenty_threads_record_exactly_one_delay(database_url: str) -> None:
 
 
 def test_twenty_processes_on_an_empty_postgres_database_record_exactly_one_delay(
-    postgres_url: str,
+    postgres_url: str, tmp_path: Path
 ) -> None:
     env = {**os.environ, "REGRIGHTS_DATABASE_URL": postgres_url, "REGRIGHTS_ADMINS": ""}
+    # A filing, then the delay (§2(d) wants something to delay), each process all or nothing.
+    history = tmp_path / "filed-and-delayed.txt"
+    history.write_text("filed\ndelay 30\n")
     processes = [
         subprocess.Popen(
-            [REGRIGHTS, "cmd", "--json", "delay", "30"],
+            [REGRIGHTS, "import", "--json", str(history)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -48,6 +48,13 @@ class History:
         return found[0].due if found else None
 
 
+def filed_on(day: date) -> History:
+    """A Registration Statement on file: something an Allowed Delay can delay (§2(d))."""
+    history = History()
+    history.add(EventKind.FILED, day)
+    return history
+
+
 def demand_ready() -> History:
     history = History()
     history.add(EventKind.S3_ELIGIBLE, date(2026, 1, 5))
@@ -184,7 +191,7 @@ def test_suspend_and_resume_under_section_4c() -> None:
 
 
 def test_an_allowed_delay_suspends_sales_until_it_expires() -> None:
-    history = History()
+    history = filed_on(date(2026, 10, 1))
     history.add(EventKind.DELAY, date(2026, 11, 2), days=30)
     assert history.state.sales_suspended_on(date(2026, 12, 1))
     assert not history.state.sales_suspended_on(date(2026, 12, 2))
@@ -192,7 +199,7 @@ def test_an_allowed_delay_suspends_sales_until_it_expires() -> None:
 
 
 def test_a_second_delay_within_twelve_months_is_refused() -> None:
-    history = History()
+    history = filed_on(date(2025, 12, 1))
     history.add(EventKind.DELAY, date(2026, 1, 5), days=20)
     with pytest.raises(RuleViolation) as refused:
         history.add(EventKind.DELAY, date(2026, 6, 1), days=10)
@@ -201,7 +208,7 @@ def test_a_second_delay_within_twelve_months_is_refused() -> None:
 
 
 def test_extend_and_end_a_delay_within_the_caps() -> None:
-    history = History()
+    history = filed_on(date(2025, 12, 1))
     history.add(EventKind.DELAY, date(2026, 1, 5), days=30)
     history.add(EventKind.DELAY_EXTEND, date(2026, 1, 20), days=60)
     assert history.due(DeadlineKind.DELAY_EXPIRY, date(2026, 1, 20)) == date(2026, 4, 5)
@@ -250,9 +257,9 @@ def test_termination_reading_latest_waits_for_all_three_grounds() -> None:
 
 
 def test_an_undone_event_stops_counting() -> None:
-    history = History()
+    history = filed_on(date(2025, 12, 1))
     history.add(EventKind.DELAY, date(2026, 1, 5), days=20)
-    history.undo(1, date(2026, 1, 6))
+    history.undo(2, date(2026, 1, 6))
     history.add(EventKind.DELAY, date(2026, 2, 1), days=20)
     assert [d.start for d in history.state.delays] == [date(2026, 2, 1)]
 

@@ -57,12 +57,20 @@ def test_status_has_the_stable_keys(desk: Desk) -> None:
         "deadlines",
         "warnings",
     }
-    assert set(status["delay"]) == {"active", "expires", "days_used_12m", "next_start_allowed"}
+    assert set(status["delay"]) == {
+        "active",
+        "expires",
+        "days_used_12m",
+        "next_start_allowed",
+        "available_days",
+        "extend_max",
+    }
     assert status["agreement"] == "nstor-2002"
 
 
 def test_delay_caps_and_next_start(desk: Desk, engine: Engine) -> None:
     desk.today = date(2026, 11, 2)
+    desk.ok("filed on 2026-10-01", EDITOR)  # something to delay (§2(d))
     reply = desk.ok("delay 30 reason iii", EDITOR)
     assert reply == {
         **reply,
@@ -87,11 +95,14 @@ def test_delay_caps_and_next_start(desk: Desk, engine: Engine) -> None:
         "expires": None,
         "days_used_12m": 30,
         "next_start_allowed": "2027-11-02",
+        "available_days": 0,
+        "extend_max": None,
     }
 
 
 def test_the_delay_reason_is_for_insiders_only(desk: Desk) -> None:
     desk.today = date(2026, 11, 2)
+    desk.ok("filed on 2026-10-01", EDITOR)
     recorded = desk.say("delay 30 reason iii", EDITOR)
     reason_text = "discussions of a merger"
     assert reason_text in said(recorded)
@@ -211,7 +222,8 @@ def test_a_backdated_event_that_unsettles_a_later_one_is_refused_naming_it(
     desk.today = date(2026, 3, 12)
     refused = desk.say("filed on 2026-03-05")
     assert refused.exit_code == EXIT_REFUSED
-    assert "#1" in said(refused) and "filing-planned" in said(refused) and "Undo #1" in said(refused)
+    assert "#1" in said(refused) and "anticipated filing date" in said(refused)
+    assert "Undo #1" in said(refused)
     assert event_count(engine) == 1
 
 
@@ -228,6 +240,7 @@ def test_a_kept_answer_never_outlives_the_history_on_any_instance(
     desk.ok("undo", EDITOR)
     assert other.ok("status")["sales_suspended"] is False
     other.ok(f"grant <@{READER}> editor")
+    desk.ok("filed", EDITOR)
     desk.ok("delay 10 reason ii", EDITOR)
     assert "material adverse" in said(other.say("status", READER))
     other.ok(f"revoke <@{READER}>")
@@ -275,6 +288,7 @@ def test_a_stop_order_leaves_the_open_clocks_running(desk: Desk) -> None:
 
 def test_next_start_for_a_backdated_delay_is_for_the_new_delay(desk: Desk) -> None:
     desk.today = date(2026, 5, 1)
+    desk.ok("filed on 2026-04-01")
     desk.ok("delay 30")
     desk.today = date(2026, 6, 1)
     refused = desk.say("delay check 10 from 2026-04-20")

@@ -111,6 +111,7 @@ def test_recorded_event_is_announced_with_an_undo_button_and_its_recorder(bound:
 
 def test_delay_reason_never_reaches_the_channel(bound: SlackBot) -> None:
     bound.record("s3-eligible on 2024-01-02", user=EDITOR)
+    bound.record("filed on 2024-05-01", user=EDITOR)  # something to delay (§2(d))
     recorded = bound.record("delay 30 reason iii", user=EDITOR, private=True)
     assert "delay 30 days" in recorded.message["text"]
     assert recorded.answer is not None
@@ -147,13 +148,18 @@ def test_refused_writes_record_nothing(bound: SlackBot) -> None:
     assert bound.history() == []
 
     bound.record("s3-eligible on 2024-01-02", user=EDITOR)
+    nothing_to_delay = bound.ask("delay 10 from 2024-05-01", user=EDITOR)
+    assert (
+        "§2(d)" in nothing_to_delay["text"] and "Nothing was recorded" in nothing_to_delay["text"]
+    )
+    bound.record("filed on 2024-04-01", user=EDITOR)
     bound.record("delay 10 from 2024-05-01", user=EDITOR)
     second = bound.ask("delay 5", user=EDITOR)  # one delay beginning in any 12 months
     assert "§2(d)" in second["text"]
     assert "2025-05-01" in second["text"]
     admin_only = bound.ask(f"grant <@{READER}|reader> admin", user=EDITOR)
     assert "only admins" in admin_only["text"]
-    assert [e["seq"] for e in bound.history()] == [2, 1]
+    assert [e["seq"] for e in bound.history()] == [3, 2, 1]
 
 
 def test_unbound_channel_gets_the_setup_hint(bot: SlackBot) -> None:

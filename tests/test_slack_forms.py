@@ -68,7 +68,13 @@ def _open_record_form(bot: SlackBot, user: str = EDITOR) -> dict[str, Any]:
     return view
 
 
+def test_with_nothing_to_delay_the_form_offers_no_delay_days(bot: SlackBot) -> None:
+    # §2(d): no pending demand, nothing filed or effective: no Allowed Delay may begin.
+    assert "no delay may begin today" in all_text(_open_record_form(bot))
+
+
 def test_record_opens_a_modal_with_every_field(bot: SlackBot) -> None:
+    bot.record("filed on 2024-05-01", user=EDITOR)  # something to delay (§2(d))
     view = _open_record_form(bot)
     (opened,) = bot.slack.calls("views.open")
     assert opened.params["trigger_id"].endswith(".1.abc")

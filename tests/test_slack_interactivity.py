@@ -91,7 +91,7 @@ def test_home_tab_shows_demand_delay_budget_and_deadlines(bot: SlackBot) -> None
     shown = all_text(view)
     assert "nstor-2002" in shown
     assert "Your role: editor" in shown
-    assert "*Demand right*" in shown and "requested" in shown
+    assert "*Demand right*" in shown and "the demand is pending" in shown
     assert "30 days used of 90 in 12 months" in shown
     assert "expires 2024-07-03" in shown
     assert "2024-06-07 (Fri) — Notice of the Demand Registration" in shown

@@ -118,7 +118,7 @@ def _bulk_kinds_in_full(state: AgreementState, as_of: date) -> set[str]:
     notices = {
         f"piggyback_request#{n.seq}"
         for n in state.piggybacks
-        if n.received <= as_of <= n.received + window
+        if n.given <= as_of <= n.received + window
         and (n.requested_on is None or n.requested_on > as_of)
     }
     return delays | notices
@@ -173,14 +173,22 @@ def test_a_write_folds_into_the_kept_state_and_an_undo_of_it_steps_back_without_
 
 
 def test_a_backdated_event_is_replayed_and_refused_like_the_full_history() -> None:
-    delay = Event(1, EventKind.DELAY, ORIGIN, ORIGIN, Facts(days=30, reason="i"))
-    snapshot = Snapshot.replayed([delay], TERMS)
+    filed_on = ORIGIN - timedelta(days=200)
+    history = [  # a registration on file, for the delays to delay (§2(d))
+        Event(1, EventKind.S3_ELIGIBLE, filed_on, filed_on),
+        Event(2, EventKind.DEMAND, filed_on, filed_on, Facts(shares=1000)),
+        Event(3, EventKind.FILED, filed_on, filed_on),
+        Event(4, EventKind.EFFECTIVE, filed_on, filed_on),
+        Event(5, EventKind.DELAY, ORIGIN, ORIGIN, Facts(days=30, reason="i")),
+    ]
+    snapshot = Snapshot.replayed(history, TERMS)
     earlier = ORIGIN - timedelta(days=100)
-    backdated = Event(2, EventKind.DELAY, earlier, earlier, Facts(days=10, reason="i"))
+    backdated = Event(6, EventKind.DELAY, earlier, earlier, Facts(days=10, reason="i"))
     try:
-        snapshot.after(backdated, [delay])
+        snapshot.after(backdated, history)
     except RuleViolation as violation:
-        assert violation.section == "2(d)" and violation.seq == 1
+        assert violation.section == "2(d)" and violation.seq == 5
+        assert "more than 1 delay" in violation.message
     else:
         raise AssertionError("two delays beginning within 12 months were accepted")
 

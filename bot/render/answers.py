@@ -5,15 +5,19 @@ the channel is told of a recorded event, which never holds a delay's reason (§2
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from functools import singledispatch
 
 from bot.render.dates import day, days, days_left, section
 from bot.render.markup import PLAIN, Markup
 from domain.rules.calendar import Delivery
-from domain.rules.events import EventKind
+from domain.rules.compliance import Obligation, Outcome
+from domain.rules.events import EventKind, WithdrawalGround
 from domain.rules.notices import NoticeDraft, NoticeKind
+from domain.rules.terms import TermsProfile
 from domain.services import answers as a
 from domain.services.agreement import ADMIN
+from domain.services.compliance_record import OBLIGATION_TITLES, ended_by
 
 
 def render(answer: a.Answer, markup: Markup = PLAIN, *, to_channel: bool = False) -> str:
@@ -68,10 +72,16 @@ def _(answer: a.RuleRefused, m: Markup, to_channel: bool) -> str:
             "if it was wrong."
         )
     else:
-        text = f"Refused under {section(answer.section)}: {m.inline(answer.message)}."
-    if answer.allowed_on is not None:
+        verdict = "Would be refused" if answer.hypothetical else "Refused"
+        text = f"{verdict} under {section(answer.section)}: {m.inline(answer.message)}."
+    if answer.extend_max is not None:
+        text += f" The running delay could be extended by at most {days(answer.extend_max)}."
+    elif answer.allowed_on is not None:
         text += f" It would be allowed from {day(answer.allowed_on, answer.calendar)}."
-    return text + " Nothing was recorded."
+    text += " Nothing was recorded."
+    if answer.available_days is not None:
+        text += f"\n{_room(answer.available_days, answer.extend_max)}."
+    return text
 
 
 @_render.register
@@ -138,6 +148,8 @@ def _(answer: a.Failed, m: Markup, to_channel: bool) -> str:
 
 def event_summary(line: a.EventLine) -> str:
     event, facts = line.event, line.event.facts
+    if event.kind is EventKind.FILING_PLANNED and facts.planned_filing is not None:
+        return f"anticipated filing date {day(facts.planned_filing)}, planned on {day(event.on)}"
     parts = [event.kind.value]
     if facts.shares is not None:
         parts.append(f"{facts.shares:,} shares")
@@ -145,8 +157,8 @@ def event_summary(line: a.EventLine) -> str:
         parts.append(days(facts.days))
     if facts.ground is not None:
         parts.append(facts.ground.value)
-    if facts.planned_filing is not None:
-        parts.append(f"filing planned for {day(facts.planned_filing)}")
+    if facts.withdrawal is not None:
+        parts.append(_WITHDRAWAL_WORDS[facts.withdrawal])
     if event.kind is EventKind.RETRACTION:
         parts.append(f"retracts #{facts.retracts}")
     text = " ".join(parts)
@@ -154,12 +166,39 @@ def event_summary(line: a.EventLine) -> str:
         text += f", by {facts.delivery.value} on {day(event.on)}"
         if event.effective_on != event.on:
             text += f", effective {day(event.effective_on)}"
-    elif event.kind is not EventKind.FILING_PLANNED:
+    else:
         text += f" on {day(event.on)}"
     if line.show_reason and facts.reason:
         reasons = line.terms.allowed_delay.reasons
         text += f" (reason {facts.reason}: {reasons.get(facts.reason, '')})"
     return text
+
+
+_WITHDRAWAL_WORDS = {
+    WithdrawalGround.MISSTATEMENT: "over an uncorrected misstatement",
+    WithdrawalGround.OTHER: "on another ground",
+}
+
+
+def _standing(standing: a.DelayStanding) -> str:
+    """A delay restated after an extension, an early end or an undo."""
+    used = f"{days(standing.days_used)} used in the {standing.period_months} months ending"
+    if standing.expires is None:
+        return (
+            f"The Allowed Delay from {day(standing.start)} no longer stands; {used} "
+            f"{day(standing.counted_to)}."
+        )
+    return (
+        f"The Allowed Delay from {day(standing.start)} now expires on {day(standing.expires)}; "
+        f"{used} on its start."
+    )
+
+
+def _room(available: int, extend_max: int | None) -> str:
+    words = f"{days(available)} available for a delay beginning that day"
+    if extend_max is not None:
+        words += f"; the running delay can be extended by up to {days(extend_max)}"
+    return words
 
 
 @_render.register
@@ -171,6 +210,8 @@ def _(answer: a.Recorded, m: Markup, to_channel: bool) -> str:
         f"Clock started: {d.title} ({section(d.section)}) due {day(d.due, answer.calendar)}."
         for d in answer.opened
     ]
+    if answer.delay is not None:
+        lines.append(_standing(answer.delay))
     reason = event.facts.reason
     if reason and not to_channel:
         words = answer.line.terms.allowed_delay.reasons[reason]
@@ -187,9 +228,28 @@ def _without_reason(line: a.EventLine) -> a.EventLine:
 def _(answer: a.Undone, m: Markup, to_channel: bool) -> str:
     summary = event_summary(answer.line)
     seq = answer.line.event.seq
+    restated = f"\n{_standing(answer.delay)}" if answer.delay is not None else ""
     if to_channel:
-        return f"{m.mention(answer.user)} undid #{seq} ({summary})."
-    return f"Undone: #{seq} {summary}. The retraction is recorded as #{answer.retraction_seq}."
+        return f"{m.mention(answer.user)} undid #{seq} ({summary}).{restated}"
+    return (
+        f"Undone: #{seq} {summary}. The retraction is recorded as #{answer.retraction_seq}."
+        + restated
+    )
+
+
+@_render.register
+def _(answer: a.Imported, m: Markup, to_channel: bool) -> str:
+    noun = "command" if answer.count == 1 else "commands"
+    lines = [f"Imported {answer.count} {noun} in one transaction."]
+    return "\n".join(lines + [warning_line(w, m) for w in answer.warnings])
+
+
+@_render.register
+def _(answer: a.ImportFailed, m: Markup, to_channel: bool) -> str:
+    return (
+        f"Line {answer.line} ({m.code(answer.text[:80])}): {_render(answer.why, m, to_channel)}\n"
+        "Nothing was imported: the file is recorded whole or not at all."
+    )
 
 
 @_render.register
@@ -249,7 +309,10 @@ def _(answer: a.Deadlines, m: Markup, to_channel: bool) -> str:
 def _(answer: a.Status, m: Markup, to_channel: bool) -> str:
     terms, calendar = answer.terms, answer.deadlines.calendar
     delay_terms = terms.allowed_delay
-    demand = f"Demand right ({section(terms.demand.eligibility_section)}): {answer.demand_state}"
+    demand = (
+        f"Demand right ({section(terms.demand.eligibility_section)}): "
+        + DEMAND_STATE_WORDS[answer.demand_state]
+    )
     demand += (
         " — a demand today would be accepted"
         if answer.demand_refusal is None
@@ -267,7 +330,13 @@ def _(answer: a.Status, m: Markup, to_channel: bool) -> str:
     next_start = day(answer.next_delay_start, calendar) if answer.next_delay_start else "never"
     delay += (
         f"; {days(answer.days_used)} used in the last {delay_terms.period_months} months of "
-        f"{delay_terms.max_days}; next may begin {next_start}"
+        f"{delay_terms.max_days}; "
+        + (
+            "none may begin: there is nothing to delay (no pending demand, and no Registration "
+            "Statement filed or effective)"
+            if answer.nothing_to_delay
+            else f"next may begin {next_start}; " + _room(answer.available_days, answer.extend_max)
+        )
     )
     lines = [
         f"{m.bold(terms.title)} — status as of {day(answer.as_of)}",
@@ -309,12 +378,18 @@ def _(answer: a.History, m: Markup, to_channel: bool) -> str:
     for line in answer.lines:
         event = line.event
         struck = " (undone)" if event.seq in answer.retracted else ""
-        when = event.recorded_at.strftime("%Y-%m-%d %H:%M UTC") if event.recorded_at else ""
+        when = _local_time(event.recorded_at, line.terms) if event.recorded_at else ""
         lines.append(
             f"#{event.seq} {event_summary(line)}{struck} — by {event.actor} via {event.source}, "
             f"{when}"
         )
     return "\n".join(lines)
+
+
+def _local_time(moment: datetime, terms: TermsProfile) -> str:
+    """A recorded time in the agreement's timezone (the store keeps UTC, perhaps naive)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(terms.zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 @_render.register
@@ -371,7 +446,38 @@ def _(answer: a.DelayAllowed, m: Markup, to_channel: bool) -> str:
         f"expire on {day(answer.expires, answer.calendar)}; {days(answer.days_used)} used in "
         f"the {answer.period_months} months ending on its start. Nothing was recorded."
     )
+    text += f"\nOn {day(answer.start)}: {_room(answer.available_days, answer.extend_max)}."
     return text + "".join(f"\n{warning_line(w, m)}" for w in answer.warnings)
+
+
+@_render.register
+def _(answer: a.Compliance, m: Markup, to_channel: bool) -> str:
+    if not answer.obligations:
+        return f"No deadline has run as of {day(answer.as_of)}."
+    lines = [f"Compliance record as of {day(answer.as_of)}, by due date:"]
+    lines += [
+        f"• {day(r.due, answer.calendar)} — {OBLIGATION_TITLES[r.kind]} ({section(r.section)}): "
+        + _outcome(r, answer.as_of)
+        for r in answer.obligations
+    ]
+    return "\n".join(lines)
+
+
+def _outcome(record: Obligation, as_of: date) -> str:
+    closed = record.closed_on
+    late = days(record.days_late or 0)
+    if record.outcome is Outcome.MET:
+        return f"met on {day(closed)}" if closed else "met"
+    if record.outcome is Outcome.LATE:
+        assert closed is not None
+        return f"LATE — met on {day(closed)}, {late} late"
+    if record.outcome is Outcome.MISSED:
+        if closed is None:
+            return f"MISSED — not met, {late} overdue"
+        return f"MISSED — never met; {ended_by(record)} on {day(closed)}, {late} after it was due"
+    if record.outcome is Outcome.OPEN:
+        return f"open, {days_left((record.due - as_of).days)}"
+    return "lapsed (the window closed)"
 
 
 @_render.register
@@ -423,6 +529,19 @@ def _topic(topic: a.HelpTopic, m: Markup) -> str:
     lines.append(f"Who: {topic.group.split(' (')[1].rstrip(')')}.")
     lines.append(f"Example: {m.code(topic.example)}")
     return "\n".join(lines)
+
+
+# The demand right's state (SPEC §7's `demand.state`), as counsel read it.
+DEMAND_STATE_WORDS = {
+    "terminated": "ended on the Termination Date",
+    "requested": "exercised — the demand is pending",
+    "filed": "exercised — the Registration Statement is filed and awaits effectiveness",
+    "effective": "exercised — the registration is effective",
+    "used": "used — the Short-Form Registration was effected",
+    "not-eligible": "not yet exercisable (the Company is not yet eligible for Short-Form "
+    "Registration)",
+    "available": "available",
+}
 
 
 # --------------------------------------------------------------------- notices

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from bot.render.answers import DEMAND_STATE_WORDS
 from bot.render.dates import day, days, days_left, section
 from bot.slack.blocks import Block
 
@@ -74,7 +75,7 @@ def _agreement(a: dict[str, Any]) -> list[Block]:
 def _demand(a: dict[str, Any]) -> str:
     demand = a["demand"]
     verdict = "would be accepted" if demand["available"] else "would not be accepted"
-    return f"*Demand right*\n{demand['state']}: a demand today {verdict}"
+    return f"*Demand right*\n{DEMAND_STATE_WORDS[demand['state']]}: a demand today {verdict}"
 
 
 def _delay(a: dict[str, Any]) -> str:

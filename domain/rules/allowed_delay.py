@@ -140,6 +140,16 @@ class AllowedDelayRule:
             day += timedelta(days=1)
         return None
 
+    def leap_day_question(self, start: date) -> tuple[date, date] | None:
+        """For a delay beginning on Feb 29 whose period ends in a common year: the day the bot
+        takes the period to end (dateutil's Feb 28) and the other reading (Mar 1)."""
+        if (start.month, start.day) != (2, 29):
+            return None
+        end = self.period_end(start)
+        if (end.month, end.day) != (2, 28):
+            return None
+        return end, end + timedelta(days=1)
+
     @property
     def _months(self) -> str:
         return f"{self.terms.period_months} months"

@@ -32,7 +32,7 @@ def event_hash(event: Event, previous: str) -> str:
         "shares": facts.shares,
         "days": facts.days,
         "reason": facts.reason,
-        "ground": facts.ground.value if facts.ground else None,
+        "ground": facts.stated_ground,
         "planned_filing": _day(facts.planned_filing),
         "retracts": facts.retracts,
         "actor": event.actor,

@@ -173,7 +173,7 @@ def _piggyback_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
             f"piggyback_request#{notice.seq}",
         )
         for notice in state.piggybacks[recent:]
-        if notice.received <= as_of and not _closed_by(notice.requested_on, as_of)
+        if notice.given <= as_of and not _closed_by(notice.requested_on, as_of)
     ]
 
 

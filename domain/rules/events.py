@@ -31,6 +31,13 @@ class EventKind(StrEnum):
     RETRACTION = "undo"
 
 
+class WithdrawalGround(StrEnum):
+    """Why the Investor withdrew: §2(a)(ii)(C) names one ground, an uncorrected misstatement."""
+
+    MISSTATEMENT = "misstatement"
+    OTHER = "other"
+
+
 class TerminationGround(StrEnum):
     SOLD_ALL = "sold-all"
     RULE_144 = "rule144"
@@ -46,8 +53,15 @@ class Facts:
     days: int | None = None
     reason: str | None = None
     ground: TerminationGround | None = None
+    withdrawal: WithdrawalGround | None = None
     planned_filing: date | None = None
     retracts: int | None = None
+
+    @property
+    def stated_ground(self) -> str | None:
+        """A termination's or a withdrawal's ground, as recorded."""
+        ground = self.ground or self.withdrawal
+        return ground.value if ground else None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
-from domain.rules.events import Event, EventKind, TerminationGround, live_events
+from domain.rules.events import Event, EventKind, TerminationGround, WithdrawalGround, live_events
 from domain.rules.terms import TermsProfile
 from domain.rules.violation import RuleViolation
 
@@ -36,6 +36,7 @@ class RegistrationCycle:
     """One registration, usually begun by the Investor's demand."""
 
     demand_seq: int | None = None
+    demand_given: date | None = None  # delivered or deposited (§9(b))
     demand_received: date | None = None
     shares: int | None = None
     holders_notice_seq: int | None = None
@@ -50,6 +51,7 @@ class RegistrationCycle:
     effective: date | None = None
     stop_order: date | None = None
     withdrawn: date | None = None
+    withdrawal_ground: WithdrawalGround | None = None
 
     def effectiveness_due(self, window_days: int) -> date | None:
         return self.filed + timedelta(days=window_days) if self.filed else None
@@ -84,6 +86,7 @@ class DelayRecord:
 @dataclass
 class PiggybackNotice:
     seq: int
+    given: date  # delivered or deposited (§9(b))
     received: date
     requested_on: date | None = None
     shares: int | None = None
@@ -158,7 +161,8 @@ class AgreementState:
             return RuleViolation(
                 demand.eligibility_section,
                 f"the Investor is entitled to {demand.demands_allowed} Short-Form "
-                f"Registration(s) and one was effected on {effected[-1].effective}",
+                f"Registration{'' if demand.demands_allowed == 1 else 's'} and "
+                f"{len(effected)} was effected (the last on {effected[-1].effective})",
             )
         return None
 
@@ -190,6 +194,18 @@ class AgreementState:
             piggybacks=piggybacks,
             termination_grounds=dict(self.termination_grounds),
         )
+
+    def has_registration_to_delay(self, day: date) -> bool:
+        """Whether on `day` there is a pending demand, or a filed or effective registration."""
+        cycle = self.current_cycle
+        if cycle is None:
+            return False
+        status = cycle.status_on(day, self.window_days)
+        if status is CycleStatus.WITHDRAWN:
+            return False
+        received = cycle.demand_received is not None and cycle.demand_received <= day
+        pending_demand = status is CycleStatus.REQUESTED and received
+        return pending_demand or (cycle.filed is not None and cycle.filed <= day)
 
     def sales_suspended_on(self, day: date) -> bool:
         return (
@@ -249,6 +265,7 @@ def _demand(state: AgreementState, event: Event) -> None:
         state.cycles.append(cycle)
     # A registration already planned or filed without a demand becomes the demanded one.
     cycle.demand_seq = event.seq
+    cycle.demand_given = event.on
     cycle.demand_received = event.effective_on
     cycle.shares = event.facts.shares
 
@@ -286,6 +303,7 @@ def _cycle_under_way_or_new(state: AgreementState, day: date) -> RegistrationCyc
         fresh = replace(
             fresh,
             demand_seq=cycle.demand_seq,
+            demand_given=cycle.demand_given,
             demand_received=cycle.demand_received,
             shares=cycle.shares,
             holders_notice_seq=cycle.holders_notice_seq,
@@ -341,8 +359,10 @@ def _effective(state: AgreementState, event: Event) -> None:
     cycle = _filed_cycle(state, event, section)
     if cycle.effective is not None:
         raise RuleViolation(section, f"the registration was already effective on {cycle.effective}")
-    if cycle.withdrawn is not None or cycle.stop_order is not None:
-        raise RuleViolation(section, "the registration was withdrawn or stopped; file again first")
+    if cycle.withdrawn is not None:
+        raise RuleViolation(section, "the request for registration was withdrawn; file again first")
+    # A stop order lifted before effectiveness: the registration may still become effective,
+    # but under §2(a)(ii)(A) it is not deemed effected (status_on keeps it STOPPED).
     cycle.effective = event.effective_on
 
 
@@ -363,6 +383,7 @@ def _withdrawn(state: AgreementState, event: Event) -> None:
     if cycle.withdrawn is not None:
         raise RuleViolation(section, f"the request was already withdrawn on {cycle.withdrawn}")
     cycle.withdrawn = event.effective_on
+    cycle.withdrawal_ground = event.facts.withdrawal
 
 
 def _suspend_sales(state: AgreementState, day: date, section: str) -> None:
@@ -398,6 +419,12 @@ def _delay(state: AgreementState, event: Event) -> None:
             state.terms.allowed_delay.section,
             f"an Allowed Delay is already running until {active.delay.expires} "
             "(use `delay extend` or `delay end`)",
+        )
+    if not state.has_registration_to_delay(event.effective_on):
+        raise RuleViolation(
+            state.terms.allowed_delay.section,
+            "an Allowed Delay postpones a filing, its effectiveness or sales under a registration: "
+            "no demand is pending and no Registration Statement is filed or effective",
         )
     breach = AllowedDelayRule(state.terms.allowed_delay).breach_adding(
         [d.delay for d in state.delays], wanted
@@ -436,7 +463,7 @@ def _delay_end(state: AgreementState, event: Event) -> None:
 
 
 def _piggyback_notice(state: AgreementState, event: Event) -> None:
-    state.piggybacks.append(PiggybackNotice(event.seq, event.effective_on))
+    state.piggybacks.append(PiggybackNotice(event.seq, event.on, event.effective_on))
 
 
 def _piggyback_requested(state: AgreementState, event: Event) -> None:

@@ -50,6 +50,13 @@ class Agreement:
     def today(self, caller: Caller) -> date:
         return caller.as_of or caller.now.astimezone(self.terms.zone).date()
 
+    def clock(self, caller: Caller) -> datetime:
+        """The moment the caller acts at: with `as_of`, this time of day on that date."""
+        if caller.as_of is None:
+            return caller.now
+        local = caller.now.astimezone(self.terms.zone)
+        return local.replace(year=caller.as_of.year, month=caller.as_of.month, day=caller.as_of.day)
+
     def state(self) -> AgreementState:
         return self.snapshot().state
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from domain.rules.calendar import BusinessCalendar
+from domain.rules.compliance import Obligation
 from domain.rules.deadlines import Deadline
 from domain.rules.events import Event
 from domain.rules.notices import NoticeDraft, NoticeKind
@@ -50,6 +51,9 @@ class RuleRefused:
     allowed_on: date | None
     calendar: BusinessCalendar
     clash: EventLine | None = None
+    hypothetical: bool = False  # `delay check`: it would be refused
+    extend_max: int | None = None  # a refused extension: the most it could add
+    available_days: int | None = None  # `delay check`: the longest delay from that day
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,18 @@ class EventLine:
 
 
 @dataclass(frozen=True)
+class DelayStanding:
+    """An Allowed Delay as it stands after an extension, an early end or an undo. `expires` is
+    None when the delay no longer stands; `days_used` counts the period ending on `counted_to`."""
+
+    start: date
+    expires: date | None
+    days_used: int
+    period_months: int
+    counted_to: date
+
+
+@dataclass(frozen=True)
 class Recorded:
     """A recorded event, the clocks it started, and warnings. The reason of a delay is repeated
     to the one who recorded it, never to the channel (§2(d))."""
@@ -129,6 +145,7 @@ class Recorded:
     opened: list[Deadline]
     warnings: list[str]
     calendar: BusinessCalendar
+    delay: DelayStanding | None = None  # restated after `delay extend` or `delay end`
 
 
 @dataclass(frozen=True)
@@ -136,6 +153,24 @@ class Undone:
     line: EventLine
     retraction_seq: int
     user: str
+    delay: DelayStanding | None = None  # restated when the undone event was about a delay
+
+
+@dataclass(frozen=True)
+class Imported:
+    """`regrights import`: every line recorded, in one transaction."""
+
+    count: int
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class ImportFailed:
+    """Line `line` was malformed or refused, so nothing of the file was recorded."""
+
+    line: int
+    text: str
+    why: Answer
 
 
 @dataclass(frozen=True)
@@ -210,6 +245,9 @@ class Status:
     termination_date: date | None
     deadlines: Deadlines
     warnings: list[str]
+    available_days: int = 0  # the longest delay that could begin on `as_of`
+    extend_max: int | None = None  # while a delay runs, the most it could be extended by
+    nothing_to_delay: bool = False  # §2(d): no pending demand, filing or effective registration
 
 
 @dataclass(frozen=True)
@@ -234,6 +272,17 @@ class DelayAllowed:
     days_used: int
     period_months: int
     warnings: list[str]
+    calendar: BusinessCalendar
+    available_days: int = 0
+    extend_max: int | None = None
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Every deadline that has run, with its outcome, as of a day."""
+
+    as_of: date
+    obligations: list[Obligation]
     calendar: BusinessCalendar
 
 
@@ -311,6 +360,8 @@ Answer = (
     | Failed
     | Recorded
     | Undone
+    | Imported
+    | ImportFailed
     | SetUp
     | Granted
     | Revoked
@@ -321,6 +372,7 @@ Answer = (
     | History
     | Terms
     | DelayAllowed
+    | Compliance
     | Cutback
     | Help
     | NoticeDrafted

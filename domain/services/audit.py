@@ -89,7 +89,7 @@ class AuditDesk:
                     shares=facts.shares,
                     days=facts.days,
                     reason=facts.reason if insider else None,
-                    ground=facts.ground.value if facts.ground else None,
+                    ground=facts.stated_ground,
                     planned_filing=facts.planned_filing,
                     retracts=facts.retracts,
                     retracted_by=retracted_by.get(event.seq),

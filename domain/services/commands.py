@@ -138,14 +138,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "filing-planned",
-        f"filing-planned <{DATE}>",
+        f"filing-planned <{DATE}> {ON}",
         grammar.filing_planned,
         recording.record_event,
         Access.EDITOR,
-        "Records the first anticipated filing date of the Registration Statement.",
+        "Records the first anticipated filing date of the Registration Statement; `on` is the "
+        "day the plan was made (today by default).",
         "4(a)",
         "starts the Requested Information notice, due 15 days before that date",
-        "filing-planned 2026-09-15",
+        "filing-planned 2026-09-15 on 2026-08-01",
     ),
     _event(
         "requested-info-sent",
@@ -180,14 +181,18 @@ COMMANDS: tuple[CommandSpec, ...] = (
         None,
         "stop-order on 2026-10-01",
     ),
-    _event(
+    CommandSpec(
         "withdrawn",
-        EventKind.WITHDRAWN,
-        "Records the Investor's withdrawal of its request: the registration is not deemed "
-        "effected.",
+        f"withdrawn [misstatement|other] {ON}",
+        grammar.withdrawn,
+        recording.record_event,
+        Access.EDITOR,
+        "Records the Investor's withdrawal of its request and its ground: over an uncorrected "
+        "misstatement (§2(a)(ii)(C)) or another; either way the registration is not deemed "
+        "effected, the second by the reading of (A) that `status` flags.",
         "2(a)(ii)(C)",
         "closes the 180-day effectiveness deadline",
-        "withdrawn on 2026-10-05",
+        "withdrawn misstatement on 2026-10-05",
     ),
     _event(
         "suspend",
@@ -220,7 +225,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "delay extend",
-        "delay extend <days>",
+        f"delay extend <days> {ON}",
         grammar.delay_extend,
         recording.record_event,
         Access.EDITOR,
@@ -307,6 +312,19 @@ COMMANDS: tuple[CommandSpec, ...] = (
         None,
         None,
         "deadlines",
+        kept=True,
+    ),
+    CommandSpec(
+        "compliance",
+        "compliance",
+        grammar.query("compliance"),
+        asking.compliance,
+        Access.ANYONE,
+        "Lists every deadline that has run, with its outcome: met, late (and by how many days), "
+        "missed, open or lapsed.",
+        None,
+        None,
+        "compliance",
         kept=True,
     ),
     CommandSpec(

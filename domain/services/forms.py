@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.rules.allowed_delay import AllowedDelayRule
-from domain.rules.delay_room import extension_room, longest_new_delay
 from domain.services.agreement import ADMIN, EDITOR, Agreement, terms_from_snapshot
+from domain.services.delay_room import days_left
 from domain.services.service import RegRightsService
 from domain.store.unit_of_work import AgreementStore
 
@@ -89,13 +88,12 @@ def _form_agreement(
 
 
 def delay_room(agreement: Agreement, today: date) -> DelayRoom:
-    rule = AllowedDelayRule(agreement.terms.allowed_delay)
     state = agreement.state()
-    delays = [d.delay for d in state.delays]
     running = state.delay_active_on(today)
+    left = days_left(state, today)  # as `status` counts them: none with nothing to delay
     return DelayRoom(
         section=agreement.terms.allowed_delay.section,
-        available_days=longest_new_delay(rule, delays, today),
+        available_days=left.available_days,
         running_until=running.delay.expires if running else None,
-        extend_max=extension_room(rule, delays, running.delay) if running else None,
+        extend_max=left.extend_max,
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from domain.rules.calendar import Delivery
-from domain.rules.events import EventKind, TerminationGround
+from domain.rules.events import EventKind, TerminationGround, WithdrawalGround
 from domain.rules.notices import NoticeKind
 
 MAX_COMMAND_LENGTH = 1000
@@ -36,6 +36,7 @@ class RecordEvent:
     days: int | None = None
     reason: str | None = None
     ground: TerminationGround | None = None
+    withdrawal: WithdrawalGround | None = None
     planned_filing: date | None = None
 
 
@@ -270,9 +271,27 @@ def demand(args: list[str], usage: str) -> Command:
 
 
 def filing_planned(args: list[str], usage: str) -> Command:
-    options = _Options(usage, args)
+    options = _Options(usage, args, dates=("on",))
     (planned,) = options.exactly(1, "the anticipated filing date")
-    return RecordEvent(EventKind.FILING_PLANNED, planned_filing=parse_date(planned, usage))
+    return RecordEvent(
+        EventKind.FILING_PLANNED, on=options.date("on"), planned_filing=parse_date(planned, usage)
+    )
+
+
+def withdrawn(args: list[str], usage: str) -> Command:
+    options = _Options(usage, args, dates=("on",))
+    if len(options.positionals) > 1:
+        raise UsageError(f"unexpected `{clip(options.positionals[1])}`", usage)
+    ground = None
+    if options.positionals:
+        raw = options.positionals[0]
+        try:
+            ground = WithdrawalGround(raw.lower())
+        except ValueError:
+            raise UsageError(
+                f"`{clip(raw)}` is not a ground: say misstatement or other", usage
+            ) from None
+    return RecordEvent(EventKind.WITHDRAWN, on=options.date("on"), withdrawal=ground)
 
 
 def piggyback_requested(args: list[str], usage: str) -> Command:
@@ -298,16 +317,23 @@ def terminated(args: list[str], usage: str) -> Command:
 
 
 def delay(args: list[str], usage: str) -> Command:
-    options = _Options(usage, args, dates=("from",), reason=True)
+    # `on DATE` is taken too, as on every recording command; `from DATE` reads better.
+    options = _Options(usage, args, dates=("from", "on"), reason=True)
     (days,) = options.exactly(1, "the number of days")
+    if "from" in options.values and "on" in options.values:
+        raise UsageError("give the start once: `from DATE`", usage)
     return RecordEvent(
-        EventKind.DELAY, on=options.date("from"), days=_days(days, usage), reason=options.reason
+        EventKind.DELAY,
+        on=options.date("from") or options.date("on"),
+        days=_days(days, usage),
+        reason=options.reason,
     )
 
 
 def delay_extend(args: list[str], usage: str) -> Command:
-    (days,) = _Options(usage, args).exactly(1, "the number of days to add")
-    return RecordEvent(EventKind.DELAY_EXTEND, days=_days(days, usage))
+    options = _Options(usage, args, dates=("on",))
+    (days,) = options.exactly(1, "the number of days to add")
+    return RecordEvent(EventKind.DELAY_EXTEND, on=options.date("on"), days=_days(days, usage))
 
 
 def delay_end(args: list[str], usage: str) -> Command:

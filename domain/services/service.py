@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from domain.rules.events import Event
 from domain.rules.terms import parse_profile, profile_text
+from domain.services import importing
 from domain.services.agreement import (
     ADMIN,
     DEFAULT_PROFILE,
@@ -92,12 +93,7 @@ class RegRightsService:
             agreement = self._bound(store, caller)
             if agreement is None:
                 return unbound(caller)
-            role = self.role_of(store, agreement.id, caller.user)
-            if role not in ALLOWED_ROLES[spec.access]:
-                reply = role_refusal(spec)
-            else:
-                context = Context(self, caller, agreement, store, role, usage=spec.usage)
-                reply = spec.handler(context, parsed.command)
+            reply = self._write(store, agreement, parsed, caller)
             if not reply.ok:
                 store.session.rollback()
                 log.info(
@@ -108,6 +104,37 @@ class RegRightsService:
                     reply.data["error"],
                 )
             return reply
+
+    def _write(
+        self, store: AgreementStore, agreement: Agreement, parsed: Parsed, caller: Caller
+    ) -> Reply:
+        spec = parsed.spec
+        role = self.role_of(store, agreement.id, caller.user)
+        if role not in ALLOWED_ROLES[spec.access]:
+            return role_refusal(spec)
+        context = Context(self, caller, agreement, store, role, usage=spec.usage)
+        return spec.handler(context, parsed.command)
+
+    def import_history(self, text: str, caller: Caller) -> Reply:
+        """Record one command per line of `text` in one transaction: all, or none and the
+        reply naming the first line malformed or refused."""
+        parsed, failure = importing.parse_lines(importing.command_lines(text))
+        if failure is not None:
+            return failure
+        with self.uow.write() as store:
+            agreement = self._bound(store, caller)
+            if agreement is None:
+                return unbound(caller)
+            before = agreement.state()
+            for line, command in parsed:
+                try:
+                    reply = self._write(store, agreement, command, caller)
+                except UsageError as exc:
+                    reply = Reply.malformed(exc.message, exc.usage)
+                if not reply.ok:
+                    store.session.rollback()
+                    return importing.line_failed(line, reply)
+            return importing.imported(len(parsed), before, agreement, agreement.today(caller))
 
     def answer_at_once(self, text: str, caller: Caller) -> Reply | None:
         """The answer when it is ready without waiting on the database: help, malformed input,
@@ -213,7 +240,7 @@ class RegRightsService:
     def changed(self, store: AgreementStore, agreement: Agreement, caller: Caller) -> None:
         """An agreement's events or settings changed, inside the write transaction."""
         for listener in self.on_change:
-            listener(store, agreement, caller.now)
+            listener(store, agreement, agreement.clock(caller))
 
     # ----------------------------------------------------------------- questions
 

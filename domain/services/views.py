@@ -9,8 +9,8 @@ from typing import Any
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.deadlines import Deadline, running_deadlines
-from domain.rules.events import Event, EventKind
-from domain.rules.registration import AgreementState, CycleStatus
+from domain.rules.events import Event, EventKind, WithdrawalGround
+from domain.rules.registration import AgreementState, CycleStatus, RegistrationCycle
 from domain.rules.terms import TermsProfile
 from domain.services.answers import (
     Deadlines,
@@ -20,6 +20,7 @@ from domain.services.answers import (
     SalesSuspension,
     Status,
 )
+from domain.services.delay_room import days_left, leap_day_warnings
 from domain.services.wording import section
 
 
@@ -69,25 +70,47 @@ def warnings(state: AgreementState, as_of: date) -> list[str]:
                 f"{section(terms.demand.effectiveness.section)} it is not deemed effected."
             )
         elif status is CycleStatus.STOPPED:
+            lifted = (
+                f"; it became effective on {cycle.effective} once the order was lifted, but "
+                "remains not deemed effected"
+                if cycle.effective is not None and cycle.effective <= as_of
+                else ""
+            )
             found.append(
                 f"A stop order ({cycle.stop_order}) interfered with the registration: under "
-                f"{section(terms.demand.stop_order_section)} it is not deemed effected."
+                f"{section(terms.demand.stop_order_section)} it is not deemed effected{lifted}."
             )
         elif status is CycleStatus.WITHDRAWN:
-            found.append(
-                f"The Investor withdrew its request on {cycle.withdrawn}: under "
-                f"{section(terms.demand.withdrawal_section)} the registration is not deemed "
-                "effected (provided the Company refused to correct the misstatement)."
-            )
+            found.append(withdrawal_warning(terms, cycle))
     active = state.delay_active_on(as_of)
     if active is not None:
         found += delay_past_effectiveness(state, active.delay, as_of)
+    found += leap_day_warnings(state, [d.delay for d in state.delays], as_of)
     if state.termination_grounds:
         found += [
             f"Drafting defect ({section(d.section)}): {d.note}"
             for d in terms.defects_about("termination")
         ]
     return found
+
+
+def withdrawal_warning(terms: TermsProfile, cycle: RegistrationCycle) -> str:
+    """§2(a)(ii)(C) names one ground for a withdrawal that is not deemed effected; for any other
+    the bot follows (A), a registration that never became effective, and says so."""
+    withdrawal = section(terms.demand.withdrawal_section)
+    if cycle.withdrawal_ground is WithdrawalGround.MISSTATEMENT:
+        return (
+            f"The Investor withdrew its request on {cycle.withdrawn} over a misstatement the "
+            f"Company did not correct: under {withdrawal} the registration is not deemed "
+            "effected, and the demand right is available again."
+        )
+    ground = "on another ground" if cycle.withdrawal_ground else "without a recorded ground"
+    return (
+        f"The Investor withdrew its request on {cycle.withdrawn} {ground}. The demand right is "
+        f"treated as available again under {section(terms.demand.stop_order_section)} (the "
+        f"registration never became effective); but {withdrawal} names only an uncorrected "
+        "misstatement, and can be read to mean any other withdrawal uses the demand up."
+    )
 
 
 def delay_past_effectiveness(state: AgreementState, delay: Delay, on: date) -> list[str]:
@@ -110,7 +133,12 @@ def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> di
     rule = AllowedDelayRule(profile.allowed_delay)
     delays = [d.delay for d in state.delays]
     active = state.delay_active_on(as_of)
-    next_start = rule.next_start_allowed(delays, as_of, 1)
+    next_start = (
+        rule.next_start_allowed(delays, as_of, 1)
+        if state.has_registration_to_delay(as_of)
+        else None  # §2(d): with nothing to delay, no delay can begin
+    )
+    room = days_left(state, as_of)
     return {
         "ok": True,
         "as_of": as_of.isoformat(),
@@ -124,6 +152,8 @@ def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> di
             "expires": active.delay.expires.isoformat() if active else None,
             "days_used_12m": rule.days_used(delays, as_of),
             "next_start_allowed": next_start.isoformat() if next_start else None,
+            "available_days": room.available_days,
+            "extend_max": room.extend_max,
         },
         "sales_suspended": state.sales_suspended_on(as_of),
         "termination_date": (
@@ -147,7 +177,7 @@ def history_data(events: list[Event], limit: int, *, show_reasons: bool) -> list
             "delivery": facts.delivery.value if facts.delivery else None,
             "shares": facts.shares,
             "days": facts.days,
-            "ground": facts.ground.value if facts.ground else None,
+            "ground": facts.stated_ground,
             "planned_filing": facts.planned_filing.isoformat() if facts.planned_filing else None,
             "retracts": facts.retracts,
             "retracted": event.seq in retracted,
@@ -262,6 +292,9 @@ def status_answer(
         termination_date=state.termination_date,
         deadlines=deadlines_answer(state, as_of, calendar),
         warnings=data["warnings"],
+        available_days=data["delay"]["available_days"],
+        extend_max=data["delay"]["extend_max"],
+        nothing_to_delay=not state.has_registration_to_delay(as_of),
     )
 
 

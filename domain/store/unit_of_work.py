@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from domain.rules.audit_chain import ChainedEvent, event_hash, genesis
 from domain.rules.calendar import Delivery
-from domain.rules.events import Event, EventKind, Facts, TerminationGround
+from domain.rules.events import Event, EventKind, Facts, TerminationGround, WithdrawalGround
 from domain.store.database import connection_gate
 from domain.store.quick_read import quick_read
 from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow
@@ -210,7 +210,7 @@ class AgreementStore:
                 shares=facts.shares,
                 days=facts.days,
                 reason=facts.reason,
-                ground=facts.ground.value if facts.ground else None,
+                ground=facts.stated_ground,  # a termination's or a withdrawal's
                 planned_filing=facts.planned_filing,
                 retracts=facts.retracts,
                 actor=event.actor,
@@ -241,7 +241,16 @@ def event_from_row(row: Row[Any]) -> Event:
             shares=row.shares,
             days=row.days,
             reason=row.reason,
-            ground=TerminationGround(row.ground) if row.ground else None,
+            ground=(
+                TerminationGround(row.ground)
+                if row.ground and row.kind == EventKind.TERMINATED
+                else None
+            ),
+            withdrawal=(
+                WithdrawalGround(row.ground)
+                if row.ground and row.kind == EventKind.WITHDRAWN
+                else None
+            ),
             planned_filing=row.planned_filing,
             retracts=row.retracts,
         ),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from domain.rules.allowed_delay import Delay
 from domain.rules.cutback import HolderClaim, cutback
 from domain.rules.events import Event, EventKind, Facts
 from domain.rules.registration import replay
 from domain.rules.violation import RuleViolation
 from domain.services import answers
+from domain.services.compliance_record import compliance_reply
 from domain.services.context import Context
+from domain.services.delay_room import DaysLeft, days_left, leap_day_warnings
 from domain.services.grammar import CutbackRequest, DelayCheck, History, Query
 from domain.services.handlers.recording import delay_data, rule_refusal
 from domain.services.replies import Reply
@@ -66,6 +70,18 @@ def history(ctx: Context, command: History) -> Reply:
 def delay_check(ctx: Context, command: DelayCheck) -> Reply:
     agreement, today = ctx.agreement, ctx.today
     start = command.start or today
+    state = agreement.state()
+    room = days_left(state, start)
+    room_data = {"available_days": room.available_days, "extend_max": room.extend_max}
+    running = state.delay_active_on(start)
+    if running is not None:
+        # Checked against the delays as they stand, extensions included, whatever their dates.
+        violation = RuleViolation(
+            agreement.terms.allowed_delay.section,
+            f"an Allowed Delay is already running until {running.delay.expires} "
+            "(use `delay extend` or `delay end`)",
+        )
+        return _would_be_refused(ctx, violation, 0, command, room)
     probe = Event(
         seq=max((e.seq for e in agreement.events), default=0) + 1,
         kind=EventKind.DELAY,
@@ -76,10 +92,11 @@ def delay_check(ctx: Context, command: DelayCheck) -> Reply:
     try:
         after = replay([*agreement.events, probe], agreement.terms)
     except RuleViolation as violation:
-        return rule_refusal(violation, EventKind.DELAY, agreement, probe.seq, today, command.days)
-    data = {"ok": True, **delay_data(agreement.terms, after, start, command.days)}
+        return _would_be_refused(ctx, violation, probe.seq, command, room)
+    data = {"ok": True, **delay_data(agreement.terms, after, start, command.days), **room_data}
     delay = Delay(start, command.days)
     warnings = delay_past_effectiveness(after, delay, delay.start)
+    warnings += leap_day_warnings(after, [d.delay for d in after.delays], start)
     data["warnings"] = warnings
     rule = agreement.terms.allowed_delay
     answer = answers.DelayAllowed(
@@ -92,8 +109,36 @@ def delay_check(ctx: Context, command: DelayCheck) -> Reply:
         period_months=rule.period_months,
         warnings=warnings,
         calendar=agreement.calendar,
+        available_days=room.available_days,
+        extend_max=room.extend_max,
     )
     return Reply(ok=True, answer=answer, data=data, warnings=warnings)
+
+
+def _would_be_refused(
+    ctx: Context, violation: RuleViolation, seq: int, command: DelayCheck, room: DaysLeft
+) -> Reply:
+    """A check words a refusal as one that would be; its exit status stays that of a refusal."""
+    refused = rule_refusal(
+        violation,
+        EventKind.DELAY,
+        ctx.agreement,
+        seq,
+        ctx.today,
+        command.days,
+        hypothetical=True,
+    )
+    assert isinstance(refused.answer, answers.RuleRefused)
+    refused.answer = replace(
+        refused.answer, available_days=room.available_days, extend_max=room.extend_max
+    )
+    refused.data.update(available_days=room.available_days, extend_max=room.extend_max)
+    return refused
+
+
+def compliance(ctx: Context, command: Query) -> Reply:
+    agreement = ctx.agreement
+    return compliance_reply(agreement.state(), ctx.today, agreement.calendar)
 
 
 def cutback_shares(ctx: Context, command: CutbackRequest) -> Reply:

@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.calendar import Delivery
+from domain.rules.compliance import lateness, obligations
 from domain.rules.deadlines import running_deadlines
 from domain.rules.events import Event, EventKind, Facts, latest_standing
 from domain.rules.registration import AgreementState, DelayRecord
@@ -15,6 +16,7 @@ from domain.rules.terms import TermsProfile
 from domain.rules.violation import RuleViolation
 from domain.services.agreement import Agreement
 from domain.services.answers import (
+    DelayStanding,
     EventLine,
     FutureDated,
     NothingToUndo,
@@ -23,7 +25,9 @@ from domain.services.answers import (
     Undone,
     UndoRefused,
 )
+from domain.services.compliance_record import lateness_warnings
 from domain.services.context import Context
+from domain.services.delay_room import days_left, delay_standing, leap_day_warnings, undone_delay
 from domain.services.grammar import RecordEvent, Undo, UsageError
 from domain.services.replies import Reply
 from domain.services.undo_refusals import cannot_undo
@@ -73,11 +77,12 @@ def record_event(ctx: Context, command: RecordEvent) -> Reply:
             days=command.days,
             reason=command.reason,
             ground=command.ground,
+            withdrawal=command.withdrawal,
             planned_filing=command.planned_filing,
         ),
         actor=caller.user,
         source=f"{caller.source}:{caller.channel}",
-        recorded_at=caller.now,
+        recorded_at=agreement.clock(caller),
     )
     before = agreement.snapshot()
     try:
@@ -95,21 +100,48 @@ def rule_refusal(
     new_seq: int,
     today: date,
     days: int | None = None,
+    *,
+    hypothetical: bool = False,
 ) -> Reply:
-    """`agreement` holds the history without the refused event."""
+    """`agreement` holds the history without the refused event; `hypothetical` for a check."""
     extra: dict[str, Any] = {}
     clash = None
+    message = violation.message
     if violation.seq is not None and violation.seq != new_seq:
         # The new event is fine alone, but an event recorded earlier and dated later no
         # longer fits once it is in the history.
         event = next(e for e in agreement.events if e.seq == violation.seq)
-        clash = EventLine(event, agreement.terms)
+        if kind is EventKind.DEMAND and event.kind is EventKind.DEMAND:
+            # An earlier-dated second demand: the one recorded is the pending one.
+            message = f"the demand received {event.effective_on} (#{event.seq}) is still pending"
+        else:
+            clash = EventLine(event, agreement.terms)
     allowed = violation.allowed_on
-    if kind in {EventKind.DELAY, EventKind.DELAY_EXTEND}:
-        allowed = next_delay_start(agreement, today, days)
+    extend_max = None
+    if kind is EventKind.DELAY:
+        # §2(d): with nothing to delay, no date can be promised.
+        state = agreement.state()
+        allowed = (
+            next_delay_start(agreement, today, days)
+            if state.has_registration_to_delay(today)
+            else None
+        )
         extra["next_start_allowed"] = allowed.isoformat() if allowed else None
-    answer = RuleRefused(violation.message, violation.section, allowed, agreement.calendar, clash)
-    return Reply.refused(answer, violation.message, violation.section, **extra)
+    if kind is EventKind.DELAY_EXTEND:
+        # An extension is refused for its length, not its date: say how long it could be.
+        allowed = None
+        extend_max = days_left(agreement.state(), today).extend_max
+        extra["extend_max"] = extend_max
+    answer = RuleRefused(
+        message,
+        violation.section,
+        allowed,
+        agreement.calendar,
+        clash,
+        hypothetical=hypothetical,
+        extend_max=extend_max,
+    )
+    return Reply.refused(answer, message, violation.section, **extra)
 
 
 def next_delay_start(agreement: Agreement, today: date, days: int | None) -> date | None:
@@ -144,11 +176,16 @@ def _recorded(
         "effective_on": event.effective_on.isoformat(),
     }
     warnings: list[str] = []
+    standing = None
     if event.kind in DELAY_KINDS:
         record = _delay_touched(after, event)
         data.update(delay_data(terms, after, record.delay.start, record.delay.days))
         warnings += delay_past_effectiveness(after, record.delay, record.delay.start)
-    if event.facts.delivery is Delivery.MAIL:
+        warnings += leap_day_warnings(after, [record.delay], record.delay.start)
+        if event.kind is not EventKind.DELAY:
+            standing = delay_standing(after, record.delay)
+    warnings += lateness_warnings(lateness(obligations(before, today), obligations(after, today)))
+    if event.facts.delivery is Delivery.MAIL and _first_by_mail(agreement, event):
         warnings += _defects(terms, "notices")
     if event.kind is EventKind.TERMINATED:
         warnings += _defects(terms, "termination")
@@ -162,13 +199,24 @@ def _recorded(
     return Reply(
         ok=True,
         answer=Recorded(
-            EventLine(event, terms, show_reason=True), opened, warnings, agreement.calendar
+            EventLine(event, terms, show_reason=True),
+            opened,
+            warnings,
+            agreement.calendar,
+            delay=standing,
         ),
         data=data,
         announce=True,
         recorded_seq=event.seq,
         agreement_id=agreement.id,
         warnings=warnings,
+    )
+
+
+def _first_by_mail(agreement: Agreement, event: Event) -> bool:
+    """Whether `event` is the agreement's first notice by mail: §9(b)'s note is given once."""
+    return not any(
+        e.facts.delivery is Delivery.MAIL for e in agreement.events if e.seq != event.seq
     )
 
 
@@ -207,7 +255,7 @@ def undo(ctx: Context, command: Undo) -> Reply:
         facts=Facts(retracts=target.seq),
         actor=caller.user,
         source=f"{caller.source}:{caller.channel}",
-        recorded_at=caller.now,
+        recorded_at=agreement.clock(caller),
     )
     try:
         after = agreement.snapshot().after(retraction, agreement.events)
@@ -218,11 +266,21 @@ def undo(ctx: Context, command: Undo) -> Reply:
             violation.section,
         )
     ctx.service.append(store, agreement, retraction, after, caller)
+    standing = undone_delay(agreement.state(), target, today)
     return Reply(
         ok=True,
-        answer=Undone(EventLine(target, agreement.terms), retraction.seq, caller.user),
-        data={"ok": True, "undone": target.seq, "seq": retraction.seq},
+        answer=Undone(EventLine(target, agreement.terms), retraction.seq, caller.user, standing),
+        data={"ok": True, "undone": target.seq, "seq": retraction.seq, **_standing_data(standing)},
         announce=True,
         recorded_seq=retraction.seq,
         agreement_id=agreement.id,
     )
+
+
+def _standing_data(standing: DelayStanding | None) -> dict[str, Any]:
+    if standing is None:
+        return {}
+    data: dict[str, Any] = {"days_used_12m": standing.days_used}
+    if standing.expires is not None:
+        data.update(start=standing.start.isoformat(), expires=standing.expires.isoformat())
+    return data

@@ -1,0 +1,217 @@
+"""The compliance record: every deadline that has run, and whether it was met, late or missed.
+
+Outcomes: `met` (closed on or before its due date), `late` (closed after it), `missed` (its due
+date passed and it was never met: still open, closed by something other than performance, or
+overtaken by a withdrawal, a new registration or the Termination Date), `open` (not yet due),
+`lapsed` (a window that closes by passing its date, or an obligation that ended before it fell
+due).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from domain.rules.deadlines import CLOSED_BY_PASSING, DeadlineKind
+from domain.rules.registration import AgreementState, RegistrationCycle
+
+
+class Outcome(StrEnum):
+    MET = "met"
+    LATE = "late"
+    MISSED = "missed"
+    OPEN = "open"
+    LAPSED = "lapsed"
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One deadline's record. `days_late`: after the due date, the days until it was closed or
+    stopped running (as of the day asked, if it is still running); 0 when met, None when open
+    or lapsed. `performed` is False when something other than performance closed it."""
+
+    kind: DeadlineKind
+    section: str
+    key: str
+    opened_on: date
+    due: date
+    closed_on: date | None
+    outcome: Outcome
+    days_late: int | None
+    performed: bool = True
+
+
+def obligations(state: AgreementState, as_of: date) -> list[Obligation]:
+    """Every deadline begun on or before `as_of`, with its outcome as of that day, by due date."""
+    found: dict[str, Obligation] = {}
+    cycles = state.cycles
+    for i, cycle in enumerate(cycles):
+        superseded = _began(cycles[i + 1], cycle) if i + 1 < len(cycles) else None
+        ends = [cycle.withdrawn, superseded, state.termination_date]
+        for record in _cycle_obligations(state, cycle, ends, as_of):
+            found[record.key] = record  # a re-filing carries its demand's notice: one record
+    found.update((r.key, r) for r in _delay_obligations(state, as_of))
+    found.update((r.key, r) for r in _piggyback_obligations(state, as_of))
+    return sorted(found.values(), key=lambda r: (r.due, r.kind, r.key))
+
+
+@dataclass(frozen=True)
+class Lateness:
+    """What one event did to the record: obligations it closed after their due date, and
+    obligations it began that were already past due."""
+
+    closed_late: list[Obligation]
+    opened_overdue: list[Obligation]
+
+
+def lateness(before: list[Obligation], after: list[Obligation]) -> Lateness:
+    """Compare the record before and after an event (both as of the same day)."""
+    was = {r.key: r for r in before}
+    closed_late = [
+        r
+        for r in after
+        if r.closed_on is not None
+        and r.outcome in {Outcome.LATE, Outcome.MISSED}
+        and (r.key not in was or was[r.key].closed_on is None)
+    ]
+    opened_overdue = [
+        r for r in after if r.key not in was and r.closed_on is None and r.outcome is Outcome.MISSED
+    ]
+    return Lateness(closed_late, opened_overdue)
+
+
+def _began(cycle: RegistrationCycle, previous: RegistrationCycle) -> date | None:
+    """When `cycle` took over from `previous`: its own demand, plan or filing."""
+    own_demand = cycle.demand_received if cycle.demand_seq != previous.demand_seq else None
+    return min(
+        (d for d in (own_demand, cycle.filing_planned_recorded, cycle.filed) if d), default=None
+    )
+
+
+def _judge(
+    key: str,
+    kind: DeadlineKind,
+    section: str,
+    opened_on: date,
+    due: date,
+    as_of: date,
+    *,
+    closed_on: date | None = None,
+    performed: bool = True,
+    ends: Iterable[date | None] = (),
+) -> Obligation:
+    closed = closed_on if closed_on is not None and closed_on <= as_of else None
+    end = min((e for e in ends if e is not None and e <= as_of), default=None)
+
+    def record(
+        outcome: Outcome, on: date | None, late: int | None, done: bool = True
+    ) -> Obligation:
+        return Obligation(kind, section, key, opened_on, due, on, outcome, late, done)
+
+    if closed is not None and (end is None or closed <= end):
+        if not performed:
+            return record(Outcome.MISSED, closed, max(0, (closed - due).days), done=False)
+        if closed <= due:
+            return record(Outcome.MET, closed, 0)
+        return record(Outcome.LATE, closed, (closed - due).days)
+    if end is not None:
+        if end <= due or kind in CLOSED_BY_PASSING:
+            return record(Outcome.LAPSED, None, None)
+        return record(Outcome.MISSED, end, (end - due).days, done=False)
+    if due >= as_of:
+        return record(Outcome.OPEN, None, None)
+    if kind in CLOSED_BY_PASSING:
+        return record(Outcome.LAPSED, None, None)
+    return record(Outcome.MISSED, None, (as_of - due).days)
+
+
+def _cycle_obligations(
+    state: AgreementState, cycle: RegistrationCycle, ends: list[date | None], as_of: date
+) -> Iterable[Obligation]:
+    terms = state.terms
+    if cycle.demand_received is not None and cycle.demand_given is not None:
+        clock = terms.demand.holder_notice
+        if cycle.demand_given <= as_of:
+            yield _judge(
+                f"holder_notice#{cycle.demand_seq}",
+                DeadlineKind.HOLDER_NOTICE,
+                clock.section,
+                cycle.demand_given,
+                cycle.demand_received + timedelta(days=clock.days),
+                as_of,
+                closed_on=cycle.holders_notice_given,
+                ends=ends,
+            )
+    if cycle.holders_notified is not None and cycle.holders_notice_given is not None:
+        clock = terms.demand.holder_inclusion
+        if cycle.holders_notice_given <= as_of:
+            yield _judge(
+                f"holder_inclusion#{cycle.holders_notice_seq}",
+                DeadlineKind.HOLDER_INCLUSION,
+                clock.section,
+                cycle.holders_notice_given,
+                cycle.holders_notified + timedelta(days=clock.days),
+                as_of,
+                ends=ends,
+            )
+    if cycle.filing_planned is not None and cycle.filing_planned_recorded is not None:
+        clock = terms.requested_information
+        sent, filed = cycle.requested_info_sent, cycle.filed
+        # §4(a): a filing closes the clock, but only a notice sent before it performs it.
+        by_notice = sent is not None and (filed is None or sent <= filed)
+        if cycle.filing_planned_recorded <= as_of:
+            yield _judge(
+                f"requested_info#{cycle.filing_planned_seq}",
+                DeadlineKind.REQUESTED_INFO,
+                clock.section,
+                cycle.filing_planned_recorded,
+                cycle.filing_planned - timedelta(days=clock.days),
+                as_of,
+                closed_on=sent if by_notice else filed,
+                performed=by_notice,
+                ends=ends,
+            )
+    if cycle.filed is not None and cycle.filed <= as_of:
+        clock = terms.demand.effectiveness
+        yield _judge(
+            f"effectiveness#{cycle.filed_seq}",
+            DeadlineKind.EFFECTIVENESS,
+            clock.section,
+            cycle.filed,
+            cycle.filed + timedelta(days=clock.days),
+            as_of,
+            closed_on=cycle.effective,
+            ends=ends,
+        )
+
+
+def _delay_obligations(state: AgreementState, as_of: date) -> Iterable[Obligation]:
+    section = state.terms.allowed_delay.section
+    for record in state.delays:
+        if record.start <= as_of:
+            yield _judge(
+                f"delay_expiry#{record.seq}",
+                DeadlineKind.DELAY_EXPIRY,
+                section,
+                record.start,
+                record.delay.expires,
+                as_of,
+                closed_on=record.ended_early_on,
+            )
+
+
+def _piggyback_obligations(state: AgreementState, as_of: date) -> Iterable[Obligation]:
+    clock = state.terms.piggyback.request
+    for notice in state.piggybacks:
+        if notice.given <= as_of:
+            yield _judge(
+                f"piggyback_request#{notice.seq}",
+                DeadlineKind.PIGGYBACK_REQUEST,
+                clock.section,
+                notice.given,
+                notice.received + timedelta(days=clock.days),
+                as_of,
+                closed_on=notice.requested_on,
+            )
