@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/latency.py [--pairs 300] [--warmup 40] [--burst 400] [--concurrency 16]
 
-Both servers are child processes on 127.0.0.1, behind the same HTTP server class
-(bot.slack.http_server.SlackHTTPServer, a threaded stdlib server), both verifying Slack's
+Both servers are child processes on 127.0.0.1, behind the same WSGI app and server
+(bot.http: Bolt's WSGI adapter on gunicorn, one worker of threads), both verifying Slack's
 signature with Bolt. `regrights serve` runs in HTTP mode against a real SQLite file seeded with
 one agreement and a realistic history; the bare app is Bolt alone acking a fixed text. A lean
 Slack stand-in in this process takes the response_url posts and notes when each arrives.
@@ -22,7 +22,6 @@ alone; none may fail and none may take over 3 s, ack or answer.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import random
 import tempfile
@@ -181,9 +180,10 @@ def serve_bare(port: int, api_url: str) -> None:
     """The bare Bolt app (a child process): acks every `/regrights` with a fixed text."""
     from slack_bolt import Ack, App
     from slack_sdk import WebClient
-    from sqlalchemy import create_engine
 
-    from bot.slack.http_server import make_http_server
+    from bot.http.app import EVENTS_PATH, SlackEvents
+    from bot.http.router import Response, Router
+    from bot.http.server import Lifecycle, run_gunicorn
 
     app = App(
         client=WebClient(token=benchlib.BOT_TOKEN, base_url=api_url),
@@ -195,11 +195,10 @@ def serve_bare(port: int, api_url: str) -> None:
     def fixed(ack: Ack) -> None:
         ack(FIXED_TEXT)
 
-    server = make_http_server(
-        app, create_engine("sqlite://"), port, host=HOST, signing_secret=benchlib.SIGNING_SECRET
-    )
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
+    router = Router()
+    router.add("POST", EVENTS_PATH, SlackEvents(app, benchlib.SIGNING_SECRET))
+    router.add("GET", "/healthz", lambda _environ, _params: Response.json(200, {"ok": True}))
+    run_gunicorn(router, HOST, port, Lifecycle(started=lambda: None, stopping=lambda: None))
 
 
 def main() -> None:

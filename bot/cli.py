@@ -1,50 +1,117 @@
-"""`regrights`: serve, console, cmd, import, tick and db upgrade. Heavy imports wait for the subcommand."""
+"""`regrights`: serve, console, cmd, import, tick and db upgrade. Heavy imports wait for the
+subcommand.
+
+Every failure is one line on stderr (JSON on stdout with `--json`) and an exit status
+(SPEC §11): 0 ok, 1 refused, 2 malformed input or bad configuration, 3 unavailable."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
+import os
 import sys
+import traceback
 from collections.abc import Sequence
+from importlib.metadata import version
+
+EXIT_BUG = 70  # BSD's EX_SOFTWARE: none of SPEC §11's outcomes, a defect to report
+
+SERVE_HELP = """\
+Run the bot. The mode follows the environment:
+  SLACK_APP_TOKEN       Socket Mode (with SLACK_BOT_TOKEN)
+  SLACK_SIGNING_SECRET  HTTP mode on PORT (with SLACK_BOT_TOKEN): POST /slack/events, GET /healthz
+  none of the above     the console, when stdin is a terminal
+Other settings:
+  SLACK_BOT_TOKEN         Bot User OAuth Token (xoxb-...), both Slack modes
+  SLACK_API_URL           Slack Web API base URL (default Slack's)
+  PORT                    HTTP port (default 3000)
+  REGRIGHTS_DATABASE_URL  default sqlite:///regrights.sqlite3; postgresql://... for several instances
+  REGRIGHTS_ADMINS        comma-separated Slack user IDs of the admins
+  REGRIGHTS_COMMAND       the slash command (default /regrights)
+  REGRIGHTS_PROFILES_DIR  folder(s) of extra agreement profiles, ':'-separated
+Applies the database migrations and runs the alert scheduler in-process. SIGTERM stops taking
+requests and finishes the work already acknowledged."""
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="regrights",
         description="Keep the clocks of a registration rights agreement, in Slack or here.",
+        epilog="Exit status: 0 ok, 1 refused (agreement or role), 2 malformed input or bad "
+        "configuration, 3 unavailable (database, Slack), 70 an internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"regrights {version('regrights')}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of a failure")
+    parser.add_argument(
+        "--log-format", choices=("plain", "json"), default="plain", help="the log's format"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    raw = argparse.RawDescriptionHelpFormatter
     sub.add_parser(
         "serve",
-        help="run the bot: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET, "
-        "else the console",
+        help="run the bot: Socket Mode, HTTP, or the console",
+        description=SERVE_HELP,
+        formatter_class=raw,
     )
-    console = sub.add_parser("console", help="type commands as in Slack; alerts print as they fire")
+    console = sub.add_parser(
+        "console",
+        help="type commands as in Slack; alerts print as they fire",
+        description="Type commands as in Slack (`help` lists them, `quit` or Ctrl-D leaves); "
+        "alerts print as they fire. An empty database gets nstor-2002 set up.",
+    )
     console.add_argument("--as-of", metavar="YYYY-MM-DD", help="answer as if today were this date")
-    cmd = sub.add_parser("cmd", help="run one command and exit")
+    cmd = sub.add_parser(
+        "cmd",
+        help="run one command and exit",
+        description="Run one command, e.g. `regrights cmd delay 30`, and exit with its status.",
+    )
     cmd.add_argument("--as-of", metavar="YYYY-MM-DD", help="answer as if today were this date")
     cmd.add_argument("--user", default="console", help="acting user (default: console)")
     cmd.add_argument("--channel", default="console", help="channel (default: console)")
     cmd.add_argument("--json", action="store_true", help="print one JSON object")
     cmd.add_argument("text", nargs=argparse.REMAINDER, help="the command, e.g. delay 30")
     imports = sub.add_parser(
-        "import", help="record a history, one command per line, all or nothing"
+        "import",
+        help="record a history, one command per line, all or nothing",
+        description="Record a history from FILE, one command per line, in one transaction: all "
+        "of it, or nothing and the number of the first line malformed or refused.",
     )
     imports.add_argument("--user", default="console", help="acting user (default: console)")
     imports.add_argument("--channel", default="console", help="channel (default: console)")
     imports.add_argument("--json", action="store_true", help="print one JSON object")
     imports.add_argument("file", metavar="FILE", help="one command per line; # starts a comment")
-    tick = sub.add_parser("tick", help="run one alert pass and exit (for cron)")
+    tick = sub.add_parser(
+        "tick",
+        help="run one alert pass and exit (for cron)",
+        description="Run one alert pass and exit: 0 when every alert due was posted, 1 when some "
+        "could not be confirmed (the next pass finishes them).",
+    )
     tick.add_argument(
         "--at", metavar="ISO-DATETIME", help="run the pass as of this moment (no offset: UTC)"
     )
     tick.add_argument("--dry-run", action="store_true", help="show what would be posted")
-    export = sub.add_parser("export", help="write every recorded event (the audit trail)")
+    export = sub.add_parser(
+        "export",
+        help="write every recorded event (the audit trail)",
+        description="Write every recorded event of the channel's agreement, as CSV or JSON, "
+        "to stdout.",
+    )
     _channel_options(export)
     export.add_argument("--format", choices=["csv", "json"], required=True, dest="fmt")
-    verify = sub.add_parser("verify", help="check the history's hash chain; exit 1 if broken")
+    verify = sub.add_parser(
+        "verify",
+        help="check the history's hash chain; exit 1 if broken",
+        description="Check the hash chain over the channel's agreement's history: exit 0 "
+        "when whole, 1 when a row was edited, deleted, inserted or renumbered.",
+    )
     _channel_options(verify)
     verify.add_argument("--json", action="store_true", help="print one JSON object")
-    notice = sub.add_parser("notice", help="draft a §9(b) notice as a Word file")
+    notice = sub.add_parser(
+        "notice",
+        help="draft a §9(b) notice as a Word file",
+        description="Draft a §9(b) notice from the agreement as a Word (DOCX) file.",
+    )
     _channel_options(notice)
     notice.add_argument("--out", metavar="FILE.docx", required=True, help="where to write it")
     notice.add_argument(
@@ -52,9 +119,13 @@ def _parser() -> argparse.ArgumentParser:
         nargs="+",
         help="delay|holders|requested-info|piggyback [on YYYY-MM-DD] [by hand|mail]",
     )
-    db = sub.add_parser("db", help="database maintenance")
+    db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_sub.add_parser("upgrade", help="apply migrations")
+    db_sub.add_parser(
+        "upgrade",
+        help="apply migrations",
+        description="Apply the Alembic migrations to REGRIGHTS_DATABASE_URL.",
+    )
     return parser
 
 
@@ -65,6 +136,46 @@ def _channel_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from bot.logs import configure_logging
+
+    # `serve` logs what it does; the others print their answer and log only what went wrong.
+    configure_logging(args.log_format, logging.INFO if args.command == "serve" else logging.WARNING)
+    as_json = getattr(args, "json", False)
+    try:
+        code = _run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 0 if args.command == "console" else 130
+    except BrokenPipeError:
+        # The reader left (`regrights cmd status | head -1`): nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:
+        return _fail(exc, as_json=as_json, debug=args.debug)
+
+
+def _fail(exc: Exception, *, as_json: bool, debug: bool) -> int:
+    from bot.failures import describe
+
+    failure = describe(exc)
+    if debug:
+        traceback.print_exc()
+    message = (
+        failure.message
+        if failure is not None
+        else f"unexpected {exc.__class__.__name__}: {exc} (run with --debug for the traceback)"
+    )
+    code = failure.exit_code if failure is not None else EXIT_BUG
+    if as_json:
+        print(json.dumps({"ok": False, "error": message, "section": None, "exit_code": code}))
+    else:
+        print(f"regrights: {message}", file=sys.stderr)
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "cmd":
         from bot.one_shot import run_cmd
 

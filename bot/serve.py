@@ -1,14 +1,20 @@
-"""`regrights serve`: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET, else the
-console; the Slack modes apply the migrations and run the alert scheduler in-process."""
+"""`regrights serve`: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET (on
+gunicorn), the console with no Slack setting at all and a terminal; the Slack modes apply the
+migrations and run the alert scheduler in-process."""
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 import sys
 import threading
 from enum import Enum
 
+from bot.failures import EXIT_MALFORMED, EXIT_UNAVAILABLE, Failure
 from bot.settings import Settings
+
+HOST = "0.0.0.0"
 
 
 class Mode(Enum):
@@ -17,70 +23,125 @@ class Mode(Enum):
     CONSOLE = "console"
 
 
-def choose_mode(settings: Settings) -> Mode:
-    if settings.app_token:
-        return Mode.SOCKET
-    if settings.signing_secret:
-        return Mode.HTTP
+def choose_mode(settings: Settings, *, terminal: bool) -> Mode:
+    """The mode the settings ask for; incomplete Slack settings are named and refused."""
+    if settings.app_token or settings.signing_secret:
+        mode = Mode.SOCKET if settings.app_token else Mode.HTTP
+        if not settings.bot_token:
+            raise Failure(
+                f"{mode.value} mode needs SLACK_BOT_TOKEN, which is not set", EXIT_MALFORMED
+            )
+        return mode
+    if settings.bot_token:
+        raise Failure(
+            "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor "
+            "SLACK_APP_TOKEN (Socket Mode) is",
+            EXIT_MALFORMED,
+        )
+    if settings.api_url:
+        raise Failure("SLACK_API_URL is set but no Slack token is", EXIT_MALFORMED)
+    if not terminal:
+        raise Failure(
+            "no Slack settings and stdin is not a terminal: set SLACK_BOT_TOKEN with "
+            "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, or run `regrights console`",
+            EXIT_MALFORMED,
+        )
     return Mode.CONSOLE
 
 
 def serve() -> int:
     settings = Settings.from_env()
-    mode = choose_mode(settings)
+    mode = choose_mode(settings, terminal=sys.stdin.isatty())
     if mode is Mode.CONSOLE:
         from bot.console import run_console
 
         return run_console()
-    if not settings.bot_token:
-        print(f"regrights serve: {mode.value} mode needs SLACK_BOT_TOKEN", file=sys.stderr)
-        return 2
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    if mode is Mode.HTTP:
+        ensure_port_free(HOST, settings.port)
+    from bot.slack.token_check import check_bot_token
+
+    check_bot_token(settings)
     return _serve_slack(settings, mode)
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Fail with one line now rather than after gunicorn's retries."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise Failure(
+                    f"port {port} is in use (set PORT to another)", EXIT_MALFORMED
+                ) from exc
+            if exc.errno == errno.EACCES:
+                raise Failure(
+                    f"port {port} needs privileges (set PORT above 1023)", EXIT_MALFORMED
+                ) from exc
+            raise Failure(
+                f"cannot listen on port {port}: {exc.strerror}", EXIT_UNAVAILABLE
+            ) from exc
 
 
 def _serve_slack(settings: Settings, mode: Mode) -> int:
     from bot.alerts.scheduler import slack_poster, start_alert_scheduler
     from bot.runtime import build_service, open_database
     from bot.slack.app import build_app
-    from bot.slack.http_server import make_http_server
 
     engine = open_database(settings.database_url)
     app = build_app(
         settings, build_service(engine, settings.admins, profile_dirs=settings.profile_dirs)
     )
-    scheduler = start_alert_scheduler(engine, slack_poster(settings))
     log = logging.getLogger("regrights.serve")
+    if mode is Mode.HTTP:
+        from bot.http.app import make_wsgi_app
+        from bot.http.server import Lifecycle, run_gunicorn
+        from domain.store.health import HealthCheck
+
+        engine.dispose()  # the worker process opens its own connections
+        schedulers = []
+
+        def started() -> None:
+            schedulers.append(start_alert_scheduler(engine, slack_poster(settings)))
+            log.info("serving HTTP on port %s, command %s", settings.port, settings.command)
+
+        def stopping() -> None:
+            # Work acknowledged before SIGTERM (answers, announcements) finishes first.
+            app.listener_runner.listener_executor.shutdown(wait=True)
+            for scheduler in schedulers:
+                scheduler.shutdown(wait=True)
+            log.info("stopped")
+
+        assert settings.signing_secret is not None  # HTTP mode is chosen by it
+        wsgi = make_wsgi_app(app, HealthCheck(engine), settings.signing_secret)
+        return run_gunicorn(wsgi, HOST, settings.port, Lifecycle(started, stopping))
+
+    from slack_bolt.adapter.socket_mode import SocketModeHandler  # not needed over HTTP
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack.socket_health import serve_socket_health
+
+    scheduler = start_alert_scheduler(engine, slack_poster(settings))
+    log.info("serving in Socket Mode, command %s", settings.command)
+    socket_client = SocketModeHandler(app, settings.app_token).client
+    health = None
+    if settings.health_port is not None:
+        health = serve_socket_health(socket_client.is_connected, engine, settings.health_port)
+        log.info("health at :%s/healthz", health.server_port)
     try:
-        if mode is Mode.SOCKET:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler  # not needed over HTTP
-
-            from bot.slack.socket_health import serve_socket_health
-
-            log.info("serving in Socket Mode, command %s", settings.command)
-            socket = SocketModeHandler(app, settings.app_token).client
-            health = None
-            if settings.health_port is not None:
-                health = serve_socket_health(socket.is_connected, engine, settings.health_port)
-                log.info("health at :%s/healthz", health.server_port)
-            try:
-                socket.connect()
-                threading.Event().wait()
-            finally:
-                socket.close()
-                if health is not None:
-                    health.shutdown()
-        else:
-            assert settings.signing_secret is not None  # HTTP mode is chosen by it
-            server = make_http_server(
-                app, engine, settings.port, signing_secret=settings.signing_secret
-            )
-            log.info("serving HTTP on port %s, command %s", server.server_port, settings.command)
-            server.serve_forever()
+        try:
+            socket_client.connect()
+        except SlackApiError as exc:
+            error = exc.response.get("error") if exc.response is not None else None
+            raise Failure(f"Slack refused SLACK_APP_TOKEN ({error})", EXIT_MALFORMED) from exc
+        threading.Event().wait()
     except KeyboardInterrupt:
         log.info("stopping")
     finally:
+        socket_client.close()
+        if health is not None:
+            health.shutdown()
         scheduler.shutdown(wait=False)
+        app.listener_runner.listener_executor.shutdown(wait=True)
     return 0

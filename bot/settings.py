@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.failures import EXIT_MALFORMED, Failure
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -35,8 +37,8 @@ class Settings:
             api_url=env.get("SLACK_API_URL") or None,
             admins=admins,
             command=env.get("REGRIGHTS_COMMAND") or "/regrights",
-            port=int(env.get("PORT") or 3000),
-            health_port=int(env["PORT"]) if env.get("PORT") else None,
+            port=_port(env.get("PORT") or "3000"),
+            health_port=_port(env["PORT"]) if env.get("PORT") else None,
             profile_dirs=tuple(
                 Path(p) for p in env.get("REGRIGHTS_PROFILES_DIR", "").split(os.pathsep) if p
             ),
@@ -48,3 +50,9 @@ class Settings:
     def local_admins(self, user: str) -> frozenset[str]:
         """For the console and `cmd`: the local user is an admin when none are configured."""
         return self.admins or frozenset({user})
+
+
+def _port(text: str) -> int:
+    if text.isdigit() and 0 < int(text) < 65536:
+        return int(text)
+    raise Failure(f"PORT must be a number from 1 to 65535, not {text!r}", EXIT_MALFORMED)

@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import itertools
 import json
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,12 +17,14 @@ from urllib.parse import urlencode
 
 import requests
 from slack_standin import SlackStandIn
+from wsgi_server import WSGIThread
 
+from bot.http.app import make_wsgi_app
 from bot.runtime import build_service, open_database
 from bot.settings import Settings
 from bot.slack.app import build_app
-from bot.slack.http_server import SlackHTTPServer, make_http_server
 from domain.services.service import Caller
+from domain.store.health import HealthCheck
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TEAM = "T0STANDIN"
@@ -88,19 +89,13 @@ class SlackBot:
         self.engine = open_database(self.settings.database_url)
         self.service = build_service(self.engine, self.settings.admins)
         self.app = build_app(self.settings, self.service, clock=lambda: NOW)
-        self.server: SlackHTTPServer = make_http_server(
-            self.app, self.engine, 0, host="127.0.0.1", signing_secret=SECRET
-        )
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.wsgi = make_wsgi_app(self.app, HealthCheck(self.engine), SECRET)
+        self.server = WSGIThread(self.wsgi).__enter__()
+        self.url = self.server.url
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.__exit__(*exc_info)
         # Work still running after its ack finishes before Slack goes away.
         self.app.listener_runner.listener_executor.shutdown(wait=True)
         self.slack.stop()

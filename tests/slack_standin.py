@@ -105,6 +105,7 @@ class SlackStandIn:
         # What apps.connections.open answers: a Socket Mode URL (set it to a local ws:// server).
         self.socket_url: str | None = None
         self.hang_seconds = hang_seconds
+        self.latency = 0.0  # seconds each call takes before it is answered (a slow Slack)
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
@@ -320,6 +321,8 @@ class SlackStandIn:
         work: Callable[[], tuple[int, JsonDict]],
     ) -> _Reply:
         """Record the call, apply a queued fault, and run `work` unless the fault forbids."""
+        if self.latency:
+            time.sleep(self.latency)
         with self._lock:
             queue = self._faults.get(method)
             fault = queue.popleft() if queue else None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from datetime import time
 from pathlib import Path
+from time import perf_counter
 
 import pytest
 import yaml
@@ -102,3 +104,76 @@ def test_a_profile_file_must_carry_its_own_id(tmp_path: Path) -> None:
 def test_unknown_profile_lists_the_bundled_ones() -> None:
     with pytest.raises(ProfileError, match="nstor-2002"):
         load_profile("nope")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"demand__effectiveness__days": True}, "demand.effectiveness.days"),
+        ({"demand__effectiveness__days": "180"}, "demand.effectiveness.days"),
+        ({"allowed_delay__max_delays": 1.0}, "allowed_delay.max_delays"),
+        ({"alerts__lead_days": [14, "7"]}, "alerts.lead_days.1"),
+    ],
+)
+def test_numbers_are_numbers_not_booleans_or_text(changes: dict[str, object], field: str) -> None:
+    with pytest.raises(ProfileError) as error:
+        parse_profile(_broken(**changes), "test.yaml")
+    assert any(problem.startswith(field) for problem in error.value.problems), error.value.problems
+
+
+def test_a_yaml_error_names_the_file_and_the_line(tmp_path: Path) -> None:
+    (tmp_path / "acme-2024.yaml").write_text("id: acme-2024\ntitle: [unclosed\n")
+    with pytest.raises(ProfileError) as error:
+        load_profile("acme-2024", [tmp_path])
+    message = str(error.value)
+    assert message.startswith(f"profile {tmp_path / 'acme-2024.yaml'}: not valid YAML: line ")
+    assert "<unicode string>" not in message
+
+
+def test_a_file_not_in_utf8_is_named_and_the_bundled_one_does_not_stand_in(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "nstor-2002.yaml").write_bytes(BUNDLED.read_bytes().replace(b"nStor", b"n\xe9Stor"))
+    with pytest.raises(ProfileError) as error:
+        load_profile("nstor-2002", [tmp_path])
+    assert error.value.source == str(tmp_path / "nstor-2002.yaml")
+    assert "not UTF-8" in str(error.value)
+    assert "the bundled nstor-2002 is not used in its place" in str(error.value)
+
+
+def test_a_broken_override_of_the_bundled_profile_says_the_bundled_one_is_not_used(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "nstor-2002.yaml").write_text(_broken(demand__effectiveness__days="180"))
+    with pytest.raises(ProfileError) as error:
+        load_profile("nstor-2002", [tmp_path])
+    assert str(tmp_path / "nstor-2002.yaml") in str(error.value)
+    assert error.value.problems[-1] == "the bundled nstor-2002 is not used in its place"
+
+
+def test_an_alias_bomb_is_refused_quickly_and_briefly() -> None:
+    # Nine levels of nine aliases each: 9**9 (387 million) strings once expanded.
+    bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)
+    )
+    began = perf_counter()
+    tracemalloc.start()
+    with pytest.raises(ProfileError) as error:
+        parse_profile(bomb, "bomb.yaml")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert perf_counter() - began < 1.0
+    assert peak < 5 << 20
+    assert "aliases expand to more than" in str(error.value)
+    assert len(str(error.value)) < 200
+
+
+def test_an_oversized_profile_is_refused() -> None:
+    with pytest.raises(ProfileError, match="larger than 64 KiB"):
+        parse_profile("title: " + "x" * (70 << 10))
+
+
+def test_unknown_profile_lists_those_in_the_profiles_folder_too(tmp_path: Path) -> None:
+    (tmp_path / "acme-2024.yaml").write_text(_broken(id="acme-2024"))
+    with pytest.raises(ProfileError, match=r"known: acme-2024, nstor-2002"):
+        load_profile("nope", [tmp_path])

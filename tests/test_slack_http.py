@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
@@ -11,9 +10,11 @@ from urllib.parse import urlencode
 import pytest
 import requests
 from slack_harness import EDITOR, SECRET, SlackBot, signed_headers, wait_for
+from wsgi_server import WSGIThread
 
-from bot.slack.http_server import make_http_server
+from bot.http.app import make_wsgi_app
 from domain.store.database import make_engine
+from domain.store.health import HealthCheck
 
 
 @pytest.fixture
@@ -85,9 +86,9 @@ def test_timestamp_four_minutes_old_is_accepted(bot: SlackBot) -> None:
 def test_other_paths_and_oversized_bodies(bot: SlackBot) -> None:
     body = _command_body(bot, "status")
     assert bot.post(body, signed_headers(body, FORM), path="/elsewhere").status_code == 404
-    assert requests.get(bot.url + "/slack/events", timeout=5).status_code == 404
+    assert requests.get(bot.url + "/slack/events", timeout=5).status_code == 405
     # Refused on its Content-Length alone, before a byte of the body is read.
-    connection = http.client.HTTPConnection("127.0.0.1", bot.server.server_port, timeout=5)
+    connection = http.client.HTTPConnection("127.0.0.1", bot.server.port, timeout=5)
     connection.putrequest("POST", "/slack/events")
     connection.putheader("Content-Length", str(2 << 20))
     connection.endheaders()
@@ -100,18 +101,26 @@ def test_healthz_when_the_database_is_reachable(bot: SlackBot) -> None:
     response = requests.get(bot.url + "/healthz", timeout=5)
     assert response.status_code == 200
     assert response.json() == {"ok": True}
+    head = requests.head(bot.url + "/healthz", timeout=5)
+    assert head.status_code == 200
+    assert head.content == b""
 
 
 def test_healthz_when_the_database_is_unreachable(bot: SlackBot, tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'no-such-dir' / 'regrights.sqlite3'}")
-    server = make_http_server(bot.app, engine, 0, host="127.0.0.1", signing_secret=SECRET)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        response = requests.get(f"http://127.0.0.1:{server.server_port}/healthz", timeout=5)
+    with WSGIThread(make_wsgi_app(bot.app, HealthCheck(engine), SECRET)) as server:
+        response = requests.get(server.url + "/healthz", timeout=5)
         assert response.status_code == 503
-        assert response.json()["ok"] is False
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+        assert response.json() == {"ok": False, "error": "the database is unreachable"}
+        assert requests.head(server.url + "/healthz", timeout=5).status_code == 503
+
+
+def test_healthz_reports_a_full_disk(bot: SlackBot) -> None:
+    """A disk with less room than a write needs (here: less than all the room there could be)
+    fails the check, naming why, although `SELECT 1` still answers."""
+    full = HealthCheck(bot.engine, min_free_bytes=1 << 62)
+    with WSGIThread(make_wsgi_app(bot.app, full, SECRET)) as server:
+        response = requests.get(server.url + "/healthz", timeout=5)
+    assert response.status_code == 503
+    assert "disk is full" in response.json()["error"]
+

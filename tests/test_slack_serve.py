@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
-import os
+import json
 import signal
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 import requests
+from conftest import REGRIGHTS, cli_env
 from slack_harness import ADMIN, SECRET, signed_headers, wait_for
 from slack_sdk import WebClient
 from slack_standin import SlackStandIn
 
-from bot import serve as serve_module
+from bot.failures import Failure
 from bot.runtime import build_service, open_database
 from bot.serve import Mode, choose_mode, serve
 from bot.settings import Settings
@@ -51,28 +52,54 @@ def slack() -> Iterator[SlackStandIn]:
 
 
 def test_mode_follows_the_credentials() -> None:
-    assert choose_mode(_settings(app_token="xapp-1", signing_secret="s")) is Mode.SOCKET
-    assert choose_mode(_settings(app_token="xapp-1")) is Mode.SOCKET
-    assert choose_mode(_settings(signing_secret="s")) is Mode.HTTP
-    assert choose_mode(_settings()) is Mode.CONSOLE
+    for terminal in (True, False):
+        mode = choose_mode(_settings(app_token="xapp-1", signing_secret="s"), terminal=terminal)
+        assert mode is Mode.SOCKET
+        assert choose_mode(_settings(app_token="xapp-1"), terminal=terminal) is Mode.SOCKET
+        assert choose_mode(_settings(signing_secret="s"), terminal=terminal) is Mode.HTTP
+    assert choose_mode(_settings(bot_token=None), terminal=True) is Mode.CONSOLE
 
 
-def test_no_credentials_runs_the_console(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({}, "neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode)"),
+        ({"bot_token": None, "app_token": "xapp-1"}, "socket mode needs SLACK_BOT_TOKEN"),
+        ({"bot_token": None, "signing_secret": "s"}, "http mode needs SLACK_BOT_TOKEN"),
+        ({"bot_token": None, "api_url": "http://x"}, "SLACK_API_URL is set but no Slack token"),
+    ],
+)
+def test_incomplete_slack_settings_are_named(overrides: dict[str, Any], named: str) -> None:
+    with pytest.raises(Failure) as refused:
+        choose_mode(_settings(**overrides), terminal=True)
+    assert named in refused.value.message
+    assert refused.value.exit_code == 2
+
+
+def test_no_settings_and_no_terminal_is_refused() -> None:
+    with pytest.raises(Failure, match="stdin is not a terminal"):
+        choose_mode(_settings(bot_token=None), terminal=False)
+
+
+def test_no_credentials_and_a_terminal_runs_the_console(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in SLACK_ENV:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("bot.console.run_console", lambda: 42)
     assert serve() == 42
 
 
-def test_slack_modes_need_the_bot_token(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    for name in SLACK_ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
-    monkeypatch.setattr(serve_module, "_serve_slack", lambda *_: pytest.fail("started"))
-    assert serve() == 2
-    assert "SLACK_BOT_TOKEN" in capsys.readouterr().err
+def test_serve_with_only_the_bot_token_exits_2_naming_what_is_missing(tmp_path: Path) -> None:
+    env = cli_env(f"sqlite:///{tmp_path / 'db.sqlite3'}", SLACK_BOT_TOKEN="xoxb-1")
+    done = subprocess.run(
+        [REGRIGHTS, "serve"], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
+    assert done.returncode == 2, done
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "regrights: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor "
+        "SLACK_APP_TOKEN (Socket Mode) is"
+    ]
 
 
 def test_socket_mode_handler_uses_the_configured_web_api(
@@ -102,31 +129,37 @@ def _free_port() -> int:
         return port
 
 
-def test_serve_over_http_answers_a_command(slack: SlackStandIn, tmp_path: Path) -> None:
-    port = _free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in SLACK_ENV},
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack.api_url,
-        "REGRIGHTS_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-        "REGRIGHTS_ADMINS": ADMIN,
-        "PORT": str(port),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: _healthy(base), timeout=20)
-        response_url = slack.new_response_url()
+class Served:
+    """A real `regrights serve` (HTTP mode on gunicorn) against the Slack stand-in."""
+
+    def __init__(self, slack: SlackStandIn, tmp_path: Path, *options: str) -> None:
+        self.slack = slack
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = cli_env(
+            f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+            SLACK_BOT_TOKEN=slack.bot_token,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=slack.api_url,
+            REGRIGHTS_ADMINS=ADMIN,
+            PORT=str(self.port),
+        )
+        self.process = subprocess.Popen(
+            [REGRIGHTS, *options, "serve"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(lambda: _healthy(self.base) or self.process.poll() is not None, timeout=30)
+        assert self.process.poll() is None, self.process.communicate()[0].decode()
+
+    def slash(self, text: str) -> tuple[requests.Response, str]:
+        response_url = self.slack.new_response_url()
         body = urlencode(
             {
                 "command": "/regrights",
-                "text": "setup nstor-2002",
+                "text": text,
                 "user_id": ADMIN,
                 "channel_id": "C0DEALS",
                 "team_id": "T0STANDIN",
@@ -135,21 +168,82 @@ def test_serve_over_http_answers_a_command(slack: SlackStandIn, tmp_path: Path) 
             }
         )
         headers = signed_headers(body, "application/x-www-form-urlencoded")
-        answered = requests.post(base + "/slack/events", data=body, headers=headers, timeout=5)
+        answered = requests.post(self.base + "/slack/events", data=body, headers=headers, timeout=5)
+        return answered, response_url
+
+    def stop(self, sig: signal.Signals) -> str:
+        self.process.send_signal(sig)
+        output, _ = self.process.communicate(timeout=60)
+        return output.decode()
+
+
+def test_serve_over_http_answers_a_command(slack: SlackStandIn, tmp_path: Path) -> None:
+    served = Served(slack, tmp_path)
+    try:
+        assert requests.head(served.base + "/healthz", timeout=5).status_code == 200
+        answered, _ = served.slash("setup nstor-2002")
         assert answered.status_code == 200
         (announced,) = wait_for(lambda: slack.messages("C0DEALS"))
         assert "nstor-2002" in announced["text"]
     finally:
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=10)
-    assert process.returncode == 0, output.decode()
-    assert b"Traceback" not in output, output.decode()
+        output = served.stop(signal.SIGINT)
+    assert served.process.returncode == 0, output
+    assert "Traceback" not in output, output
+
+
+def test_sigterm_right_after_an_ack_finishes_the_acknowledged_work(
+    slack: SlackStandIn, tmp_path: Path
+) -> None:
+    """A write acked just before SIGTERM still gets its announcement and its private answer,
+    though Slack takes a second over each; no new request is taken meanwhile."""
+    served = Served(slack, tmp_path)
+    try:
+        today = date.today()
+        for text in (
+            "setup nstor-2002",
+            f"s3-eligible on {today - timedelta(days=300)}",
+            f"demand 1000 on {today - timedelta(days=30)}",
+            f"filed on {today - timedelta(days=10)}",  # a registration for the delay (§2(d))
+        ):
+            recorded = len(slack.messages("C0DEALS"))
+            assert served.slash(text)[0].status_code == 200
+            wait_for(lambda n=recorded: len(slack.messages("C0DEALS")) > n)
+        slack.latency = 1.0
+        answered, response_url = served.slash("delay 30 reason iii")
+        assert answered.status_code == 200
+        served.process.send_signal(signal.SIGTERM)
+        wait_for(lambda: not _healthy(served.base), timeout=10)  # new requests are refused
+        assert slack.response_posts(response_url) == []  # while the work is still under way
+    finally:
+        output = served.stop(signal.SIGTERM)
+    assert served.process.returncode == 0, output
+    announcements = slack.messages("C0DEALS")
+    assert len(announcements) == 5, output
+    assert "delay" in announcements[-1]["text"].lower()
+    (private,) = slack.response_posts(response_url)
+    assert "Reason (iii)" in json.dumps(private), private
+    assert "Traceback" not in output, output
+
+
+def test_json_log_without_routine_scheduler_and_migration_lines(
+    slack: SlackStandIn, tmp_path: Path
+) -> None:
+    served = Served(slack, tmp_path, "--log-format", "json")
+    assert served.slash("setup nstor-2002")[0].status_code == 200
+    wait_for(lambda: slack.messages("C0DEALS"))
+    output = served.stop(signal.SIGTERM)
+    assert served.process.returncode == 0, output
+    lines = [json.loads(line) for line in output.splitlines()]
+    loggers = {line["logger"] for line in lines}
+    assert "regrights.serve" in loggers, output
+    assert not any(name.startswith(("apscheduler", "alembic")) for name in loggers), output
+    assert all({"time", "level", "message"} <= line.keys() for line in lines)
 
 
 def _healthy(base: str) -> bool:
     try:
         return requests.get(base + "/healthz", timeout=1).status_code == 200
-    except requests.ConnectionError:
+    except requests.RequestException:
         return False
 
 

@@ -131,6 +131,15 @@ def _(answer: a.NoGrantedRole, m: Markup, to_channel: bool) -> str:
 
 
 @_render.register
+def _(answer: a.LastAdmin, m: Markup, to_channel: bool) -> str:
+    return (
+        f"Refused: {m.mention(answer.user)} is the only admin of {m.code(answer.agreement)} and "
+        "REGRIGHTS_ADMINS is not set, so no one could administer it from Slack. Grant another "
+        "admin first. Nothing was changed."
+    )
+
+
+@_render.register
 def _(answer: a.AgreementMoved, m: Markup, to_channel: bool) -> str:
     return (
         f"Refused: #{answer.seq} belongs to an agreement this channel is no longer bound to. "
@@ -383,6 +392,8 @@ def _(answer: a.History, m: Markup, to_channel: bool) -> str:
             f"#{event.seq} {event_summary(line)}{struck} — by {event.actor} via {event.source}, "
             f"{when}"
         )
+    if answer.capped_at is not None:
+        lines.append(f"(`history` shows at most the latest {answer.capped_at}.)")
     return "\n".join(lines)
 
 

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
-from bot.slack.http_server import HEALTH_PATH, database_reachable
+from bot.http.app import HEALTH_PATH
+from domain.store.health import HealthCheck
 
 log = logging.getLogger("regrights.health")
 
@@ -25,17 +26,17 @@ class SocketHealthServer(ThreadingHTTPServer):
     ) -> None:
         super().__init__(address, _Handler)
         self.connected = connected
-        self.engine = engine
+        self.database = HealthCheck(engine)
 
     def health(self) -> tuple[int, dict[str, object]]:
         socket = self.connected()
-        database = database_reachable(self.engine)
+        database = self.database.check()
         body: dict[str, object] = {
-            "ok": socket and database,
+            "ok": socket and database.ok,
             "socket": "connected" if socket else "disconnected",
-            "database": "reachable" if database else "unreachable",
+            "database": "reachable" if database.ok else database.reason,
         }
-        return (200 if socket and database else 503), body
+        return (200 if socket and database.ok else 503), body
 
 
 def serve_socket_health(

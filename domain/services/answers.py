@@ -95,6 +95,15 @@ class UndoRefused:
 
 
 @dataclass(frozen=True)
+class LastAdmin:
+    """Revoking `user` would leave the agreement with no admin: none is configured in
+    REGRIGHTS_ADMINS and no other is granted."""
+
+    user: str
+    agreement: str
+
+
+@dataclass(frozen=True)
 class NoGrantedRole:
     user: str
     agreement: str
@@ -255,6 +264,7 @@ class History:
     lines: list[EventLine]  # newest first
     total: int
     retracted: frozenset[int]
+    capped_at: int | None = None  # `history N` asked for more than this cap
 
 
 @dataclass(frozen=True)
@@ -356,6 +366,7 @@ Answer = (
     | NotYoursToUndo
     | UndoRefused
     | NoGrantedRole
+    | LastAdmin
     | AgreementMoved
     | Failed
     | Recorded

@@ -60,9 +60,13 @@ class Query:
     name: str
 
 
+HISTORY_CAP = 200
+
+
 @dataclass(frozen=True)
 class History:
     limit: int = 10
+    asked: int | None = None  # what `history N` asked for, when above the cap
 
 
 @dataclass(frozen=True)
@@ -367,7 +371,7 @@ def history(args: list[str], usage: str) -> Command:
         return History()
     (limit,) = options.exactly(1, "")
     count = _positive(limit, "the number of events", usage)
-    return History(min(count, 200))
+    return History(HISTORY_CAP, count) if count > HISTORY_CAP else History(count)
 
 
 def help_topic(args: list[str], usage: str) -> Command:
@@ -415,7 +419,7 @@ def setup(args: list[str], usage: str) -> Command:
 
 def parse_user(raw: str, usage: str) -> str:
     """A Slack mention `<@U123|name>`, `@U123` or a bare user id."""
-    match = re.fullmatch(r"<@([A-Z0-9]+)(?:\|[^>]*)?>|@?([A-Za-z0-9._-]{1,64})", raw)
+    match = re.fullmatch(r"<@([A-Z0-9]{1,64})(?:\|[^>]*)?>|@?([A-Za-z0-9._-]{1,64})", raw)
     if not match:
         raise UsageError(f"`{clip(raw)}` is not a user: mention them as @name", usage)
     return match.group(1) or match.group(2)

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.rules.events import Event
-from domain.rules.terms import parse_profile, profile_text
+from domain.rules.terms import read_profile
 from domain.services import importing
 from domain.services.agreement import (
     ADMIN,
@@ -29,6 +29,7 @@ from domain.services.caches import ANSWERS_KEPT, AnswerKey, HistoryCache, Recent
 from domain.services.commands import Access, CommandSpec, Parsed, parse_command
 from domain.services.context import Context
 from domain.services.grammar import UsageError
+from domain.services.identifiers import caller_refusal
 from domain.services.replies import Reply
 from domain.services.snapshots import Snapshot, Snapshots
 from domain.services.views import status_data
@@ -78,6 +79,9 @@ class RegRightsService:
     # ----------------------------------------------------------------- entry points
 
     def handle(self, text: str, caller: Caller) -> Reply:
+        refusal = caller_refusal(caller.user, caller.channel)
+        if refusal is not None:
+            return refusal
         try:
             return self.execute(parse_command(text), caller)
         except UsageError as exc:
@@ -139,6 +143,9 @@ class RegRightsService:
     def answer_at_once(self, text: str, caller: Caller) -> Reply | None:
         """The answer when it is ready without waiting on the database: help, malformed input,
         or a kept answer to a question whose version is read at once; else None."""
+        refusal = caller_refusal(caller.user, caller.channel)
+        if refusal is not None:
+            return refusal
         try:
             parsed = parse_command(text)
         except UsageError as exc:
@@ -151,7 +158,14 @@ class RegRightsService:
         return None if version is None else self._kept_answer(version, parsed, caller)
 
     def bootstrap(self, caller: Caller, profile_id: str = DEFAULT_PROFILE) -> None:
-        """For the console and `cmd`: an empty database gets one agreement bound to the channel."""
+        """For the console and `cmd`: an empty database gets one agreement bound to the channel.
+        Read first: once set up, a question takes no write lock (SQLite has one for all).
+        Ids that cannot be kept set nothing up; `handle` refuses them."""
+        if caller_refusal(caller.user, caller.channel) is not None:
+            return
+        with self.uow.read() as store:
+            if store.has_agreements():
+                return
         with self.uow.write() as store:
             store.lock_setup()
             if store.has_agreements():
@@ -208,8 +222,7 @@ class RegRightsService:
         return Agreement(row, terms_from_snapshot(row.profile_yaml), events, self._snapshots)
 
     def create_agreement(self, store: AgreementStore, profile_id: str, caller: Caller) -> Agreement:
-        snapshot, source = profile_text(profile_id, self.profile_dirs)
-        profile = parse_profile(snapshot, source)
+        snapshot, profile = read_profile(profile_id, self.profile_dirs)
         row = store.add_agreement(
             AgreementRow(
                 profile_id=profile.id,

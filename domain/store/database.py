@@ -17,6 +17,22 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 DEFAULT_DATABASE_URL = "sqlite:///regrights.sqlite3"
 # PostgreSQL connections one process holds at most, and how long a unit of work waits for one.
 POOL_SIZE, MAX_OVERFLOW, POOL_TIMEOUT = 10, 20, 30.0
+# A PostgreSQL server that stops answering is given up on within SPEC §11's 10 s when
+# connecting (libpq's connect_timeout, enforced client-side by psycopg) and when the peer has
+# vanished (TCP keepalives; unacknowledged data). A statement, waits for an agreement's lock
+# included, ends after 30 s (the server's statement_timeout): writers queued on one agreement
+# under load legitimately wait seconds.
+POSTGRES_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": 5,
+    "options": "-c statement_timeout=30000",
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 1,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 8000,
+}
+# How long a SQLite write waits for another's to finish before it gives up (SPEC §11: 10 s).
+SQLITE_BUSY_SECONDS = 10
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -43,7 +59,7 @@ def make_engine(url: str | None = None) -> Engine:
         pool_size=POOL_SIZE,
         max_overflow=MAX_OVERFLOW,
         pool_timeout=POOL_TIMEOUT,
-        connect_args={"connect_timeout": 10},
+        connect_args=POSTGRES_CONNECT_ARGS,
     )
     _gates[engine] = FairGate(POOL_SIZE + MAX_OVERFLOW, POOL_TIMEOUT)
     return engine
@@ -106,7 +122,9 @@ def connection_gate(engine: Engine) -> AbstractContextManager[None]:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+    )
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -117,7 +135,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         if ":memory:" not in url:
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

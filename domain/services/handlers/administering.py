@@ -7,6 +7,7 @@ from domain.services.agreement import ADMIN
 from domain.services.answers import (
     AlertTimeSet,
     Granted,
+    LastAdmin,
     LeadsSet,
     NoGrantedRole,
     Revoked,
@@ -24,7 +25,7 @@ def setup(ctx: Context, command: Setup) -> Reply:
     try:
         profile = load_profile(command.profile_id, service.profile_dirs)
     except ProfileError as exc:
-        return Reply.malformed("; ".join(exc.problems), ctx.usage)
+        return Reply.malformed(str(exc), ctx.usage)
     with service.uow.write() as store:
         store.lock_setup()
         existing = store.agreement_for_profile(profile.id)
@@ -75,6 +76,11 @@ def grant(ctx: Context, command: Grant) -> Reply:
 
 def revoke(ctx: Context, command: Revoke) -> Reply:
     agreement = ctx.agreement
+    if _last_admin(ctx, command.user):
+        return Reply.refused(
+            LastAdmin(command.user, agreement.terms.id),
+            f"{command.user} is the only admin and REGRIGHTS_ADMINS is not set",
+        )
     if not ctx.store.revoke(agreement.id, command.user):
         return Reply.refused(
             NoGrantedRole(command.user, agreement.terms.id),
@@ -87,6 +93,13 @@ def revoke(ctx: Context, command: Revoke) -> Reply:
         announce=True,
         agreement_id=agreement.id,
     )
+
+
+def _last_admin(ctx: Context, user: str) -> bool:
+    """Whether revoking `user` would leave no admin: none configured, no other granted."""
+    grants = ctx.store.grants(ctx.agreement.id)
+    others = [u for u, role in grants.items() if role == ADMIN and u != user]
+    return not ctx.service.admins and grants.get(user) == ADMIN and not others
 
 
 def remind_leads(ctx: Context, command: RemindLeads) -> Reply:

@@ -57,13 +57,14 @@ def terms(ctx: Context, command: Query) -> Reply:
 
 def history(ctx: Context, command: History) -> Reply:
     events, profile = ctx.agreement.events, ctx.agreement.terms
+    answer = history_answer(events, command.limit, profile, show_reasons=ctx.insider)
+    data = {"ok": True, "events": history_data(events, command.limit, show_reasons=ctx.insider)}
+    if command.asked is None:
+        return Reply(ok=True, answer=answer, data=data)
     return Reply(
         ok=True,
-        answer=history_answer(events, command.limit, profile, show_reasons=ctx.insider),
-        data={
-            "ok": True,
-            "events": history_data(events, command.limit, show_reasons=ctx.insider),
-        },
+        answer=replace(answer, capped_at=command.limit),
+        data={**data, "capped_at": command.limit},
     )
 
 

@@ -1,0 +1,74 @@
+"""Failures as one line and an exit status (SPEC §11): 2 malformed input or bad configuration,
+3 unavailable (the database, Slack). `describe` names what went wrong from the exception."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from domain.rules.terms import ProfileError
+
+EXIT_MALFORMED = 2
+EXIT_UNAVAILABLE = 3
+# Slack's answers to auth.test that mean the token itself is wrong, not that Slack is down.
+_BAD_TOKEN = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+
+
+@dataclass(frozen=True)
+class Failure(Exception):
+    """A failure already put into words, with its exit status."""
+
+    message: str
+    exit_code: int
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def describe(exc: BaseException) -> Failure | None:
+    """The failure `exc` stands for, or None when it is a bug (shown as one)."""
+    if isinstance(exc, Failure):
+        return exc
+    if isinstance(exc, ProfileError):
+        return Failure(str(exc), EXIT_MALFORMED)
+    if isinstance(exc, SlackApiError):
+        return slack_api_failure(exc)
+    if isinstance(exc, SlackClientError):
+        return Failure(f"Slack is unreachable ({_first_line(exc)})", EXIT_UNAVAILABLE)
+    if isinstance(exc, PoolTimeoutError):
+        return Failure(f"the database is busy: {_first_line(exc)}", EXIT_UNAVAILABLE)
+    if isinstance(exc, DBAPIError):
+        return _database_failure(exc)
+    if isinstance(exc, SQLAlchemyError):
+        return Failure(f"database error: {_first_line(exc)}", EXIT_UNAVAILABLE)
+    return None
+
+
+def slack_api_failure(exc: SlackApiError) -> Failure:
+    error = str(exc.response.get("error", "")) if exc.response is not None else ""
+    if error in _BAD_TOKEN:
+        return Failure(f"Slack refused SLACK_BOT_TOKEN ({error})", EXIT_MALFORMED)
+    return Failure(f"Slack answered with an error ({error or 'unknown'})", EXIT_UNAVAILABLE)
+
+
+def _database_failure(exc: DBAPIError) -> Failure:
+    original = exc.orig
+    detail = _first_line(original) if original is not None else _first_line(exc)
+    if isinstance(original, sqlite3.OperationalError):
+        if "locked" in detail or "busy" in detail:
+            return Failure(
+                "the database is busy with another write and stayed locked past the wait; "
+                "nothing was recorded, try again",
+                EXIT_UNAVAILABLE,
+            )
+        return Failure(f"the SQLite database cannot be used: {detail}", EXIT_UNAVAILABLE)
+    return Failure(f"the database is unavailable: {detail}", EXIT_UNAVAILABLE)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else exc.__class__.__name__

@@ -1,0 +1,1 @@
+"""HTTP mode: a small WSGI router (`/slack/events`, `/healthz`) served by gunicorn."""

@@ -1,0 +1,73 @@
+"""HTTP mode on gunicorn: one worker process of threads, the app built before it forks.
+
+SIGTERM: gunicorn stops accepting, answers the requests in flight, then the worker's exit hook
+waits for the work those requests started after their ack (the response_url answer, the
+channel announcement) before the process ends. SIGINT (Ctrl-C) and SIGQUIT stop at once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIApplication
+
+THREADS = 32  # requests answered at once; an ack takes about a millisecond
+GRACEFUL_SECONDS = 30  # how long SIGTERM waits for requests in flight and their work
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """What the worker process runs once it is up, and before it exits."""
+
+    started: Callable[[], None]
+    stopping: Callable[[], None]
+
+
+class _Logger(Logger):  # type: ignore[misc]
+    """gunicorn's lines go through the process's own logging setup (plain or JSON)."""
+
+    def setup(self, cfg: Any) -> None:
+        self.error_log.propagate = True
+        self.error_log.setLevel(logging.INFO)
+        self.access_log.propagate = False
+
+
+class _Server(BaseApplication):  # type: ignore[misc]
+    def __init__(self, app: WSGIApplication, options: dict[str, Any]) -> None:
+        self._app = app
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in self._options.items():
+            self.cfg.set(name, value)
+
+    def load(self) -> WSGIApplication:
+        return self._app
+
+
+def run_gunicorn(app: WSGIApplication, host: str, port: int, lifecycle: Lifecycle) -> int:
+    """Serve until SIGTERM or SIGINT; returns the exit status."""
+    options: dict[str, Any] = {
+        "bind": f"{host}:{port}",
+        "workers": 1,  # the alert scheduler and Bolt's pool live in one process
+        "worker_class": "gthread",
+        "threads": THREADS,
+        "graceful_timeout": GRACEFUL_SECONDS,
+        "keepalive": 5,
+        "logger_class": _Logger,
+        "post_worker_init": lambda _worker: lifecycle.started(),
+        "worker_exit": lambda _arbiter, _worker: lifecycle.stopping(),
+        "proc_name": "regrights",
+    }
+    try:
+        _Server(app, options).run()
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
+    return 0

@@ -1,0 +1,31 @@
+"""Before serving: Slack accepts SLACK_BOT_TOKEN (`auth.test`), or the failure says why."""
+
+from __future__ import annotations
+
+import logging
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.failures import EXIT_UNAVAILABLE, Failure, slack_api_failure
+from bot.settings import Settings
+from bot.slack.app import web_client
+
+
+def check_bot_token(settings: Settings) -> None:
+    # Slack's client logs each failed attempt; the failure below says it once, in one line.
+    client = WebClient(
+        token=settings.bot_token,
+        base_url=web_client(settings).base_url,
+        logger=logging.Logger("regrights.token_check", logging.CRITICAL),
+    )
+    try:
+        client.auth_test()
+    except SlackApiError as exc:
+        raise slack_api_failure(exc) from exc
+    except (URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise Failure(
+            f"Slack is unreachable at {client.base_url} ({reason})", EXIT_UNAVAILABLE
+        ) from exc
