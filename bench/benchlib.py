@@ -219,12 +219,14 @@ class Arrival:
 
 class SlackStandIn:
     """Slack's side on 127.0.0.1: auth.test and any Web API method answer ok; a POST to
-    /response/<id> is noted with the perf_counter of its arrival."""
+    /response/<id> is noted with the perf_counter of its arrival, and so is each chat.postMessage."""
 
     def __init__(self) -> None:
         self._arrivals: dict[str, Arrival] = {}
         self._lock = threading.Lock()
         self._seq = 0
+        self._posts: list[tuple[float, bytes]] = []  # chat.postMessage: (perf_counter, body)
+        self._posted_any = threading.Condition(self._lock)
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -238,6 +240,8 @@ class SlackStandIn:
                     standin._arrived(self.path.removeprefix("/response/"), arrived, body)
                     reply: dict[str, Any] = {"ok": True}
                 else:
+                    if self.path.endswith("/chat.postMessage"):
+                        standin._posted(arrived, body)
                     reply = {
                         "ok": True,
                         "team_id": "TBENCH",
@@ -280,6 +284,22 @@ class SlackStandIn:
             key = f"R{self._seq}"
             arrival = self._arrivals[key] = Arrival()
         return f"http://{HOST}:{self.port}/response/{key}", arrival
+
+    def posts(self) -> int:
+        with self._lock:
+            return len(self._posts)
+
+    def wait_post(self, index: int, timeout: float) -> tuple[float, bytes]:
+        """The `index`-th chat.postMessage (from 0): when it arrived, and its body."""
+        with self._posted_any:
+            if not self._posted_any.wait_for(lambda: len(self._posts) > index, timeout):
+                raise TimeoutError(f"no chat.postMessage #{index} within {timeout} s")
+            return self._posts[index]
+
+    def _posted(self, at: float, body: bytes) -> None:
+        with self._posted_any:
+            self._posts.append((at, body))
+            self._posted_any.notify_all()
 
     def _arrived(self, key: str, at: float, body: bytes) -> None:
         with self._lock:

@@ -1,7 +1,13 @@
-"""Start-up and memory: `regrights --help`, `regrights serve` to its first healthy /healthz,
-and the peak resident memory of serve.
+"""Start-up and memory: `regrights --help`, `cmd status` and an idle `tick` as whole processes,
+`regrights serve` to its first healthy /healthz, and the peak resident memory of serve.
 
     .venv/bin/python bench/startup.py [--help-runs 20] [--serve-runs 5] [--load 300]
+                                      [--cli-rounds 15]
+
+One-shot commands: `--cli-rounds` rounds, each running `regrights --help`, `regrights cmd
+status` and `regrights tick` (nothing due, no Slack token) once, in a random order, against a
+migrated SQLite file holding the agreement `cmd` sets up; the median wall time of each, and
+its ratio to `--help` in the same rounds.
 
 `--help`: wall time of `regrights --help` (the console script), `--help-runs` times; min and
 median. Serve: launched in HTTP mode against a lean Slack stand-in on 127.0.0.1 and a SQLite
@@ -14,6 +20,8 @@ fresh database (migrations applied at start) and on one already migrated; min an
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import statistics
 import subprocess
 import tempfile
@@ -26,6 +34,9 @@ from benchlib import REGRIGHTS, SlackStandIn
 
 HELP_GOAL = 0.3
 MEMORY_GOAL_MB = 120
+# Wall-time goals for one-shot commands, as whole processes.
+CLI_GOALS = {"cmd status": 0.3, "tick": 0.4}
+CLI_COMMANDS = {"--help": ["--help"], "cmd status": ["cmd", "status"], "tick": ["tick"]}
 
 
 def time_help(runs: int) -> list[float]:
@@ -36,6 +47,28 @@ def time_help(runs: int) -> list[float]:
         times.append(time.perf_counter() - began)
         if done.returncode != 0 or b"serve" not in done.stdout:
             raise RuntimeError(f"regrights --help failed: {done.stderr.decode()[:200]}")
+    return times
+
+
+def time_one_shots(work: Path, rounds: int) -> dict[str, list[float]]:
+    """Wall times of each one-shot command, run in turns in a random order each round."""
+    database = work / "one-shot.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REGRIGHTS_"))}
+    env["REGRIGHTS_DATABASE_URL"] = f"sqlite:///{database}"
+    subprocess.run([str(REGRIGHTS), "cmd", "status"], env=env, capture_output=True, check=True)
+    order = random.Random(13)
+    times: dict[str, list[float]] = {name: [] for name in CLI_COMMANDS}
+    for _ in range(rounds):
+        names = list(CLI_COMMANDS)
+        order.shuffle(names)
+        for name in names:
+            began = time.perf_counter()
+            done = subprocess.run(
+                [str(REGRIGHTS), *CLI_COMMANDS[name]], env=env, capture_output=True, timeout=60
+            )
+            times[name].append(time.perf_counter() - began)
+            if done.returncode != 0:
+                raise RuntimeError(f"regrights {name} failed: {done.stderr.decode()[:300]}")
     return times
 
 
@@ -88,6 +121,7 @@ def main() -> None:
     parser.add_argument("--help-runs", type=int, default=20)
     parser.add_argument("--serve-runs", type=int, default=5)
     parser.add_argument("--load", type=int, default=300, help="status commands before VmHWM")
+    parser.add_argument("--cli-rounds", type=int, default=15, help="rounds of one-shot commands")
     args = parser.parse_args()
 
     benchlib.header("bench/startup: --help, serve to a healthy /healthz, serve's memory")
@@ -100,6 +134,20 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="regrights-startup-") as tmp, SlackStandIn() as standin:
         work = Path(tmp)
+        one_shots = time_one_shots(work, args.cli_rounds)
+        help_median = statistics.median(one_shots["--help"])
+        for name, times in one_shots.items():
+            median = statistics.median(times)
+            goal = CLI_GOALS.get(name)
+            verdict = (
+                f"; goal < {goal * 1000:.0f} ms: {'met' if median < goal else 'NOT met'}"
+                if goal
+                else ""
+            )
+            print(
+                f"regrights {name}: median {median * 1000:.0f} ms, min {min(times) * 1000:.0f} ms, "
+                f"{median / help_median:.1f}x --help ({args.cli_rounds} rounds){verdict}"
+            )
         benchlib.seed_agreement(work / "migrated.sqlite3")
         for fresh in (True, False):
             times = [time_to_healthy(standin, work, fresh) for _ in range(args.serve_runs)]

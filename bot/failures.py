@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from domain.rules.terms import ProfileError
+
+if TYPE_CHECKING:
+    from slack_sdk.errors import SlackApiError
 
 EXIT_MALFORMED = 2
 EXIT_UNAVAILABLE = 3
@@ -35,9 +39,11 @@ def describe(exc: BaseException) -> Failure | None:
         return exc
     if isinstance(exc, ProfileError):
         return Failure(str(exc), EXIT_MALFORMED)
-    if isinstance(exc, SlackApiError):
+    # Only a process that imported slack_sdk can have a Slack error: a `cmd` never imports it.
+    slack = sys.modules.get("slack_sdk.errors")
+    if slack is not None and isinstance(exc, slack.SlackApiError):
         return slack_api_failure(exc)
-    if isinstance(exc, SlackClientError):
+    if slack is not None and isinstance(exc, slack.SlackClientError):
         return Failure(f"Slack is unreachable ({_first_line(exc)})", EXIT_UNAVAILABLE)
     if isinstance(exc, PoolTimeoutError):
         return Failure(f"the database is busy: {_first_line(exc)}", EXIT_UNAVAILABLE)

@@ -12,11 +12,10 @@ from datetime import UTC, datetime
 from bot.alerts.alert_pass import PassReport, run_alert_pass
 from bot.alerts.console_poster import ConsolePoster
 from bot.alerts.poster import Poster
-from bot.alerts.scheduler import slack_poster
 from bot.runtime import open_database, utc_now
 from bot.settings import Settings
 from domain.store.database import make_engine
-from domain.store.migrate import current_revision, head_revision
+from domain.store.migrate import HEAD, current_revision
 
 
 def run_tick(at: str | None, dry_run: bool) -> int:
@@ -28,7 +27,7 @@ def run_tick(at: str | None, dry_run: bool) -> int:
     settings = Settings.from_env()
     if dry_run:
         engine = make_engine(settings.database_url)
-        if current_revision(engine) != head_revision():
+        if current_revision(engine) != HEAD:
             print(
                 "regrights tick: the database is not migrated; run `regrights db upgrade`",
                 file=sys.stderr,
@@ -36,7 +35,11 @@ def run_tick(at: str | None, dry_run: bool) -> int:
             return 2
     else:
         engine = open_database(settings.database_url)
-    poster: Poster = slack_poster(settings) if settings.bot_token else ConsolePoster()
+    poster: Poster = ConsolePoster()
+    if settings.bot_token:
+        from bot.alerts.slack_poster import SlackPoster, alert_client
+
+        poster = SlackPoster(alert_client(settings))
     report = run_alert_pass(engine, poster, now, dry_run=dry_run)
     _print(report)
     return 1 if report.pending or report.failed else 0

@@ -92,7 +92,6 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-
 def said(reply: Reply, *, to_channel: bool = False) -> str:
     """What the console and `regrights cmd` print for `reply`."""
     return render(reply.answer, to_channel=to_channel)

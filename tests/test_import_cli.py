@@ -70,7 +70,7 @@ def test_import_then_compliance_json(env: dict[str, str], tmp_path: Path) -> Non
         ("effectiveness", "2(a)(ii)(F)", "2026-10-17", None, "missed", 40),
     ]
     text = run(env, "import", str(deal)).stdout  # the same history again: refused, line 2
-    assert text.startswith("Line 2 (\"s3-eligible on 2026-01-05\"): Refused under §2(a)(i)")
+    assert text.startswith('Line 2 ("s3-eligible on 2026-01-05"): Refused under §2(a)(i)')
     assert len(history(env)) == 6
 
 

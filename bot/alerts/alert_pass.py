@@ -197,7 +197,7 @@ class _AgreementPass:
                 return  # a pass that held the lock before us has done this work
             deadlines = deadlines_of(agreement, self.now)
             schedule = schedule_of(agreement)
-            taken = claimed_through(store.session, self.agreement_id)
+            taken = claimed_through(store.session, self.agreement_id, [d.key for d in deadlines])
             leftovers = [_claim_of(row) for row in unconfirmed(store.session, self.agreement_id)]
             channels = store.channels_of(self.agreement_id)
         compose = _composer(agreement, self.now)

@@ -17,11 +17,16 @@ def alert_key(agreement_id: int, deadline_key: str, slot_key: str) -> str:
     return f"{agreement_id}/{deadline_key}/{slot_key}"
 
 
-def claimed_through(session: Session, agreement_id: int) -> dict[str, datetime]:
-    """Per deadline key, the time of the latest slot taken in any state."""
+def claimed_through(
+    session: Session, agreement_id: int, keys: Collection[str]
+) -> dict[str, datetime]:
+    """Per deadline key among `keys`, the time of the latest slot taken in any state. Only
+    the running deadlines' rows are read, not those of every deadline the history held."""
+    if not keys:
+        return {}
     rows = session.exec(
         select(AlertRow.deadline_key, func.max(AlertRow.slot_at))
-        .where(AlertRow.agreement_id == agreement_id)
+        .where(AlertRow.agreement_id == agreement_id, col(AlertRow.deadline_key).in_(keys))
         .group_by(col(AlertRow.deadline_key))
     )
     return {key: latest for key, latest in rows}

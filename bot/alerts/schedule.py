@@ -9,7 +9,6 @@ from sqlmodel import Session
 from bot.alerts.ledger import claimed_through, unconfirmed
 from domain.rules.alert_plan import AlertPlan, Schedule, plan_alerts
 from domain.rules.deadlines import Deadline, running_deadlines
-from domain.rules.events import live_events
 from domain.services.agreement import Agreement, alert_leads, alert_time
 from domain.store.unit_of_work import AgreementStore
 
@@ -27,12 +26,9 @@ def deadlines_of(agreement: Agreement, now: datetime) -> list[Deadline]:
 
 
 def plan_of(session: Session, agreement: Agreement, now: datetime) -> AlertPlan:
-    return plan_alerts(
-        deadlines_of(agreement, now),
-        schedule_of(agreement),
-        now,
-        claimed_through(session, agreement.id),
-    )
+    deadlines = deadlines_of(agreement, now)
+    claimed = claimed_through(session, agreement.id, [d.key for d in deadlines])
+    return plan_alerts(deadlines, schedule_of(agreement), now, claimed)
 
 
 def next_alert_at(session: Session, agreement: Agreement, now: datetime) -> datetime | None:
@@ -42,11 +38,7 @@ def next_alert_at(session: Session, agreement: Agreement, now: datetime) -> date
         return now
     schedule = schedule_of(agreement)
     today = local_today(agreement, now)
-    wakes = [
-        schedule.moment(event.effective_on)
-        for event in live_events(agreement.events)
-        if event.effective_on > today
-    ]
+    wakes = [schedule.moment(day) for day in agreement.takes_effect_after(today)]
     wake = plan_of(session, agreement, now).wake_at
     if wake is not None:
         wakes.append(wake)

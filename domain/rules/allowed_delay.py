@@ -67,6 +67,20 @@ class AllowedDelayRule:
         """The first way `delays`, taken together, break a cap; None when they do not."""
         return self._count_breach(delays) or self._days_breach(delays)
 
+    def breach_adding(self, standing: list[Delay], added: Delay) -> DelayBreach | None:
+        """`breach([*standing, added])` for `standing` delays that break no cap themselves.
+
+        Only periods holding a day of `added` (or its start) can break a cap then, so only
+        delays within a period of it are counted: the cost stays flat as the history grows."""
+        return self.breach([*self._within_reach(standing, added.start, added.expires), added])
+
+    def _within_reach(self, delays: list[Delay], first: date, end: date) -> list[Delay]:
+        """The delays sharing a period with some day in [first, end); a period spans at most
+        a month more than `period_months` of days, so one extra month on each side is safe."""
+        months = self.terms.period_months + 1
+        lo, hi = _months_after_or(first, -months, date.min), _months_after_or(end, months, date.max)
+        return [d for d in delays if d.expires > lo and d.start < hi]
+
     def _count_breach(self, delays: list[Delay]) -> DelayBreach | None:
         starts = sorted(d.start for d in delays)
         k = self.terms.max_delays
@@ -101,12 +115,14 @@ class AllowedDelayRule:
         return sum(d.days for d in delays if d.start <= ending_on < self.period_end(d.start))
 
     def next_start_allowed(self, delays: list[Delay], on_or_after: date, days: int) -> date | None:
-        """The first day on or after `on_or_after` on which a delay of `days` could begin."""
+        """The first day on or after `on_or_after` on which a delay of `days` could begin,
+        given `delays` that break no cap themselves."""
         if days > self.terms.max_days:
             return None
         horizon = self.period_end(max([on_or_after, *(d.expires for d in delays)]))
         for _ in range(_SEARCH_HORIZON_PERIODS):
             horizon = self.period_end(horizon)
+        delays = self._within_reach(delays, on_or_after, horizon + timedelta(days=days))
         day = on_or_after
         while day <= horizon:
             active = next((d for d in delays if d.is_active_on(day)), None)
@@ -144,6 +160,14 @@ def _months_after(first: date, months: int) -> date:
     # Calendar months as dateutil counts them: Feb 29 + 12 months is Feb 28.
     result: date = first + relativedelta(months=months)
     return result
+
+
+def _months_after_or(first: date, months: int, beyond: date) -> date:
+    """`first` moved by `months`, or `beyond` past the calendar's first or last year."""
+    try:
+        return _months_after(first, months)
+    except (ValueError, OverflowError):
+        return beyond
 
 
 class _DayCounts:

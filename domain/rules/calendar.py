@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+import threading
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
-
-import holidays
+from typing import Any
 
 
 class Delivery(StrEnum):
@@ -16,11 +18,29 @@ class Delivery(StrEnum):
     MAIL = "mail"
 
 
+_LOADING = threading.Lock()
+
+
+def _country_holidays(calendar: str, year: int) -> Any:
+    """The holidays package's table for one calendar and year (a dict of date to name)."""
+    with _LOADING:
+        # Importing any country runs `holidays.countries`' __init__, which imports all 250
+        # country modules (a third of a second). An unexecuted module for that package, with
+        # its search path, lets the one country asked for be imported alone.
+        if "holidays.countries" not in sys.modules:
+            spec = importlib.util.find_spec("holidays.countries")
+            if spec is not None:
+                sys.modules["holidays.countries"] = importlib.util.module_from_spec(spec)
+        import holidays
+
+        return holidays.country_holidays(calendar, years=year)
+
+
 @cache
 def _holiday_table(calendar: str, year: int) -> frozenset[date]:
     # The holidays package lists observed dates (a Saturday holiday observed on the
     # Friday before, a Sunday one on the Monday after) beside the holidays themselves.
-    return frozenset(holidays.country_holidays(calendar, years=year).keys())
+    return frozenset(_country_holidays(calendar, year).keys())
 
 
 class BusinessCalendar:
@@ -35,7 +55,8 @@ class BusinessCalendar:
     def holiday_name(self, day: date) -> str | None:
         if not self.is_holiday(day):
             return None
-        return holidays.country_holidays(self.calendar, years=day.year).get(day)
+        name: str | None = _country_holidays(self.calendar, day.year).get(day)
+        return name
 
     def is_business_day(self, day: date) -> bool:
         return day.weekday() < 5 and not self.is_holiday(day)

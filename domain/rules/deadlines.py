@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from domain.rules.registration import AgreementState, CycleStatus
+from domain.rules.registration import AgreementState, CycleStatus, DelayRecord, PiggybackNotice
 
 
 class DeadlineKind(StrEnum):
@@ -137,6 +138,9 @@ def _demand_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
 
 def _delay_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
     section = state.terms.allowed_delay.section
+    # Delays are folded in by start and never overlap, so they expire in the same order:
+    # those expired before `as_of` (a long history's bulk) are skipped.
+    recent = bisect_left(state.delays, as_of, key=_expires)
     return [
         Deadline(
             DeadlineKind.DELAY_EXPIRY,
@@ -148,13 +152,15 @@ def _delay_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
             record.start,
             f"delay_expiry#{record.seq}",
         )
-        for record in state.delays
+        for record in state.delays[recent:]
         if record.start <= as_of and record.ended_early_on is None
     ]
 
 
 def _piggyback_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
     clock = state.terms.piggyback.request
+    # Notices are folded in by receipt: those whose window closed before `as_of` are skipped.
+    recent = bisect_left(state.piggybacks, as_of - timedelta(days=clock.days), key=_received)
     return [
         Deadline(
             DeadlineKind.PIGGYBACK_REQUEST,
@@ -166,6 +172,14 @@ def _piggyback_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
             notice.received,
             f"piggyback_request#{notice.seq}",
         )
-        for notice in state.piggybacks
+        for notice in state.piggybacks[recent:]
         if notice.given <= as_of and not _closed_by(notice.requested_on, as_of)
     ]
+
+
+def _expires(record: DelayRecord) -> date:
+    return record.delay.expires
+
+
+def _received(notice: PiggybackNotice) -> date:
+    return notice.received

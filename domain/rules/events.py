@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -81,3 +82,16 @@ def live_events(events: list[Event]) -> list[Event]:
     """The events that stand: retractions and what they retracted are left out."""
     retracted = {e.facts.retracts for e in events if e.kind is EventKind.RETRACTION}
     return [e for e in events if e.kind is not EventKind.RETRACTION and e.seq not in retracted]
+
+
+def latest_standing(events: list[Event], accept: Callable[[Event], bool]) -> Event | None:
+    """The standing event with the highest sequence number that `accept` takes: `events` in
+    order are read from the end, as far back as needed (a retraction follows its target)."""
+    retracted: set[int] = set()
+    for event in reversed(events):
+        if event.kind is EventKind.RETRACTION:
+            if event.facts.retracts is not None:
+                retracted.add(event.facts.retracts)
+        elif event.seq not in retracted and accept(event):
+            return event
+    return None

@@ -167,7 +167,33 @@ class AgreementState:
         return None
 
     def delay_active_on(self, day: date) -> DelayRecord | None:
-        return next((d for d in self.delays if d.delay.is_active_on(day)), None)
+        # Delays are folded in by start and never overlap (none begins while one runs), so
+        # only the last one begun by `day` can be running on it.
+        for record in reversed(self.delays):
+            if record.start <= day:
+                return record if record.delay.is_active_on(day) else None
+        return None
+
+    def fork(self) -> AgreementState:
+        """A copy that one more event, folded in after every event this state holds, can
+        change without changing this one: new containers, and new copies of the records such
+        an event can still change (the current cycle, the last delay, and the notices whose
+        request window was still open when the last one arrived)."""
+        piggybacks = list(self.piggybacks)
+        if piggybacks:
+            window = timedelta(days=self.terms.piggyback.request.days)
+            since = piggybacks[-1].received - window
+            index = len(piggybacks) - 1
+            while index >= 0 and piggybacks[index].received >= since:
+                piggybacks[index] = replace(piggybacks[index])
+                index -= 1
+        return replace(
+            self,
+            cycles=[*self.cycles[:-1], *(replace(c) for c in self.cycles[-1:])],
+            delays=[*self.delays[:-1], *(replace(d) for d in self.delays[-1:])],
+            piggybacks=piggybacks,
+            termination_grounds=dict(self.termination_grounds),
+        )
 
     def has_registration_to_delay(self, day: date) -> bool:
         """Whether on `day` there is a pending demand, or a filed or effective registration."""
@@ -190,13 +216,23 @@ class AgreementState:
 def replay(events: list[Event], terms: TermsProfile) -> AgreementState:
     """The state after `events`; raises RuleViolation at the first event the rules refuse."""
     state = AgreementState(terms=terms)
-    for event in sorted(live_events(events), key=lambda e: (e.effective_on, e.seq)):
-        try:
-            _APPLY[event.kind](state, event)
-        except RuleViolation as violation:
-            violation.seq = event.seq
-            raise
+    for event in sorted(live_events(events), key=replay_order):
+        fold(state, event)
     return state
+
+
+def replay_order(event: Event) -> tuple[date, int]:
+    return event.effective_on, event.seq
+
+
+def fold(state: AgreementState, event: Event) -> None:
+    """Folds a live event into `state`, which holds only events before it in replay order;
+    raises RuleViolation, leaving `state` unchanged, when the rules refuse it."""
+    try:
+        _APPLY[event.kind](state, event)
+    except RuleViolation as violation:
+        violation.seq = event.seq
+        raise
 
 
 def _require_cycle(state: AgreementState, event: Event, section: str) -> RegistrationCycle:
@@ -373,12 +409,6 @@ def _resume(state: AgreementState, event: Event) -> None:
     state.suspension_section = None
 
 
-def _check_delays(state: AgreementState, delays: list[Delay]) -> None:
-    breach = AllowedDelayRule(state.terms.allowed_delay).breach(delays)
-    if breach:
-        raise RuleViolation(state.terms.allowed_delay.section, breach.message)
-
-
 def _delay(state: AgreementState, event: Event) -> None:
     days = event.facts.days
     assert days is not None
@@ -396,7 +426,11 @@ def _delay(state: AgreementState, event: Event) -> None:
             "an Allowed Delay postpones a filing, its effectiveness or sales under a registration: "
             "no demand is pending and no Registration Statement is filed or effective",
         )
-    _check_delays(state, [*(d.delay for d in state.delays), wanted])
+    breach = AllowedDelayRule(state.terms.allowed_delay).breach_adding(
+        [d.delay for d in state.delays], wanted
+    )
+    if breach:
+        raise RuleViolation(state.terms.allowed_delay.section, breach.message)
     state.delays.append(DelayRecord(event.seq, event.effective_on, days, event.facts.reason))
 
 
@@ -409,7 +443,7 @@ def _delay_extend(state: AgreementState, event: Event) -> None:
         raise RuleViolation(section, f"no Allowed Delay is running on {event.effective_on}")
     extended = Delay(active.start, active.days + extra)
     others = [d.delay for d in state.delays if d is not active]
-    breach = AllowedDelayRule(state.terms.allowed_delay).breach([*others, extended])
+    breach = AllowedDelayRule(state.terms.allowed_delay).breach_adding(others, extended)
     if breach:
         raise RuleViolation(section, f"extending by {extra} days: {breach.message}")
     active.days += extra
@@ -434,10 +468,9 @@ def _piggyback_notice(state: AgreementState, event: Event) -> None:
 
 def _piggyback_requested(state: AgreementState, event: Event) -> None:
     clock = state.terms.piggyback.request
-    waiting = [p for p in state.piggybacks if p.requested_on is None]
-    if not waiting:
+    notice = next((p for p in reversed(state.piggybacks) if p.requested_on is None), None)
+    if notice is None:
         raise RuleViolation(clock.section, "no piggyback notice is awaiting the Investor's request")
-    notice = waiting[-1]
     closes = notice.received + timedelta(days=clock.days)
     if event.effective_on > closes:
         raise RuleViolation(

@@ -8,8 +8,9 @@ from functools import lru_cache
 
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.events import Event
-from domain.rules.registration import AgreementState, replay
+from domain.rules.registration import AgreementState
 from domain.rules.terms import TermsProfile, parse_profile
+from domain.services.snapshots import Snapshot, Snapshots
 from domain.store.tables import AgreementRow
 
 DEFAULT_PROFILE = "nstor-2002"
@@ -29,11 +30,13 @@ class Caller:
 
 @dataclass
 class Agreement:
-    """An agreement loaded inside a transaction."""
+    """An agreement loaded inside a transaction. `kept` holds snapshots between requests."""
 
     row: AgreementRow
     terms: TermsProfile
     events: list[Event]
+    kept: Snapshots | None = None
+    _snapshot: Snapshot | None = None
 
     @property
     def id(self) -> int:
@@ -55,7 +58,27 @@ class Agreement:
         return local.replace(year=caller.as_of.year, month=caller.as_of.month, day=caller.as_of.day)
 
     def state(self) -> AgreementState:
-        return replay(self.events, self.terms)
+        return self.snapshot().state
+
+    def snapshot(self) -> Snapshot:
+        """The snapshot of `events` as they stand."""
+        last_seq = self.events[-1].seq if self.events else 0
+        if self._snapshot is None or self._snapshot.last_seq != last_seq:
+            self._snapshot = (
+                Snapshot.replayed(self.events, self.terms)
+                if self.kept is None
+                else self.kept.of(self.id, self.terms, self.events)
+            )
+        return self._snapshot
+
+    def append(self, event: Event, after: Snapshot) -> None:
+        """Adds `event`, not yet committed, with `after`, the snapshot it gives."""
+        self.events.append(event)
+        self._snapshot = after
+
+    def takes_effect_after(self, day: date) -> list[date]:
+        """The dates after `day` on which a standing event takes effect."""
+        return self.snapshot().takes_effect_after(day, self.events)
 
 
 def alert_leads(agreement: Agreement) -> list[int]:

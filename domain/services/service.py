@@ -7,10 +7,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.rules.events import Event
 from domain.rules.terms import read_profile
 from domain.services import importing
 from domain.services.agreement import (
@@ -29,6 +31,7 @@ from domain.services.context import Context
 from domain.services.grammar import UsageError
 from domain.services.identifiers import caller_refusal
 from domain.services.replies import Reply
+from domain.services.snapshots import Snapshot, Snapshots
 from domain.services.views import status_data
 from domain.store.tables import AgreementRow
 from domain.store.unit_of_work import AgreementStore, UnitOfWork
@@ -72,6 +75,7 @@ class RegRightsService:
         self.public_url = public_url  # where the calendar feed is served, for `calendar link`
         self._answers: Recent[AnswerKey, Reply] = Recent(ANSWERS_KEPT)
         self._histories = HistoryCache()
+        self._snapshots = Snapshots()
         self._zones: dict[int, ZoneInfo] = {}  # an agreement's timezone never changes
 
     # ----------------------------------------------------------------- entry points
@@ -217,7 +221,7 @@ class RegRightsService:
     def load(self, store: AgreementStore, agreement_id: int) -> Agreement:
         row = store.agreement(agreement_id)
         events = self._histories.read(store, agreement_id)
-        return Agreement(row, terms_from_snapshot(row.profile_yaml), events)
+        return Agreement(row, terms_from_snapshot(row.profile_yaml), events, self._snapshots)
 
     def create_agreement(self, store: AgreementStore, profile_id: str, caller: Caller) -> Agreement:
         snapshot, profile = read_profile(profile_id, self.profile_dirs)
@@ -232,6 +236,21 @@ class RegRightsService:
         agreement = Agreement(row, profile, [])
         self.changed(store, agreement, caller)
         return agreement
+
+    def append(
+        self,
+        store: AgreementStore,
+        agreement: Agreement,
+        event: Event,
+        after: Snapshot,
+        caller: Caller,
+    ) -> None:
+        """Records `event`, which gives the snapshot `after`, inside the write transaction."""
+        store.append(agreement.id, event)
+        agreement.append(event, after)
+        # Kept for other requests only once the event is committed.
+        store.after_commit(partial(self._snapshots.keep, agreement.id, after))
+        self.changed(store, agreement, caller)
 
     def changed(self, store: AgreementStore, agreement: Agreement, caller: Caller) -> None:
         """An agreement's events or settings changed, inside the write transaction."""

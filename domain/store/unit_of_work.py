@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -32,6 +32,16 @@ class AgreementStore:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Runs `action` once this unit of work (a `write()`) has committed."""
+        self._after_commit.append(action)
+
+    def committed(self) -> None:
+        for action in self._after_commit:
+            action()
+        self._after_commit.clear()
 
     @property
     def _postgres(self) -> bool:
@@ -275,9 +285,11 @@ class UnitOfWork:
                 # before they read, so none replays a stale history.
                 connection.info["begin_immediate"] = True
             with Session(bind=connection) as session:
+                store = AgreementStore(session)
                 try:
-                    yield AgreementStore(session)
+                    yield store
                     session.commit()
                 except BaseException:
                     session.rollback()
                     raise
+                store.committed()

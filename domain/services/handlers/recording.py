@@ -10,8 +10,8 @@ from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.calendar import Delivery
 from domain.rules.compliance import lateness, obligations
 from domain.rules.deadlines import running_deadlines
-from domain.rules.events import Event, EventKind, Facts, live_events
-from domain.rules.registration import AgreementState, DelayRecord, replay
+from domain.rules.events import Event, EventKind, Facts, latest_standing
+from domain.rules.registration import AgreementState, DelayRecord
 from domain.rules.terms import TermsProfile
 from domain.rules.violation import RuleViolation
 from domain.services.agreement import Agreement
@@ -84,15 +84,13 @@ def record_event(ctx: Context, command: RecordEvent) -> Reply:
         source=f"{caller.source}:{caller.channel}",
         recorded_at=agreement.clock(caller),
     )
+    before = agreement.snapshot()
     try:
-        after = replay([*agreement.events, event], terms)
+        after = before.after(event, agreement.events)
     except RuleViolation as violation:
         return rule_refusal(violation, command.kind, agreement, event.seq, today, command.days)
-    before = agreement.state()  # only once it stands: a refusal holds the lock less
-    store.append(agreement.id, event)
-    agreement.events.append(event)
-    ctx.service.changed(store, agreement, caller)
-    return _recorded(agreement, event, before, after, today)
+    ctx.service.append(store, agreement, event, after, caller)
+    return _recorded(agreement, event, before.state, after.state, today)
 
 
 def rule_refusal(
@@ -240,14 +238,14 @@ def _delay_touched(state: AgreementState, event: Event) -> DelayRecord:
 def undo(ctx: Context, command: Undo) -> Reply:
     agreement, store, caller = ctx.agreement, ctx.store, ctx.caller
     admin = ctx.role == "admin"
-    candidates = [e for e in live_events(agreement.events) if admin or e.actor == caller.user]
-    if command.seq is not None:
-        candidates = [e for e in candidates if e.seq == command.seq]
-    if not candidates and command.seq is not None:
+    target = latest_standing(
+        agreement.events,
+        lambda e: (admin or e.actor == caller.user) and command.seq in {None, e.seq},
+    )
+    if target is None and command.seq is not None:
         return cannot_undo(agreement.events, command.seq)
-    if not candidates:
+    if target is None:
         return Reply.refused(NothingToUndo(None, only_own=not admin), "nothing to undo")
-    target = max(candidates, key=lambda e: e.seq)
     today = ctx.today
     retraction = Event(
         seq=store.next_seq(agreement.id),
@@ -260,16 +258,14 @@ def undo(ctx: Context, command: Undo) -> Reply:
         recorded_at=agreement.clock(caller),
     )
     try:
-        replay([*agreement.events, retraction], agreement.terms)
+        after = agreement.snapshot().after(retraction, agreement.events)
     except RuleViolation as violation:
         return Reply.refused(
             UndoRefused(target.seq, violation.message, violation.section),
             violation.message,
             violation.section,
         )
-    store.append(agreement.id, retraction)
-    agreement.events.append(retraction)
-    ctx.service.changed(store, agreement, caller)
+    ctx.service.append(store, agreement, retraction, after, caller)
     standing = undone_delay(agreement.state(), target, today)
     return Reply(
         ok=True,

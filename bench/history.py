@@ -1,0 +1,159 @@
+"""Cost as a history grows: `status` and a write in-process, and a write through `regrights
+serve` to its announcement, at 100, 1,000 and 10,000 events, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/history.py [--sizes 100,1000,10000] [--rounds 20]
+                                      [--backends sqlite,postgres]
+
+For each backend and size, a fresh database gets one agreement bound to a channel and the
+record of `histories.py` (a busy agreement over the years) recorded in one transaction.
+
+- In-process: a new service, as after a start. Its first `status` replays the history once
+  ("first status after start"). Then `--rounds` rounds of a write (`piggyback-notice` and
+  `undo` in turn, so the history keeps growing while its state stays put) and the first
+  `status` after it. Median of each.
+- serve: `regrights serve` over HTTP on the same database, against a Slack stand-in on
+  127.0.0.1. A warm-up `status` (serve's one replay), then `--rounds` signed `/regrights`
+  writes, as above, one at a time: from the request to the announcement's chat.postMessage
+  arriving at the stand-in. Median, and serve's peak resident memory (VmHWM) at the end.
+
+PostgreSQL needs the server on 127.0.0.1:5432 (trust, user postgres); each database is
+created for the run and dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import benchlib
+import histories
+from benchlib import REGRIGHTS, SlackStandIn
+from sqlalchemy import create_engine, text
+
+from bot.runtime import build_service, open_database
+from domain.services.agreement import Caller
+
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+CHANNEL, USER = "CBENCH", "UADMIN"
+WRITES = ("piggyback-notice", "undo")
+
+
+@contextlib.contextmanager
+def database(backend: str, work: Path, size: int) -> Iterator[str]:
+    """A fresh, empty database's URL; dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{work / f'history-{size}.sqlite3'}"
+        return
+    name = f"regrights_history_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def build(url: str, size: int) -> float:
+    """Records a history of `size` events; returns the seconds it took."""
+    engine = open_database(url)
+    service = build_service(engine, frozenset({USER}))
+    now = datetime.now(UTC)
+    service.bootstrap(Caller(USER, CHANNEL, "bench", now))
+    began = time.perf_counter()
+    histories.load(service, histories.record_of(size, now.date()), CHANNEL, USER)
+    took = time.perf_counter() - began
+    engine.dispose()
+    return took
+
+
+def in_process(url: str, rounds: int) -> tuple[float, list[float], list[float]]:
+    """The first `status` of a new service, then each write and the `status` after it."""
+    engine = open_database(url)
+    service = build_service(engine, frozenset({USER}))
+
+    def timed(command: str) -> float:
+        began = time.perf_counter()
+        reply = service.handle(command, Caller(USER, CHANNEL, "bench", datetime.now(UTC)))
+        took = time.perf_counter() - began
+        if not reply.ok:
+            raise RuntimeError(f"`{command}` failed: {reply.text}")
+        return took
+
+    first = timed("status")
+    writes, statuses = [], []
+    for turn in range(rounds):
+        writes.append(timed(WRITES[turn % 2]))
+        statuses.append(timed("status"))
+    engine.dispose()
+    return first, writes, statuses
+
+
+def through_serve(url: str, rounds: int, work: Path) -> tuple[list[float], float]:
+    """Each write from its signed request to its announcement; serve's VmHWM at the end."""
+    port = benchlib.free_port()
+    with SlackStandIn() as standin:
+        env = benchlib.serve_env(standin, work / "unused.sqlite3", port)
+        env["REGRIGHTS_DATABASE_URL"] = url
+        with benchlib.running([str(REGRIGHTS), "serve"], env, work / "serve.log") as serve:
+            benchlib.wait_healthy(port, serve, timeout=120)
+            response_url, arrival = standin.new_response_url()
+            benchlib.signed_slash(port, "status", response_url, channel=CHANNEL, user=USER)
+            arrival.event.wait(60)  # the warm-up: serve's one replay of the history
+            times = []
+            for turn in range(rounds):
+                index = standin.posts()
+                response_url, _ = standin.new_response_url()
+                began = time.perf_counter()
+                status, _ = benchlib.signed_slash(
+                    port, WRITES[turn % 2], response_url, channel=CHANNEL, user=USER
+                )
+                if status != 200:
+                    raise RuntimeError(f"serve answered {status}")
+                arrived, _ = standin.wait_post(index, timeout=30)
+                times.append(arrived - began)
+            return times, benchlib.peak_rss_mib(serve.pid)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+
+    benchlib.header("bench/history: cost as the history grows")
+    print(
+        "| events | backend | built in | first status after start | in-process status "
+        "| in-process write | serve write -> announcement | serve VmHWM |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="regrights-history-") as tmp:
+        work = Path(tmp)
+        for backend in args.backends.split(","):
+            for size in sizes:
+                with database(backend, work, size) as url:
+                    built = build(url, size)
+                    first, writes, statuses = in_process(url, args.rounds)
+                    served, peak = through_serve(url, args.rounds, work)
+                print(
+                    f"| {size:,} | {backend} | {built:.1f} s | {benchlib.ms(first)} "
+                    f"| {benchlib.ms(statistics.median(statuses))} "
+                    f"| {benchlib.ms(statistics.median(writes))} "
+                    f"| {benchlib.ms(statistics.median(served))} | {peak:.1f} MiB |",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
