@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision id; tests hold it to the migrations folder.
-HEAD = "0002_calendar_feeds"
+HEAD = "0004_calendar_feeds"
 # Any fixed number: instances starting together on one PostgreSQL migrate one at a time.
 _MIGRATION_LOCK = 0x7265677269676874
 _VERSION_TABLE = "alembic_version"  # where Alembic records the revision applied

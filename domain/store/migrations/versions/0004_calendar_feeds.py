@@ -1,6 +1,6 @@
 """calendar feed tokens
 
-Revision ID: 0002_calendar_feeds
+Revision ID: 0004_calendar_feeds
 Revises: 0003_event_hash_chain
 Create Date: 2026-11-26
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_calendar_feeds"
+revision = "0004_calendar_feeds"
 down_revision = "0003_event_hash_chain"
 branch_labels = None
 depends_on = None
