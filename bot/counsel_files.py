@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from bot.one_shot import local_service
+from bot.local_session import open_local
 from bot.render.answers import render
 from domain.services.grammar import UsageError, parse_date
 from domain.services.replies import EXIT_MALFORMED, EXIT_OK
@@ -52,10 +52,10 @@ def _run(
     except UsageError as exc:
         print(f"--as-of: {exc.message}", file=sys.stderr)
         return EXIT_MALFORMED
-    service, caller = local_service(user, channel, day)
-    made = make(service, caller)
+    local = open_local(channel, user, as_of=day)
+    made = make(local.service, local.caller)
     if made is None:
-        refusal = unbound(caller)
+        refusal = unbound(local.caller)
         print(render(refusal.answer), file=sys.stderr)
         return refusal.exit_code
     content, what = made

@@ -1,10 +1,11 @@
-"""For the subcommands that work on one channel's agreement from the shell (`export`, `verify`,
-`notice`): the service, and the caller, with the default agreement set up on an empty database
+"""For the subcommands that work on one channel's agreement from the shell (`cmd`, `import`,
+`export`, `verify`, `notice`, `calendar`, `timeline`): the service, and the caller, with the default agreement set up on an empty database
 exactly as `cmd` does."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from bot.runtime import build_service, open_database, utc_now
 from bot.settings import Settings
@@ -17,13 +18,18 @@ class LocalSession:
     caller: Caller
 
 
-def open_local(channel: str, user: str) -> LocalSession:
+def open_local(
+    channel: str, user: str, *, source: str = "cli", as_of: date | None = None
+) -> LocalSession:
+    """The service from the environment's settings and the local caller; an empty database
+    gets the default agreement bound to `channel` (SPEC §7)."""
     settings = Settings.from_env()
     service = build_service(
         open_database(settings.database_url),
         settings.local_admins(user),
         profile_dirs=settings.profile_dirs,
+        public_url=settings.public_url,
     )
-    caller = Caller(user=user, channel=channel, source="cli", now=utc_now())
+    caller = Caller(user=user, channel=channel, source=source, now=utc_now(), as_of=as_of)
     service.bootstrap(caller)
     return LocalSession(service, caller)

@@ -6,12 +6,11 @@ import json
 from datetime import date
 
 from bot.command_text import strip_command_name
+from bot.local_session import open_local
 from bot.render.answers import render
-from bot.runtime import build_service, open_database, utc_now
 from bot.settings import Settings
 from domain.services.grammar import UsageError, parse_date
 from domain.services.replies import Reply
-from domain.services.service import Caller, RegRightsService
 
 
 def run_cmd(words: list[str], *, as_of: str | None, user: str, channel: str, as_json: bool) -> int:
@@ -35,20 +34,6 @@ def _answer(text: str, as_of: str | None, user: str, channel: str) -> Reply:
         as_of_date: date | None = parse_date(as_of, "--as-of YYYY-MM-DD") if as_of else None
     except UsageError as exc:
         return Reply.malformed(f"--as-of: {exc.message}", exc.usage)
-    service, caller = local_service(user, channel, as_of_date)
-    return service.handle(text, caller)
+    local = open_local(channel, user, as_of=as_of_date)
+    return local.service.handle(text, local.caller)
 
-
-def local_service(user: str, channel: str, as_of: date | None) -> tuple[RegRightsService, Caller]:
-    """The service from the environment's settings and the local caller; an empty database
-    gets the default agreement bound to `channel` (SPEC §7)."""
-    settings = Settings.from_env()
-    service = build_service(
-        open_database(settings.database_url),
-        settings.local_admins(user),
-        profile_dirs=settings.profile_dirs,
-        public_url=settings.public_url,
-    )
-    caller = Caller(user=user, channel=channel, source="cli", now=utc_now(), as_of=as_of)
-    service.bootstrap(caller)
-    return service, caller
