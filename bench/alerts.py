@@ -32,8 +32,9 @@ import benchlib
 from sqlalchemy import Engine, create_engine, func, insert, select, text
 from sqlmodel import SQLModel, col
 
-from bot.alerts.alert_pass import PassReport, run_alert_pass
+from bot.alerts.alert_pass import run_alert_pass
 from bot.alerts.poster import AlertMessage
+from bot.alerts.report import PassReport
 from bot.runtime import build_service, open_database
 from domain.services.agreement import Caller
 from domain.store.tables import AgreementRow

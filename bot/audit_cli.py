@@ -19,7 +19,7 @@ FIELDS = [f.name for f in dataclasses.fields(AuditRecord)]
 def run_export(*, channel: str, user: str, fmt: str, out: TextIO = sys.stdout) -> int:
     local = open_local(channel, user)
     try:
-        trail = AuditDesk(local.service.uow, local.service.admins).trail(local.caller)
+        trail = AuditDesk(local.uow, local.service.admins).trail(local.caller)
     except NotBound:
         return _unbound(channel)
     out.write(trail_json(trail) if fmt == "json" else trail_csv(trail))
@@ -29,7 +29,7 @@ def run_export(*, channel: str, user: str, fmt: str, out: TextIO = sys.stdout) -
 def run_verify(*, channel: str, user: str, as_json: bool, out: TextIO = sys.stdout) -> int:
     local = open_local(channel, user)
     try:
-        check = AuditDesk(local.service.uow, local.service.admins).verify(local.caller)
+        check = AuditDesk(local.uow, local.service.admins).verify(local.caller)
     except NotBound:
         return _unbound(channel)
     out.write((json.dumps(check_data(check)) if as_json else check_text(check)) + "\n")

@@ -13,7 +13,25 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from importlib.metadata import version
+from typing import Any
+
+
+class _PrintVersion(argparse.Action):
+    """`--version`, reading the installed version only when asked (it costs an import)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from importlib.metadata import version
+
+        print(f"regrights {version('regrights')}")
+        parser.exit()
+
+
+# regrights uses no pydantic plugin: skip pydantic's scan of every installed package's entry
+# points for one, which every one-shot command would otherwise pay for at start.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 EXIT_BUG = 70  # BSD's EX_SOFTWARE: none of SPEC §11's outcomes, a defect to report
 
@@ -41,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 ok, 1 refused (agreement or role), 2 malformed input or bad "
         "configuration, 3 unavailable (database, Slack), 70 an internal error.",
     )
-    parser.add_argument("--version", action="version", version=f"regrights {version('regrights')}")
+    parser.add_argument("--version", action=_PrintVersion, help="print the version and exit")
     parser.add_argument("--debug", action="store_true", help="show the traceback of a failure")
     parser.add_argument(
         "--log-format", choices=("plain", "json"), default="plain", help="the log's format"

@@ -15,9 +15,10 @@ from typing import TextIO
 
 from bot.alerts.console_poster import ConsolePoster
 from bot.alerts.scheduler import start_alert_scheduler
+from bot.clock import utc_now
 from bot.command_text import strip_command_name
 from bot.render.answers import render
-from bot.runtime import build_service, open_database, utc_now
+from bot.runtime import build_service, open_database
 from bot.settings import Settings
 from domain.services.service import Caller, RegRightsService
 from domain.store.database import display_url

@@ -8,13 +8,11 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-
 from domain.rules.terms import ProfileError
 
 if TYPE_CHECKING:
     from slack_sdk.errors import SlackApiError
+    from sqlalchemy.exc import DBAPIError
 
 EXIT_MALFORMED = 2
 EXIT_UNAVAILABLE = 3
@@ -45,11 +43,15 @@ def describe(exc: BaseException) -> Failure | None:
         return slack_api_failure(exc)
     if slack is not None and isinstance(exc, slack.SlackClientError):
         return Failure(f"Slack is unreachable ({_first_line(exc)})", EXIT_UNAVAILABLE)
-    if isinstance(exc, PoolTimeoutError):
+    # Likewise a database error: a question from `cmd` on SQLite loads no SQLAlchemy.
+    database = sys.modules.get("sqlalchemy.exc")
+    if database is None:
+        return None
+    if isinstance(exc, database.TimeoutError):
         return Failure(f"the database is busy: {_first_line(exc)}", EXIT_UNAVAILABLE)
-    if isinstance(exc, DBAPIError):
+    if isinstance(exc, database.DBAPIError):
         return _database_failure(exc)
-    if isinstance(exc, SQLAlchemyError):
+    if isinstance(exc, database.SQLAlchemyError):
         return Failure(f"database error: {_first_line(exc)}", EXIT_UNAVAILABLE)
     return None
 

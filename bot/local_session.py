@@ -7,15 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.runtime import build_service, open_database, utc_now
+from bot.clock import utc_now
+from bot.runtime import build_service, open_database
 from bot.settings import Settings
 from domain.services.service import Caller, RegRightsService
+from domain.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
 class LocalSession:
     service: RegRightsService
     caller: Caller
+    uow: UnitOfWork
 
 
 def open_local(
@@ -24,12 +27,13 @@ def open_local(
     """The service from the environment's settings and the local caller; an empty database
     gets the default agreement bound to `channel` (SPEC §7)."""
     settings = Settings.from_env()
+    engine = open_database(settings.database_url)
     service = build_service(
-        open_database(settings.database_url),
+        engine,
         settings.local_admins(user),
         profile_dirs=settings.profile_dirs,
         public_url=settings.public_url,
     )
     caller = Caller(user=user, channel=channel, source=source, now=utc_now(), as_of=as_of)
     service.bootstrap(caller)
-    return LocalSession(service, caller)
+    return LocalSession(service, caller, UnitOfWork(engine))

@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 from bot.command_text import strip_command_name
-from bot.local_session import open_local
+from bot.quick_question import quick_answer
 from bot.render.answers import render
 from bot.settings import Settings
 from domain.services.grammar import UsageError, parse_date
@@ -34,6 +34,11 @@ def _answer(text: str, as_of: str | None, user: str, channel: str) -> Reply:
         as_of_date: date | None = parse_date(as_of, "--as-of YYYY-MM-DD") if as_of else None
     except UsageError as exc:
         return Reply.malformed(f"--as-of: {exc.message}", exc.usage)
+    quick = quick_answer(text, Settings.from_env(), user=user, channel=channel, as_of=as_of_date)
+    if quick is not None:
+        return quick
+    from bot.local_session import open_local  # the ORM: only when the quick path cannot answer
+
     local = open_local(channel, user, as_of=as_of_date)
     return local.service.handle(text, local.caller)
 

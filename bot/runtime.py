@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -31,7 +30,3 @@ def build_service(
     return RegRightsService(
         UnitOfWork(engine), admins, (reschedule, *on_change), profile_dirs, public_url
     )
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

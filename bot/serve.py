@@ -86,6 +86,7 @@ def ensure_port_free(host: str, port: int) -> None:
 
 def _serve_slack(settings: Settings, mode: Mode) -> int:
     from bot.alerts.scheduler import slack_poster, start_alert_scheduler
+    from bot.clock import utc_now
     from bot.runtime import build_service, open_database
     from bot.slack.app import build_app
 
@@ -99,8 +100,8 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
         from bot.http.app import make_wsgi_app
         from bot.http.calendar_route import calendar_route
         from bot.http.server import Lifecycle, run_gunicorn
-        from bot.runtime import utc_now
         from domain.store.health import HealthCheck
+        from domain.store.unit_of_work import UnitOfWork
 
         engine.dispose()  # the worker process opens its own connections
         schedulers = []
@@ -117,7 +118,7 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
             log.info("stopped")
 
         assert settings.signing_secret is not None  # HTTP mode is chosen by it
-        calendar = calendar_route(service.uow, utc_now)
+        calendar = calendar_route(UnitOfWork(engine), utc_now)
         wsgi = make_wsgi_app(app, HealthCheck(engine), settings.signing_secret, calendar)
         return run_gunicorn(wsgi, HOST, settings.port, Lifecycle(started, stopping))
 

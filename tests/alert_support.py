@@ -16,8 +16,9 @@ from slack_standin import SlackStandIn
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.alerts.alert_pass import PassReport, run_alert_pass
+from bot.alerts.alert_pass import run_alert_pass
 from bot.alerts.poster import AlertMessage
+from bot.alerts.report import PassReport
 from bot.alerts.scheduler import slack_poster
 from bot.alerts.slack_poster import SlackPoster, alert_client
 from bot.runtime import build_service

@@ -32,7 +32,8 @@ from conftest import REGRIGHTS
 from slack_standin import SlackStandIn
 from sqlalchemy import Engine
 
-from bot.alerts.alert_pass import PassReport, run_alert_pass
+from bot.alerts.alert_pass import run_alert_pass
+from bot.alerts.report import PassReport
 from bot.runtime import open_database
 from domain.services.service import Caller
 

@@ -131,7 +131,9 @@ print(json.dumps(sorted(m for m in ("matplotlib", "numpy", "PIL") if m in sys.mo
             "import json\n"
             "from bot.http.app import make_wsgi_app\n"
             "from bot.http.calendar_route import calendar_route\n"
-            "from bot.runtime import build_service, open_database, utc_now\n"
+            "from bot.clock import utc_now\n"
+            "from bot.runtime import build_service, open_database\n"
+            "from domain.store.unit_of_work import UnitOfWork\n"
             "from bot.settings import Settings\n"
             "from bot.slack.app import build_app\n"
             "from domain.store.health import HealthCheck\n"
@@ -141,7 +143,7 @@ print(json.dumps(sorted(m for m in ("matplotlib", "numpy", "PIL") if m in sys.mo
             "engine = open_database(settings.database_url)\n"
             "service = build_service(engine, settings.admins)\n"
             "make_wsgi_app(build_app(settings, service), HealthCheck(engine), 's',"
-            " calendar_route(service.uow, utc_now))",
+            " calendar_route(UnitOfWork(engine), utc_now))",
             [],
         ),
         # Drawing a picture does load it: the check sees a load when there is one.

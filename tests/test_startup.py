@@ -16,7 +16,8 @@ from sqlalchemy import text
 
 from bot.runtime import open_database
 from domain.store.database import make_engine
-from domain.store.migrate import HEAD, MIGRATIONS, current_revision, head_revision, upgrade
+from domain.store.location import HEAD
+from domain.store.migrate import MIGRATIONS, current_revision, head_revision, upgrade
 
 # Modules a `cmd status` or an idle `tick` must not import.
 NOT_ON_THE_READ_PATH = ("alembic", "mako", "pygments", "apscheduler", "slack_sdk", "slack_bolt")

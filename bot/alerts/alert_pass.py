@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
@@ -29,6 +29,7 @@ from bot.alerts.ledger import (
 from bot.alerts.locks import hold_agreement
 from bot.alerts.message import alert_message
 from bot.alerts.poster import AlertMessage, Poster, PostFailed
+from bot.alerts.report import AlertOutcome, PassReport
 from bot.alerts.schedule import deadlines_of, local_today, reschedule, schedule_of
 from domain.rules.alert_plan import Slot, latest_slot, plan_alerts
 from domain.services.agreement import Agreement, terms_from_snapshot
@@ -41,37 +42,6 @@ log = logging.getLogger("regrights.alerts")
 TRIES_PER_PASS = 2
 # Agreements a dry run reads at a time.
 PREVIEW_BATCH = 500
-
-
-@dataclass(frozen=True)
-class AlertOutcome:
-    agreement_id: int
-    channel: str
-    key: str
-    text: str
-    ts: str | None = None
-
-
-@dataclass
-class PassReport:
-    now: datetime
-    dry_run: bool = False
-    posted: list[AlertOutcome] = field(default_factory=list)
-    confirmed: list[AlertOutcome] = field(default_factory=list)  # found already in the channel
-    would_post: list[AlertOutcome] = field(default_factory=list)
-    pending: list[AlertOutcome] = field(default_factory=list)  # left "sending" for the next pass
-    skipped: list[AlertOutcome] = field(default_factory=list)
-    busy: list[int] = field(default_factory=list)  # agreements another pass was working on
-    failed: list[int] = field(default_factory=list)  # agreements whose pass broke off; logged
-
-    def summary(self) -> str:
-        if self.dry_run:
-            return f"would post {len(self.would_post)}, unconfirmed {len(self.pending)}"
-        return (
-            f"posted {len(self.posted)}, found already posted {len(self.confirmed)}, "
-            f"unconfirmed {len(self.pending)}, skipped {len(self.skipped)}, "
-            f"busy agreements {len(self.busy)}, failed agreements {len(self.failed)}"
-        )
 
 
 @dataclass(frozen=True)

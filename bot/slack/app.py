@@ -8,7 +8,7 @@ from datetime import datetime
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.runtime import utc_now
+from bot.clock import utc_now
 from bot.settings import Settings
 from bot.slack.event_retries import once_per_event
 from bot.slack.executor import AfterAckExecutor

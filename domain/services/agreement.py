@@ -11,7 +11,7 @@ from domain.rules.events import Event
 from domain.rules.registration import AgreementState
 from domain.rules.terms import TermsProfile, parse_profile
 from domain.services.snapshots import Snapshot, Snapshots
-from domain.store.tables import AgreementRow
+from domain.store.ports import AgreementFields
 
 DEFAULT_PROFILE = "nstor-2002"
 READER, EDITOR, ADMIN = "reader", "editor", "admin"
@@ -32,7 +32,7 @@ class Caller:
 class Agreement:
     """An agreement loaded inside a transaction. `kept` holds snapshots between requests."""
 
-    row: AgreementRow
+    row: AgreementFields
     terms: TermsProfile
     events: list[Event]
     kept: Snapshots | None = None

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from domain.rules.events import Event
-from domain.store.unit_of_work import AgreementStore
+from domain.store.ports import ReadStore
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -57,7 +57,7 @@ class HistoryCache:
     def __init__(self) -> None:
         self._histories: Recent[int, tuple[Event, ...]] = Recent(HISTORIES_KEPT)
 
-    def read(self, store: AgreementStore, agreement_id: int) -> list[Event]:
+    def read(self, store: ReadStore, agreement_id: int) -> list[Event]:
         """Every event `store`'s transaction sees, and perhaps newer ones another thread has
         read since: in order, and in a fresh list each time."""
         known = self._histories.get(agreement_id) or ()

@@ -11,6 +11,7 @@ from domain.rules.deadlines import running_deadlines
 from domain.services.agreement import Agreement, Caller, alert_leads, alert_time
 from domain.services.loading import agreement_by_id, bound_agreement
 from domain.store.calendar_tokens import agreement_for_token
+from domain.store.ports import Transactions
 from domain.store.unit_of_work import UnitOfWork
 
 
@@ -34,7 +35,7 @@ def feed_of(agreement: Agreement, today: date) -> CalendarFeed:
     )
 
 
-def channel_feed(uow: UnitOfWork, caller: Caller) -> CalendarFeed | None:
+def channel_feed(uow: Transactions, caller: Caller) -> CalendarFeed | None:
     """The feed of the agreement bound to the caller's channel; None if none is."""
     with uow.read() as store:
         agreement = bound_agreement(store, caller.channel)

@@ -8,10 +8,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from domain.services.agreement import READER, Agreement, Caller
-from domain.store.unit_of_work import AgreementStore
 
 if TYPE_CHECKING:
     from domain.services.service import RegRightsService
+    from domain.store.unit_of_work import AgreementStore
 
 
 @dataclass

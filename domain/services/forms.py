@@ -9,7 +9,7 @@ from datetime import date, datetime
 from domain.services.agreement import ADMIN, EDITOR, Agreement, terms_from_snapshot
 from domain.services.delay_room import days_left
 from domain.services.service import RegRightsService
-from domain.store.unit_of_work import AgreementStore
+from domain.store.ports import ReadStore
 
 INSIDERS = frozenset({EDITOR, ADMIN})  # who may see a delay's reason (§2(d))
 
@@ -65,7 +65,7 @@ def agreements_of(service: RegRightsService, user: str, now: datetime) -> list[F
 
 def _form_agreement(
     service: RegRightsService,
-    store: AgreementStore,
+    store: ReadStore,
     agreement_id: int,
     channel: str,
     user: str,

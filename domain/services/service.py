@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from domain.rules.events import Event
@@ -33,16 +33,18 @@ from domain.services.identifiers import caller_refusal
 from domain.services.replies import Reply
 from domain.services.snapshots import Snapshot, Snapshots
 from domain.services.views import status_data
-from domain.store.tables import AgreementRow
-from domain.store.unit_of_work import AgreementStore, UnitOfWork
+from domain.store.ports import ReadStore, Transactions
 from domain.store.version import Version
+
+if TYPE_CHECKING:
+    from domain.store.unit_of_work import AgreementStore
 
 log = logging.getLogger("regrights.service")
 
 __all__ = ["DEFAULT_PROFILE", "Caller", "ChangeListener", "RegRightsService"]
 
 # Called inside the write transaction after an agreement's events or settings change.
-ChangeListener = Callable[[AgreementStore, Agreement, datetime], None]
+ChangeListener = Callable[["AgreementStore", Agreement, datetime], None]
 
 # The roles that may run a command of each access.
 ALLOWED_ROLES = {
@@ -62,7 +64,7 @@ class Seat:
 class RegRightsService:
     def __init__(
         self,
-        uow: UnitOfWork,
+        uow: Transactions,
         admins: frozenset[str],
         on_change: tuple[ChangeListener, ...] = (),
         profile_dirs: tuple[Path, ...] = (),
@@ -211,19 +213,21 @@ class RegRightsService:
                 terms.id, terms.title, self.role_of(store, binding.agreement_id, caller.user)
             )
 
-    def role_of(self, store: AgreementStore, agreement_id: int, user: str) -> str:
+    def role_of(self, store: ReadStore, agreement_id: int, user: str) -> str:
         if user in self.admins:
             return ADMIN
         return store.grants(agreement_id).get(user, READER)
 
     # ----------------------------------------------------------------- for the handlers
 
-    def load(self, store: AgreementStore, agreement_id: int) -> Agreement:
+    def load(self, store: ReadStore, agreement_id: int) -> Agreement:
         row = store.agreement(agreement_id)
         events = self._histories.read(store, agreement_id)
         return Agreement(row, terms_from_snapshot(row.profile_yaml), events, self._snapshots)
 
     def create_agreement(self, store: AgreementStore, profile_id: str, caller: Caller) -> Agreement:
+        from domain.store.tables import AgreementRow  # the ORM loads only when something is written
+
         snapshot, profile = read_profile(profile_id, self.profile_dirs)
         row = store.add_agreement(
             AgreementRow(

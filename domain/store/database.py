@@ -14,7 +14,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-DEFAULT_DATABASE_URL = "sqlite:///regrights.sqlite3"
+from domain.store.location import DEFAULT_DATABASE_URL
+
 # PostgreSQL connections one process holds at most, and how long a unit of work waits for one.
 POOL_SIZE, MAX_OVERFLOW, POOL_TIMEOUT = 10, 20, 30.0
 # A PostgreSQL server that stops answering is given up on within SPEC §11's 10 s when

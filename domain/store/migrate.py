@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
+from domain.store.location import HEAD
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-# The newest migration's revision id; tests hold it to the migrations folder.
-HEAD = "0004_calendar_feeds"
 # Any fixed number: instances starting together on one PostgreSQL migrate one at a time.
 _MIGRATION_LOCK = 0x7265677269676874
 _VERSION_TABLE = "alembic_version"  # where Alembic records the revision applied

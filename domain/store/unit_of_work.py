@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Engine, Row, func, inspect, text
+from sqlalchemy import Engine, func, inspect, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from domain.rules.audit_chain import ChainedEvent, event_hash, genesis
-from domain.rules.calendar import Delivery
-from domain.rules.events import Event, EventKind, Facts, TerminationGround, WithdrawalGround
+from domain.rules.events import Event
 from domain.store.database import connection_gate
+from domain.store.event_rows import event_from_row
 from domain.store.quick_read import quick_read
 from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow
 from domain.store.version import VERSION_SQL, Version
@@ -171,7 +170,7 @@ class AgreementStore:
             .where(_EVENTS.c.agreement_id == agreement_id, _EVENTS.c.seq > after)
             .order_by(_EVENTS.c.seq)
         )
-        return [event_from_row(row) for row in rows]
+        return [event_from_row(row._mapping) for row in rows]
 
     def events_by_agreement(self, agreement_ids: Collection[int]) -> dict[int, list[Event]]:
         """`events` for many agreements in one query (each id has a list, maybe empty)."""
@@ -182,7 +181,7 @@ class AgreementStore:
             .order_by(_EVENTS.c.agreement_id, _EVENTS.c.seq)
         )
         for row in rows:
-            found[row.agreement_id].append(event_from_row(row))
+            found[row.agreement_id].append(event_from_row(row._mapping))
         return found
 
     def next_seq(self, agreement_id: int) -> int:
@@ -227,37 +226,7 @@ class AgreementStore:
             .where(_EVENTS.c.agreement_id == agreement_id)
             .order_by(_EVENTS.c.seq)
         )
-        return [ChainedEvent(event_from_row(row), row.chain_hash) for row in rows]
-
-
-def event_from_row(row: Row[Any]) -> Event:
-    return Event(
-        seq=row.seq,
-        kind=EventKind(row.kind),
-        on=row.on,
-        effective_on=row.effective_on,
-        facts=Facts(
-            delivery=Delivery(row.delivery) if row.delivery else None,
-            shares=row.shares,
-            days=row.days,
-            reason=row.reason,
-            ground=(
-                TerminationGround(row.ground)
-                if row.ground and row.kind == EventKind.TERMINATED
-                else None
-            ),
-            withdrawal=(
-                WithdrawalGround(row.ground)
-                if row.ground and row.kind == EventKind.WITHDRAWN
-                else None
-            ),
-            planned_filing=row.planned_filing,
-            retracts=row.retracts,
-        ),
-        actor=row.actor,
-        source=row.source,
-        recorded_at=row.recorded_at,
-    )
+        return [ChainedEvent(event_from_row(row._mapping), row.chain_hash) for row in rows]
 
 
 class UnitOfWork:

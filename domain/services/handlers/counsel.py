@@ -9,7 +9,6 @@ from domain.services.context import Context
 from domain.services.grammar import CalendarLink, TimelineRequest
 from domain.services.replies import Reply
 from domain.services.timeline_view import timeline_data, timeline_of
-from domain.store.calendar_tokens import feed_token, set_feed_token
 
 # 256 bits from the operating system's CSPRNG, URL-safe: 43 characters.
 TOKEN_BYTES = 32
@@ -24,6 +23,9 @@ def timeline(ctx: Context, command: TimelineRequest) -> Reply:
 def calendar_link(ctx: Context, command: CalendarLink) -> Reply:
     """`calendar link` gives the feed's address, made on first use; `calendar reset` replaces
     it, and the old address answers 404 from then on. Admins only (the command table)."""
+    # A write: the ORM is loaded here, not by the questions that share this module.
+    from domain.store.calendar_tokens import feed_token, set_feed_token
+
     agreement, session = ctx.agreement, ctx.store.session
     token = None if command.reset else feed_token(session, agreement.id)
     if token is None:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from domain.rules.audit_chain import event_hash, genesis
-from domain.store.unit_of_work import event_from_row
+from domain.store.event_rows import event_from_row
 
 revision = "0003_event_hash_chain"
 down_revision = "0002"
@@ -59,7 +59,7 @@ def upgrade() -> None:
             sa.select(event).where(event.c.agreement_id == agreement_id).order_by(event.c.seq)
         ).all()
         for row in rows:
-            head = event_hash(event_from_row(row), head)
+            head = event_hash(event_from_row(row._mapping), head)
             connection.execute(sa.update(event).where(event.c.id == row.id).values(chain_hash=head))
         if rows:
             connection.execute(
