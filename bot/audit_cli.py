@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from bot.local_session import open_local
 from domain.services.audit import AuditDesk, AuditRecord, AuditTrail, ChainCheck, NotBound
 from domain.services.replies import EXIT_OK, EXIT_REFUSED
+from domain.store.unit_of_work import UnitOfWork
 
 FIELDS = [f.name for f in dataclasses.fields(AuditRecord)]
 
@@ -19,7 +20,7 @@ FIELDS = [f.name for f in dataclasses.fields(AuditRecord)]
 def run_export(*, channel: str, user: str, fmt: str, out: TextIO = sys.stdout) -> int:
     local = open_local(channel, user)
     try:
-        trail = AuditDesk(local.uow, local.service.admins).trail(local.caller)
+        trail = AuditDesk(UnitOfWork(local.engine), local.service.admins).trail(local.caller)
     except NotBound:
         return _unbound(channel)
     out.write(trail_json(trail) if fmt == "json" else trail_csv(trail))
@@ -29,7 +30,7 @@ def run_export(*, channel: str, user: str, fmt: str, out: TextIO = sys.stdout) -
 def run_verify(*, channel: str, user: str, as_json: bool, out: TextIO = sys.stdout) -> int:
     local = open_local(channel, user)
     try:
-        check = AuditDesk(local.uow, local.service.admins).verify(local.caller)
+        check = AuditDesk(UnitOfWork(local.engine), local.service.admins).verify(local.caller)
     except NotBound:
         return _unbound(channel)
     out.write((json.dumps(check_data(check)) if as_json else check_text(check)) + "\n")

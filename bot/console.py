@@ -17,8 +17,8 @@ from bot.alerts.console_poster import ConsolePoster
 from bot.alerts.scheduler import start_alert_scheduler
 from bot.clock import utc_now
 from bot.command_text import strip_command_name
+from bot.local_session import open_local
 from bot.render.answers import render
-from bot.runtime import build_service, open_database
 from bot.settings import Settings
 from domain.services.service import Caller, RegRightsService
 from domain.store.database import display_url
@@ -32,18 +32,12 @@ def run_console(
     as_of: date | None = None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> int:
     settings = Settings.from_env()
-    engine = open_database(settings.database_url)
-    service = build_service(
-        engine,
-        settings.local_admins(USER),
-        profile_dirs=settings.profile_dirs,
-        public_url=settings.public_url,
-    )
+    local = open_local(CHANNEL, USER, source="console", as_of=as_of)
+    engine, service = local.engine, local.service
 
     def caller() -> Caller:
         return Caller(user=USER, channel=CHANNEL, source="console", now=utc_now(), as_of=as_of)
 
-    service.bootstrap(caller())
     interactive = stdin.isatty() and stdout.isatty()
     with _alerts_above_the_prompt(interactive):
         out = sys.stdout if interactive else stdout

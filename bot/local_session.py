@@ -1,24 +1,25 @@
-"""For the subcommands that work on one channel's agreement from the shell (`cmd`, `import`,
-`export`, `verify`, `notice`, `calendar`, `timeline`): the service, and the caller, with the default agreement set up on an empty database
-exactly as `cmd` does."""
+"""For the subcommands that work on one channel's agreement from the shell (`console`, `cmd`,
+`import`, `export`, `verify`, `notice`, `calendar`, `timeline`): the database, the service and
+the caller, with the default agreement set up on an empty database (SPEC §7)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import Engine
+
 from bot.clock import utc_now
 from bot.runtime import build_service, open_database
 from bot.settings import Settings
 from domain.services.service import Caller, RegRightsService
-from domain.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
 class LocalSession:
     service: RegRightsService
     caller: Caller
-    uow: UnitOfWork
+    engine: Engine
 
 
 def open_local(
@@ -36,4 +37,4 @@ def open_local(
     )
     caller = Caller(user=user, channel=channel, source=source, now=utc_now(), as_of=as_of)
     service.bootstrap(caller)
-    return LocalSession(service, caller, UnitOfWork(engine))
+    return LocalSession(service, caller, engine)

@@ -16,8 +16,9 @@ from domain.services.replies import Reply
 def run_cmd(words: list[str], *, as_of: str | None, user: str, channel: str, as_json: bool) -> int:
     if words[:1] == ["--"]:
         words = words[1:]  # `--` ends the options: `regrights cmd -- delay -5`
-    text = strip_command_name(" ".join(words), Settings.from_env().command)
-    return emit(_answer(text, as_of, user, channel), as_json=as_json)
+    settings = Settings.from_env()
+    text = strip_command_name(" ".join(words), settings.command)
+    return emit(_answer(text, settings, as_of, user, channel), as_json=as_json)
 
 
 def emit(reply: Reply, *, as_json: bool) -> int:
@@ -29,12 +30,12 @@ def emit(reply: Reply, *, as_json: bool) -> int:
     return reply.exit_code
 
 
-def _answer(text: str, as_of: str | None, user: str, channel: str) -> Reply:
+def _answer(text: str, settings: Settings, as_of: str | None, user: str, channel: str) -> Reply:
     try:
         as_of_date: date | None = parse_date(as_of, "--as-of YYYY-MM-DD") if as_of else None
     except UsageError as exc:
         return Reply.malformed(f"--as-of: {exc.message}", exc.usage)
-    quick = quick_answer(text, Settings.from_env(), user=user, channel=channel, as_of=as_of_date)
+    quick = quick_answer(text, settings, user=user, channel=channel, as_of=as_of_date)
     if quick is not None:
         return quick
     from bot.local_session import open_local  # the ORM: only when the quick path cannot answer

@@ -16,7 +16,6 @@ from domain.services.commands import Access, parse_command
 from domain.services.grammar import UsageError
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
-from domain.store.location import HEAD, sqlite_file
 from domain.store.plain_sqlite import PlainSqliteReads
 
 
@@ -30,12 +29,9 @@ def quick_answer(
         return None  # the full path says what is wrong, after setting up an empty database
     if spec.access is not Access.ANYONE or not spec.needs_agreement:
         return None
-    path = sqlite_file(settings.database_url)
-    if path is None:
-        return None
-    reads = PlainSqliteReads(path)
     try:
-        if reads.revision() != HEAD:
+        reads = PlainSqliteReads.of_migrated(settings.database_url)
+        if reads is None:
             return None
         with reads.read() as store:
             if not store.has_agreements():

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from bot.alerts.report import PassReport
 from bot.clock import utc_now
 from bot.settings import Settings
-from domain.store.location import HEAD, sqlite_file
+from domain.store.location import HEAD
 from domain.store.plain_sqlite import PlainSqliteReads
 
 
@@ -59,12 +59,9 @@ def run_tick(at: str | None, dry_run: bool) -> int:
 def _nothing_due(settings: Settings, now: datetime) -> bool:
     """Whether a migrated SQLite database says at once that no agreement's alert time has
     come, read without loading the ORM. False whenever it cannot be told that way."""
-    path = sqlite_file(settings.database_url)
-    if path is None:
-        return False
-    reads = PlainSqliteReads(path)
     try:
-        if reads.revision() != HEAD:
+        reads = PlainSqliteReads.of_migrated(settings.database_url)
+        if reads is None:
             return False
         with reads.read() as store:
             return not store.due_for_alerts(now)

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from domain.rules.events import Event
 from domain.store.event_rows import EVENT_COLUMNS, event_from_row
+from domain.store.location import HEAD, sqlite_file
 from domain.store.version import VERSION_SQL, Version
 
 if TYPE_CHECKING:
@@ -145,6 +146,16 @@ class PlainSqliteReads:
 
     def __init__(self, path: str) -> None:
         self.path = path
+
+    @classmethod
+    def of_migrated(cls, url: str | None) -> PlainSqliteReads | None:
+        """Reads of the database at `url` when it is a SQLite file at the newest schema
+        revision; None when it is anything else, which the full path then serves."""
+        path = sqlite_file(url)
+        if path is None:
+            return None
+        reads = cls(path)
+        return reads if reads.revision() == HEAD else None
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{quote(self.path)}?mode=ro", uri=True, timeout=10)
