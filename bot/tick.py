@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from bot.alerts.report import PassReport
 from bot.clock import utc_now
+from bot.render.markup import PLAIN
 from bot.settings import Settings
 from domain.store.location import HEAD
 from domain.store.plain_sqlite import PlainSqliteReads
@@ -84,7 +85,7 @@ def _print(report: PassReport) -> None:
     mode = " (dry run: nothing is posted or recorded)" if report.dry_run else ""
     print(f"alert pass as of {report.now.astimezone(UTC).isoformat()}{mode}")
     for delivery in report.would_post:
-        print(f"would post in {delivery.channel}: {delivery.text}")
+        print(f"would post in {delivery.channel}: {PLAIN.inline(delivery.text)}")
     for delivery in report.pending:
         print(f"unconfirmed in {delivery.channel}: {delivery.key}")
     print(report.summary())

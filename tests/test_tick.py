@@ -44,6 +44,7 @@ def test_dry_run_shows_the_alert_and_records_nothing(env: dict[str, str], filed:
     assert "Registration Statement effective (§2(a)(ii)(F))" in line
     assert f"due {filed.isoformat()} ({filed.strftime('%a')}" in line
     assert "7 days left" in line
+    assert "then record \"effective\"" in line and "`" not in line  # plain text, as in `cmd`
     again = run(env, "tick", "--at", at, "--dry-run")
     assert again.stdout == first.stdout  # nothing was recorded
 
@@ -93,6 +94,7 @@ def test_the_console_prints_alerts_as_they_fire(env: dict[str, str], filed: date
         # The 14-day alert fell four days ago; the scheduler's first pass catches up with it.
         lines = iter(console.stdout.readline, "")
         alert = next(line for line in lines if line.startswith("[alert #console]"))
+        assert "`" not in alert  # no Slack markup at the console
         console.stdin.write("deadlines\nquit\n")
         console.stdin.flush()
         assert console.wait(timeout=30) == 0

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TextIO
 
 from bot.alerts.poster import AlertMessage
+from bot.render.markup import PLAIN
 
 
 class ConsolePoster:
@@ -22,7 +23,7 @@ class ConsolePoster:
     def post(self, channel: str, message: AlertMessage) -> str:
         with self._lock:
             ts = f"console.{next(self._numbers)}"
-            self.out.write(f"\n[alert #{channel}] {message.text}\n")
+            self.out.write(f"\n[alert #{channel}] {PLAIN.inline(message.text)}\n")
             self.out.flush()
             self._printed[(channel, message.key)] = ts
             return ts
