@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/latency.py [--pairs 300] [--warmup 40] [--burst 400] [--concurrency 16]
 
-Both servers are child processes on 127.0.0.1, behind the same WSGI app and server
-(bot.http: Bolt's WSGI adapter on gunicorn, one worker of threads), both verifying Slack's
-signature with Bolt. `regrights serve` runs in HTTP mode against a real SQLite file seeded with
+Both servers are child processes, reached over 127.0.0.1, both verifying Slack's signature with
+Bolt. `regrights serve` runs its production server (bot.http: Bolt's WSGI adapter on gunicorn,
+one worker of threads). The bare app runs on the fastest floor, Bolt's own `app.start()`
+development server (`--floor bolt-start`, the default), or on serve's WSGI router and gunicorn
+(`--floor gunicorn`). `regrights serve` runs in HTTP mode against a real SQLite file seeded with
 one agreement and a realistic history; the bare app is Bolt alone acking a fixed text. A lean
 Slack stand-in in this process takes the response_url posts and notes when each arrives.
 
@@ -41,6 +43,11 @@ FIXED_TEXT = "Bare Bolt acknowledges this fixed text."
 # answer that reads nothing from the database).
 TEXT = "status"
 MARKS = {"status": "status as of", "help": "keeps the clocks"}
+EVENTS_PATH = "/slack/events"
+FLOORS = {
+    "bolt-start": "Bolt's app.start() server",
+    "gunicorn": "the WSGI router on gunicorn, as serve",
+}
 
 
 @dataclass
@@ -176,14 +183,11 @@ def burst(standin: SlackStandIn, port: int, total: int, concurrency: int) -> Non
     print(f"goal none failing, none over 3 s: {'met' if not failed and not slow else 'NOT met'}")
 
 
-def serve_bare(port: int, api_url: str) -> None:
-    """The bare Bolt app (a child process): acks every `/regrights` with a fixed text."""
+def serve_bare(port: int, api_url: str, floor: str) -> None:
+    """The bare Bolt app (a child process): acks every `/regrights` with a fixed text, on
+    Bolt's own development server (`app.start()`) or on the WSGI server regrights uses."""
     from slack_bolt import Ack, App
     from slack_sdk import WebClient
-
-    from bot.http.app import EVENTS_PATH, SlackEvents
-    from bot.http.router import Response, Router
-    from bot.http.server import Lifecycle, run_gunicorn
 
     app = App(
         client=WebClient(token=benchlib.BOT_TOKEN, base_url=api_url),
@@ -194,6 +198,16 @@ def serve_bare(port: int, api_url: str) -> None:
     @app.command("/regrights")
     def fixed(ack: Ack) -> None:
         ack(FIXED_TEXT)
+
+    if floor == "bolt-start":
+        # http.server, one request at a time. It listens on every interface (Bolt binds
+        # 0.0.0.0); this benchmark talks to it over 127.0.0.1 only.
+        app.start(port=port, path=EVENTS_PATH, http_server_logger_enabled=False)
+        return
+
+    from bot.http.app import SlackEvents
+    from bot.http.router import Response, Router
+    from bot.http.server import Lifecycle, run_gunicorn
 
     router = Router()
     router.add("POST", EVENTS_PATH, SlackEvents(app, benchlib.SIGNING_SECRET))
@@ -209,29 +223,39 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16, help="clients in the burst")
     parser.add_argument("--text", default="status", help="the command's text (default: status)")
     parser.add_argument(
+        "--floor",
+        choices=FLOORS,
+        default="bolt-start",
+        help="the bare Bolt app's server: Bolt's own app.start() (default) or gunicorn, as serve",
+    )
+    parser.add_argument(
         "--serve-bare", nargs=2, metavar=("PORT", "API_URL"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
     if args.serve_bare:
-        serve_bare(int(args.serve_bare[0]), args.serve_bare[1])
+        serve_bare(int(args.serve_bare[0]), args.serve_bare[1], args.floor)
         return
 
     global TEXT
     TEXT = args.text
-    benchlib.header(f"bench/latency: /regrights {TEXT}, regrights serve vs bare Bolt")
+    benchlib.header(
+        f"bench/latency: /regrights {TEXT}, regrights serve vs bare Bolt ({FLOORS[args.floor]})"
+    )
     with tempfile.TemporaryDirectory(prefix="regrights-latency-") as tmp, SlackStandIn() as standin:
         work = Path(tmp)
         database = work / "regrights.sqlite3"
         benchlib.seed_agreement(database)
         ours_port, bare_port = benchlib.free_port(), benchlib.free_port()
         env = benchlib.serve_env(standin, database, ours_port)
-        bare_cmd = [str(PYTHON), __file__, "--serve-bare", str(bare_port), standin.api_url]
+        bare_cmd = [str(PYTHON), __file__, "--floor", args.floor]
+        bare_cmd += ["--serve-bare", str(bare_port), standin.api_url]
+        bolt_start = args.floor == "bolt-start"
         with (
             benchlib.running([str(REGRIGHTS), "serve"], env, work / "serve.log") as ours,
             benchlib.running(bare_cmd, env, work / "bare.log") as bare,
         ):
             benchlib.wait_healthy(ours_port, ours)
-            benchlib.wait_healthy(bare_port, bare)
+            benchlib.wait_healthy(bare_port, bare, path=EVENTS_PATH if bolt_start else "/healthz")
             interleaved(standin, ours_port, bare_port, args.pairs, args.warmup)
             with benchlib.event_recorder(database) as record:
                 interleaved(

@@ -49,7 +49,9 @@ class HoldingProxy:
             for key, _ in self._selector.select(timeout=0.05):
                 if key.data is None:
                     self._accept()
-                else:
+                # One select can report both ends of a pair that the first end's close has
+                # already unregistered.
+                elif _registered(self._selector, key.fileobj):  # type: ignore[arg-type]
                     self._forward(key.fileobj, key.data)  # type: ignore[arg-type]
 
     def _accept(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,7 +11,7 @@ from domain.rules.calendar import BusinessCalendar, Delivery
 from domain.rules.deadlines import DeadlineKind, running_deadlines
 from domain.rules.events import Event, EventKind, Facts, TerminationGround
 from domain.rules.registration import AgreementState, replay
-from domain.rules.terms import TermsProfile, load_profile, parse_profile
+from domain.rules.terms import TermsProfile, load_profile
 from domain.rules.violation import RuleViolation
 from domain.services.views import demand_state
 
@@ -243,11 +244,8 @@ def test_termination_reading_earliest_ends_the_demand_right_at_the_first_ground(
 
 
 def test_termination_reading_latest_waits_for_all_three_grounds() -> None:
-    text = load_profile("nstor-2002").model_dump_json()
-    raw = parse_profile(text)  # JSON is YAML
-    latest = raw.model_copy(
-        update={"termination": raw.termination.model_copy(update={"reading": "latest"})}
-    )
+    terms = load_profile("nstor-2002")
+    latest = replace(terms, termination=replace(terms.termination, reading="latest"))
     history = History(latest)
     history.add(EventKind.TERMINATED, date(2026, 6, 1), ground=TerminationGround.RULE_144)
     history.add(EventKind.TERMINATED, date(2026, 7, 1), ground=TerminationGround.SOLD_ALL)
@@ -265,9 +263,7 @@ def test_an_undone_event_stops_counting() -> None:
 
 
 def test_a_demand_profile_with_two_demands_allows_a_second_after_the_first_is_effected() -> None:
-    two = TERMS.model_copy(
-        update={"demand": TERMS.demand.model_copy(update={"demands_allowed": 2})}
-    )
+    two = replace(TERMS, demand=replace(TERMS.demand, demands_allowed=2))
     history = History(two)
     history.add(EventKind.S3_ELIGIBLE, date(2026, 1, 5))
     history.add(EventKind.DEMAND, date(2026, 1, 12), shares=1)

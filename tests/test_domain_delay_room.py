@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given, settings
@@ -9,12 +10,10 @@ from hypothesis import strategies as st
 
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.delay_room import extension_room, longest_new_delay
-from domain.rules.terms import AllowedDelayTerms, load_profile
+from domain.rules.terms import load_profile
 
 RULE = AllowedDelayRule(load_profile("nstor-2002").allowed_delay)
-TWO_DELAYS = AllowedDelayRule(
-    AllowedDelayTerms.model_validate({**RULE.terms.model_dump(), "max_delays": 2, "max_days": 60})
-)
+TWO_DELAYS = AllowedDelayRule(replace(RULE.terms, max_delays=2, max_days=60))
 
 
 def test_nothing_used_leaves_the_whole_cap() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
@@ -22,5 +23,5 @@ def test_the_feb_29_question() -> None:
 
 def test_a_leap_year_period_from_feb_29_ends_on_feb_29() -> None:
     # Four years on there is a Feb 29: a 48-month profile raises no question.
-    forty_eight = AllowedDelayRule(RULE.terms.model_copy(update={"period_months": 48}))
+    forty_eight = AllowedDelayRule(replace(RULE.terms, period_months=48))
     assert forty_eight.leap_day_question(date(2028, 2, 29)) is None

@@ -1,25 +1,31 @@
-"""The terms profile: one agreement's numbers and section references, loaded from YAML."""
+"""The terms profile: one agreement's numbers and section references, loaded from YAML.
+
+The profile is plain frozen dataclasses, so that reading an agreement loads no validation
+library. The limits in the annotations are enforced when a profile file is validated
+(`profile_validation.py`, when an agreement is set up from it); an agreement's stored
+profile, validated then, is rebuilt without them (`stored_terms.py`)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, time
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator
+from annotated_types import Ge, Le, MaxLen, MinLen
 
-SECTION_PATTERN = r"^\d+(\([a-z]+\))*(\([A-Z]\))?(\([a-z]\))?$"
+from domain.rules.field_checks import Check, WholeNumber
+
+SECTION_PATTERN = re.compile(r"^\d+(\([a-z]+\))*(\([A-Z]\))?(\([a-z]\))?$")
+PROFILE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 # A profile is a page of YAML. These bound what a file, and the aliases in it, may amount to.
 MAX_PROFILE_BYTES = 64 << 10
 MAX_PROFILE_NODES = 5_000
-
-# A number of days or a count: `days: true` or `days: "180"` is a mistake, not 1 or 180.
-Count = Annotated[int, Strict()]
 
 
 class ProfileError(ValueError):
@@ -34,71 +40,87 @@ class ProfileError(ValueError):
         return f"profile {self.source}: " + "; ".join(self.problems)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-Section = str
-
-
-def _check_section(value: str) -> str:
-    if not re.match(SECTION_PATTERN, value):
+def _section_reference(value: str) -> str:
+    if not SECTION_PATTERN.match(value):
         raise ValueError(f"{value!r} is not a section reference like 2(a)(ii)")
     return value
 
 
-class Clock(_Strict):
+def _profile_id(value: str) -> str:
+    if not PROFILE_ID_PATTERN.match(value):
+        raise ValueError(f"{value!r} is not a profile id (lowercase letters, digits and hyphens)")
+    return value
+
+
+def _address_lines(value: list[str]) -> list[str]:
+    if any(not line.strip() or len(line) > 200 for line in value):
+        raise ValueError("each address line is 1 to 200 characters")
+    return value
+
+
+def _known_calendar(value: str) -> str:
+    # The registry names every calendar without importing each country's module.
+    from holidays.registry import EntityLoader
+
+    if value not in EntityLoader.get_country_codes():
+        raise ValueError(f"{value!r} is not a holiday calendar the holidays package knows")
+    return value
+
+
+def _known_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"{value!r} is not an IANA timezone") from exc
+    return value
+
+
+def _leads_in_range(value: list[int]) -> list[int]:
+    if any(lead < 0 or lead > 365 for lead in value):
+        raise ValueError("each lead is a number of days from 0 to 365")
+    return value
+
+
+Section = Annotated[str, Check(_section_reference)]
+Text = Annotated[str, MinLen(1)]
+
+
+@dataclass(frozen=True)
+class Clock:
     """A window of calendar days with the section that sets it."""
 
-    days: Count = Field(ge=1, le=3650)
+    days: Annotated[int, WholeNumber(), Ge(1), Le(3650)]
     section: Section
 
-    _section = field_validator("section")(_check_section)
 
-
-class Address(_Strict):
+@dataclass(frozen=True)
+class Address:
     """Where a party's notices go under the notices clause."""
 
-    lines: list[str] = Field(min_length=1, max_length=8)
-    attention: str | None = Field(default=None, min_length=1, max_length=200)
-
-    @field_validator("lines")
-    @classmethod
-    def _no_blank_lines(cls, value: list[str]) -> list[str]:
-        if any(not line.strip() or len(line) > 200 for line in value):
-            raise ValueError("each address line is 1 to 200 characters")
-        return value
+    lines: Annotated[list[str], MinLen(1), MaxLen(8), Check(_address_lines)]
+    attention: Annotated[str, MinLen(1), MaxLen(200)] | None = None
 
 
-class NoticeAddresses(_Strict):
+@dataclass(frozen=True)
+class NoticeAddresses:
     company: Address
     investor: Address
 
 
-class Notices(_Strict):
+@dataclass(frozen=True)
+class Notices:
     section: Section
-    mail_business_days: Count = Field(ge=0, le=60)
-    holiday_calendar: str = Field(min_length=2)
+    mail_business_days: Annotated[int, WholeNumber(), Ge(0), Le(60)]
+    holiday_calendar: Annotated[str, MinLen(2), Check(_known_calendar)]
     # Optional so that agreements set up before notices were drafted still load.
     addresses: NoticeAddresses | None = None
 
-    _section = field_validator("section")(_check_section)
 
-    @field_validator("holiday_calendar")
-    @classmethod
-    def _known_calendar(cls, value: str) -> str:
-        # The registry names every calendar without importing each country's module.
-        from holidays.registry import EntityLoader
-
-        if value not in EntityLoader.get_country_codes():
-            raise ValueError(f"{value!r} is not a holiday calendar the holidays package knows")
-        return value
-
-
-class DemandTerms(_Strict):
+@dataclass(frozen=True)
+class DemandTerms:
     section: Section
     eligibility_section: Section
-    demands_allowed: Count = Field(ge=1, le=20)
+    demands_allowed: Annotated[int, WholeNumber(), Ge(1), Le(20)]
     holder_notice: Clock
     holder_inclusion: Clock
     not_effected_section: Section
@@ -106,83 +128,70 @@ class DemandTerms(_Strict):
     stop_order_section: Section
     withdrawal_section: Section
 
-    _sections = field_validator(
-        "section",
-        "eligibility_section",
-        "not_effected_section",
-        "stop_order_section",
-        "withdrawal_section",
-    )(_check_section)
 
-
-class TerminationTerms(_Strict):
+@dataclass(frozen=True)
+class TerminationTerms:
     section: Section
     reading: Literal["earliest", "latest"]
 
-    _section = field_validator("section")(_check_section)
 
-
-class PiggybackTerms(_Strict):
+@dataclass(frozen=True)
+class PiggybackTerms:
     request: Clock
     primary_cutback_section: Section
     secondary_cutback_section: Section
     requested_basis_section: Section
 
-    _sections = field_validator(
-        "primary_cutback_section", "secondary_cutback_section", "requested_basis_section"
-    )(_check_section)
 
-
-class AllowedDelayTerms(_Strict):
+@dataclass(frozen=True)
+class AllowedDelayTerms:
     section: Section
-    max_days: Count = Field(ge=1, le=366)
-    max_delays: Count = Field(ge=1, le=12)
-    period_months: Count = Field(ge=1, le=60)
-    reasons: dict[str, str] = Field(min_length=1)
-
-    _section = field_validator("section")(_check_section)
+    max_days: Annotated[int, WholeNumber(), Ge(1), Le(366)]
+    max_delays: Annotated[int, WholeNumber(), Ge(1), Le(12)]
+    period_months: Annotated[int, WholeNumber(), Ge(1), Le(60)]
+    reasons: Annotated[dict[str, str], MinLen(1)]
 
 
-class SalesSuspensionTerms(_Strict):
+@dataclass(frozen=True)
+class SalesSuspensionTerms:
     section: Section
     misstatement_section: Section
     stop_order_section: Section
     delay_section: Section
 
-    _sections = field_validator(
-        "section", "misstatement_section", "stop_order_section", "delay_section"
-    )(_check_section)
 
-
-class AlertTerms(_Strict):
-    lead_days: list[Count] = Field(min_length=1, max_length=20)
+@dataclass(frozen=True)
+class AlertTerms:
+    lead_days: Annotated[
+        list[Annotated[int, WholeNumber()]], MinLen(1), MaxLen(20), Check(_leads_in_range)
+    ]
     at: time
 
-    @field_validator("lead_days")
-    @classmethod
-    def _sane_leads(cls, value: list[int]) -> list[int]:
-        if any(lead < 0 or lead > 365 for lead in value):
-            raise ValueError("each lead is a number of days from 0 to 365")
-        return sorted(set(value), reverse=True)
+    def __post_init__(self) -> None:
+        # Leads are kept longest first, each once, however the file lists them.
+        object.__setattr__(self, "lead_days", sorted(set(self.lead_days), reverse=True))
 
 
-class DraftingDefect(_Strict):
+@dataclass(frozen=True)
+class DraftingDefect:
     section: Section
     applies_to: Literal["termination", "cutback", "demand", "notices", "delay", "piggyback"]
-    note: str = Field(min_length=1)
-
-    _section = field_validator("section")(_check_section)
+    note: Text
 
 
-class TermsProfile(_Strict):
+@dataclass(frozen=True)
+class TermsProfile:
     """Everything regrights knows about one registration rights agreement."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
-    title: str = Field(min_length=1)
+    # Read by the validator of profile files; the dataclasses inside follow it.
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+
+    id: Annotated[str, Check(_profile_id)]
+    title: Text
     dated: date
-    company: str = Field(min_length=1)
-    investor: str = Field(min_length=1)
-    timezone: str
+    company: Text
+    investor: Text
+    timezone: Annotated[str, Check(_known_timezone)]
     notices: Notices
     demand: DemandTerms
     termination: TerminationTerms
@@ -191,16 +200,7 @@ class TermsProfile(_Strict):
     requested_information: Clock
     sales_suspension: SalesSuspensionTerms
     alerts: AlertTerms
-    drafting_defects: list[DraftingDefect] = Field(default_factory=list)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"{value!r} is not an IANA timezone") from exc
-        return value
+    drafting_defects: list[DraftingDefect] = field(default_factory=list)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -212,12 +212,12 @@ class TermsProfile(_Strict):
 
 def parse_profile(text: str, source: str = "<text>") -> TermsProfile:
     """Validate a YAML profile; every bad field is named in the ProfileError, with `source`."""
+    from domain.rules.profile_validation import validate_profile
+
     if len(text) > MAX_PROFILE_BYTES:
         raise ProfileError(source, [f"larger than {MAX_PROFILE_BYTES >> 10} KiB"])
     try:
-        # libyaml's safe loader when PyYAML was built with it: the same documents, ten times
-        # quicker, and every `cmd` reads the stored profile.
-        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        raw = read_yaml(text)
     except yaml.YAMLError as exc:
         raise ProfileError(source, [f"not valid YAML: {_yaml_problem(exc)}"]) from exc
     if not isinstance(raw, dict):
@@ -226,15 +226,13 @@ def parse_profile(text: str, source: str = "<text>") -> TermsProfile:
         raise ProfileError(
             source, [f"its aliases expand to more than {MAX_PROFILE_NODES:,} values"]
         )
-    try:
-        return TermsProfile.model_validate(raw)
-    except ValidationError as exc:
-        problems = [
-            f"{'.'.join(str(part) for part in err['loc']) or '(profile)'}: {err['msg']}"
-            + ("" if err["type"] == "missing" else f" (got {_short(err.get('input'))})")
-            for err in exc.errors()
-        ]
-        raise ProfileError(source, problems) from exc
+    return validate_profile(raw, source)
+
+
+def read_yaml(text: str) -> Any:
+    # libyaml's safe loader when PyYAML was built with it: the same documents, ten times
+    # quicker, and every `cmd` reads the stored profile.
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
@@ -261,11 +259,6 @@ def _expands_beyond(value: Any, limit: int) -> bool:
         elif isinstance(item, list):
             pending.extend(item)
     return False
-
-
-def _short(value: object) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
 def bundled_profile_ids() -> list[str]:

@@ -9,7 +9,8 @@ from functools import lru_cache
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.events import Event
 from domain.rules.registration import AgreementState
-from domain.rules.terms import TermsProfile, parse_profile
+from domain.rules.stored_terms import terms_from_stored
+from domain.rules.terms import TermsProfile
 from domain.services.snapshots import Snapshot, Snapshots
 from domain.store.ports import AgreementFields
 
@@ -97,4 +98,4 @@ def alert_time(agreement: Agreement) -> time:
 
 @lru_cache(maxsize=64)
 def terms_from_snapshot(profile_yaml: str) -> TermsProfile:
-    return parse_profile(profile_yaml, "stored profile")
+    return terms_from_stored(profile_yaml)
