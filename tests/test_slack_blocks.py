@@ -8,6 +8,7 @@ from typing import Any
 from bot.slack.blocks import (
     MAX_BLOCKS,
     SECTION_TEXT_LIMIT,
+    KeptMessages,
     UndoTarget,
     announcement_message,
     chunks,
@@ -81,6 +82,20 @@ def test_warnings_move_to_a_context_block() -> None:
     (context,) = [b for b in message["blocks"] if b["type"] == "context"]
     assert context["elements"][0]["text"] == "⚠ Mind the clock."
     assert "Mind the clock" in message["text"]
+
+
+def test_a_kept_answer_is_rendered_once_and_an_equal_new_one_afresh() -> None:
+    kept = KeptMessages(limit=2)
+    reply = _recorded(["Mind the clock."])
+    first = kept.private(reply)
+    assert first == private_message(reply)
+    assert kept.private(reply) is first
+    equal = _recorded(["Mind the clock."])
+    assert kept.private(equal) is not first
+    assert kept.private(equal) == first
+    kept.private(_recorded([]))  # a third reply: past the limit, the oldest are forgotten
+    assert kept.private(reply) is not first
+    assert kept.private(reply) == first
 
 
 def test_announcement_carries_undo_except_for_an_undo() -> None:

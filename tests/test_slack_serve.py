@@ -183,6 +183,8 @@ def test_serve_over_http_answers_a_command(slack: SlackStandIn, tmp_path: Path) 
         assert requests.head(served.base + "/healthz", timeout=5).status_code == 200
         answered, _ = served.slash("setup nstor-2002")
         assert answered.status_code == 200
+        # Each request on its own connection, as Slack sends them: none is kept open.
+        assert answered.headers["Connection"].lower() == "close"
         (announced,) = wait_for(lambda: slack.messages("C0DEALS"))
         assert "nstor-2002" in announced["text"]
     finally:

@@ -60,7 +60,9 @@ def run_gunicorn(app: WSGIApplication, host: str, port: int, lifecycle: Lifecycl
         "worker_class": "gthread",
         "threads": THREADS,
         "graceful_timeout": GRACEFUL_SECONDS,
-        "keepalive": 5,
+        # Each request on its own connection, closed after the answer, as Slack sends them:
+        # no idle connection to watch, and a proxy never reuses one that is being closed.
+        "keepalive": 0,
         "logger_class": _Logger,
         "post_worker_init": lambda _worker: lifecycle.started(),
         "worker_exit": lambda _arbiter, _worker: lifecycle.stopping(),

@@ -48,6 +48,27 @@ def private_message(reply: Reply, note: str | None = None) -> Message:
     return _message(render(reply.answer, MRKDWN), reply.warnings, notes)
 
 
+class KeptMessages:
+    """The asker's message for each answer kept by the service, rendered once: a kept answer
+    (`RegRightsService.answer_at_once`) is the same Reply object until the agreement's history
+    changes, and rendering it costs more than all the rest of its ack."""
+
+    def __init__(self, limit: int = 512) -> None:
+        self._limit = limit
+        # Keyed by the reply's id; the reply is held too, so its id is not reused meanwhile.
+        self._rendered: dict[int, tuple[Reply, Message]] = {}
+
+    def private(self, reply: Reply) -> Message:
+        kept = self._rendered.get(id(reply))
+        if kept is not None and kept[0] is reply:
+            return kept[1]
+        message = private_message(reply)
+        if len(self._rendered) >= self._limit:
+            self._rendered.clear()
+        self._rendered[id(reply)] = (reply, message)
+        return message
+
+
 def announcement_message(reply: Reply, user: str) -> Message:
     """What the channel sees of a recorded event, with an Undo button unless it is itself an undo."""
     assert reply.announce

@@ -17,7 +17,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slack.blocks import private_message
+from bot.slack.blocks import KeptMessages, private_message
 from bot.slack.conversations import NOT_HERE, is_direct
 from bot.slack.delivery import FAILED, after_ack, deliver, failures_reported, tell
 from bot.slack.listeners.forms import open_record_form
@@ -45,6 +45,7 @@ def register(
     templates: Path | None = None,
 ) -> None:
     questions = ThreadPoolExecutor(max_workers=8, thread_name_prefix="regrights-question")
+    kept = KeptMessages()
 
     def caller_of(command: dict[str, Any]) -> Caller:
         return Caller(
@@ -92,7 +93,7 @@ def register(
             return
         at_once = service.answer_at_once(text, caller_of(command))
         if at_once is not None:
-            ack(response_type="ephemeral", **private_message(at_once))
+            ack(response_type="ephemeral", **kept.private(at_once))
             return
         if not only_reads(text):
             ack()
