@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -60,17 +61,24 @@ def postgres_server() -> str:
     return POSTGRES_ADMIN_URL
 
 
-@pytest.fixture
-def postgres_url(postgres_server: str) -> Iterator[str]:
-    """A fresh database, dropped afterwards; the URL is a plain `postgresql://` one."""
+@contextlib.contextmanager
+def fresh_postgres_database(admin_url: str) -> Iterator[str]:
+    """A new database on the server, dropped afterwards; the URL is a plain `postgresql://` one."""
     name = f"regrights_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     yield f"postgresql://postgres@127.0.0.1:5432/{name}"
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A fresh database, dropped afterwards."""
+    with fresh_postgres_database(postgres_server) as url:
+        yield url
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ from domain.services.agreement import Agreement
 from domain.services.answers import Imported, ImportFailed
 from domain.services.commands import Access, Parsed, parse_command
 from domain.services.compliance_record import lateness_warnings
-from domain.services.grammar import UsageError
+from domain.services.context import Context
+from domain.services.grammar import RecordEvent, Undo, UsageError
+from domain.services.handlers import recording
 from domain.services.replies import Reply
 from domain.services.views import warnings as status_warnings
 
@@ -80,3 +82,20 @@ def imported(count: int, before: AgreementState, agreement: Agreement, today: da
         data={"ok": True, "recorded": count, "warnings": warnings},
         warnings=warnings,
     )
+
+
+def record_line(context: Context, parsed: Parsed) -> Reply | None:
+    """Records one line in the import's transaction; None, or the reply refusing it. An event
+    is stored without its own reply (the import answers for all its lines at the end)."""
+    command = parsed.command
+    if isinstance(command, RecordEvent):
+        admitted = recording.admit_event(context, command)
+    elif isinstance(command, Undo):
+        admitted = recording.admit_undo(context, command)
+    else:  # grant, revoke, remind, calendar link: as the command alone would
+        reply = parsed.spec.handler(context, command)
+        return None if reply.ok else reply
+    if isinstance(admitted, Reply):
+        return admitted
+    context.service.add_event(context.store, context.agreement, admitted.event, admitted.after)
+    return None

@@ -103,7 +103,7 @@ class RegRightsService:
                 return unbound(caller)
             reply = self._write(store, agreement, parsed, caller)
             if not reply.ok:
-                store.session.rollback()
+                store.roll_back()
                 log.info(
                     "refused %r from %s in %s: %s",
                     parsed.command,
@@ -125,7 +125,8 @@ class RegRightsService:
 
     def import_history(self, text: str, caller: Caller) -> Reply:
         """Record one command per line of `text` in one transaction: all, or none and the
-        reply naming the first line malformed or refused."""
+        reply naming the first line malformed or refused. Each line is judged as recorded by
+        itself after the lines before it; the next alert is set once, after the last."""
         parsed, failure = importing.parse_lines(importing.command_lines(text))
         if failure is not None:
             return failure
@@ -133,15 +134,25 @@ class RegRightsService:
             agreement = self._bound(store, caller)
             if agreement is None:
                 return unbound(caller)
-            before = agreement.state()
+            before, known = agreement.state(), len(agreement.events)
+            role = self.role_of(store, agreement.id, caller.user)
             for line, command in parsed:
-                try:
-                    reply = self._write(store, agreement, command, caller)
-                except UsageError as exc:
-                    reply = Reply.malformed(exc.message, exc.usage)
-                if not reply.ok:
-                    store.session.rollback()
-                    return importing.line_failed(line, reply)
+                spec = command.spec
+                if role not in ALLOWED_ROLES[spec.access]:
+                    refusal: Reply | None = role_refusal(spec)
+                else:
+                    context = Context(self, caller, agreement, store, role, usage=spec.usage)
+                    try:
+                        refusal = importing.record_line(context, command)
+                    except UsageError as exc:
+                        refusal = Reply.malformed(exc.message, exc.usage)
+                if refusal is not None:
+                    store.roll_back()
+                    return importing.line_failed(line, refusal)
+                if spec.access is Access.ADMIN:  # a grant or revoke may change the role
+                    role = self.role_of(store, agreement.id, caller.user)
+            if len(agreement.events) > known:
+                self.recorded(store, agreement, caller)
             return importing.imported(len(parsed), before, agreement, agreement.today(caller))
 
     def answer_at_once(self, text: str, caller: Caller) -> Reply | None:
@@ -250,10 +261,20 @@ class RegRightsService:
         caller: Caller,
     ) -> None:
         """Records `event`, which gives the snapshot `after`, inside the write transaction."""
+        self.add_event(store, agreement, event, after)
+        self.recorded(store, agreement, caller)
+
+    def add_event(
+        self, store: AgreementStore, agreement: Agreement, event: Event, after: Snapshot
+    ) -> None:
+        """`append` for one of many events recorded together; `recorded` follows the last."""
         store.append(agreement.id, event)
         agreement.append(event, after)
-        # Kept for other requests only once the event is committed.
-        store.after_commit(partial(self._snapshots.keep, agreement.id, after))
+
+    def recorded(self, store: AgreementStore, agreement: Agreement, caller: Caller) -> None:
+        """New events were added to `agreement` in this write transaction."""
+        # Kept for other requests only once the events are committed.
+        store.after_commit(partial(self._snapshots.keep, agreement.id, agreement.snapshot()))
         self.changed(store, agreement, caller)
 
     def changed(self, store: AgreementStore, agreement: Agreement, caller: Caller) -> None:

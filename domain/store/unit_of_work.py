@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, func, inspect, text
+from sqlalchemy import Engine, func, insert, inspect, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -32,6 +33,8 @@ class AgreementStore:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._after_commit: list[Callable[[], None]] = []
+        self._last_seq: dict[int, int] = {}  # per agreement, of the events appended here
+        self._unwritten: list[dict[str, Any]] = []  # appended event rows not yet inserted
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Runs `action` once this unit of work (a `write()`) has committed."""
@@ -41,6 +44,13 @@ class AgreementStore:
         for action in self._after_commit:
             action()
         self._after_commit.clear()
+
+    def roll_back(self) -> None:
+        """Discards what this transaction wrote, and what was to follow its commit."""
+        self.session.rollback()
+        self._after_commit.clear()
+        self._last_seq.clear()
+        self._unwritten.clear()
 
     @property
     def _postgres(self) -> bool:
@@ -62,6 +72,7 @@ class AgreementStore:
 
     def version(self, channel_id: str, user: str) -> Version | None:
         """The channel's version for `user`, in one round trip; None for an unbound channel."""
+        self.write_appended()
         row = self.session.connection().execute(_VERSION, {"channel": channel_id, "user": user})
         found = row.first()
         return None if found is None else Version(*found)
@@ -165,6 +176,7 @@ class AgreementStore:
 
     def events(self, agreement_id: int, after: int = 0) -> list[Event]:
         """The agreement's events with sequence numbers above `after`, in order."""
+        self.write_appended()
         rows = self.session.connection().execute(
             core_select(_EVENTS)
             .where(_EVENTS.c.agreement_id == agreement_id, _EVENTS.c.seq > after)
@@ -174,6 +186,7 @@ class AgreementStore:
 
     def events_by_agreement(self, agreement_ids: Collection[int]) -> dict[int, list[Event]]:
         """`events` for many agreements in one query (each id has a list, maybe empty)."""
+        self.write_appended()
         found: dict[int, list[Event]] = {agreement_id: [] for agreement_id in agreement_ids}
         rows = self.session.connection().execute(
             core_select(_EVENTS)
@@ -185,42 +198,55 @@ class AgreementStore:
         return found
 
     def next_seq(self, agreement_id: int) -> int:
+        appended = self._last_seq.get(agreement_id)
+        if appended is not None:  # the agreement is locked: no one else appends meanwhile
+            return appended + 1
+        self.write_appended()
         latest = self.session.exec(
             select(func.max(EventRow.seq)).where(EventRow.agreement_id == agreement_id)
         ).one()
         return (latest or 0) + 1
 
     def append(self, agreement_id: int, event: Event) -> None:
-        """Store `event`, chained to the agreement's latest event in this same transaction."""
+        """Store `event`, chained to the agreement's latest event in this same transaction.
+        Appended rows are inserted together, before the events are next read and at commit."""
         facts = event.facts
         assert event.recorded_at is not None
         agreement = self.agreement(agreement_id)
         chained = event_hash(event, agreement.chain_head or genesis(agreement_id))
         agreement.chain_head = chained
         self.session.add(agreement)
-        self.session.add(
-            EventRow(
-                agreement_id=agreement_id,
-                seq=event.seq,
-                kind=event.kind.value,
-                on=event.on,
-                effective_on=event.effective_on,
-                delivery=facts.delivery.value if facts.delivery else None,
-                shares=facts.shares,
-                days=facts.days,
-                reason=facts.reason,
-                ground=facts.stated_ground,  # a termination's or a withdrawal's
-                planned_filing=facts.planned_filing,
-                retracts=facts.retracts,
-                actor=event.actor,
-                source=event.source,
-                recorded_at=event.recorded_at,
-                chain_hash=chained,
-            )
+        self._last_seq[agreement_id] = event.seq
+        self._unwritten.append(
+            {
+                "agreement_id": agreement_id,
+                "seq": event.seq,
+                "kind": event.kind.value,
+                "on": event.on,
+                "effective_on": event.effective_on,
+                "delivery": facts.delivery.value if facts.delivery else None,
+                "shares": facts.shares,
+                "days": facts.days,
+                "reason": facts.reason,
+                "ground": facts.stated_ground,  # a termination's or a withdrawal's
+                "planned_filing": facts.planned_filing,
+                "retracts": facts.retracts,
+                "actor": event.actor,
+                "source": event.source,
+                "recorded_at": event.recorded_at,
+                "chain_hash": chained,
+            }
         )
+
+    def write_appended(self) -> None:
+        """Inserts the rows appended since the last call, in one statement."""
+        if self._unwritten:
+            rows, self._unwritten = self._unwritten, []
+            self.session.connection().execute(insert(EventRow), rows)
 
     def chained_events(self, agreement_id: int) -> list[ChainedEvent]:
         """Every stored event of the agreement with its stored hash, in sequence order."""
+        self.write_appended()
         rows = self.session.connection().execute(
             core_select(_EVENTS)
             .where(_EVENTS.c.agreement_id == agreement_id)
@@ -257,6 +283,7 @@ class UnitOfWork:
                 store = AgreementStore(session)
                 try:
                     yield store
+                    store.write_appended()
                     session.commit()
                 except BaseException:
                     session.rollback()

@@ -32,13 +32,13 @@ def setup(ctx: Context, command: Setup) -> Reply:
         if existing is not None:
             assert existing.id is not None
             if service.role_of(store, existing.id, caller.user) != ADMIN:
-                store.session.rollback()
+                store.roll_back()
                 return _admins_only("setup")
             agreement = service.load(store, existing.id)
             created = False
         else:
             if service.admins and caller.user not in service.admins:
-                store.session.rollback()
+                store.roll_back()
                 return _admins_only("setup")
             agreement = service.create_agreement(store, profile.id, caller)
             if not service.admins:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -30,6 +31,7 @@ from domain.services.context import Context
 from domain.services.delay_room import days_left, delay_standing, leap_day_warnings, undone_delay
 from domain.services.grammar import RecordEvent, Undo, UsageError
 from domain.services.replies import Reply
+from domain.services.snapshots import Snapshot
 from domain.services.undo_refusals import cannot_undo
 from domain.services.views import delay_past_effectiveness
 from domain.services.wording import section
@@ -41,7 +43,29 @@ NOTICE_KINDS = {EventKind.DEMAND, EventKind.HOLDERS_NOTIFIED, EventKind.PIGGYBAC
 DELAY_KINDS = {EventKind.DELAY, EventKind.DELAY_EXTEND, EventKind.DELAY_END}
 
 
+@dataclass(frozen=True)
+class Admitted:
+    """An event the rules accept after the history: the snapshots before and after it, and
+    for a retraction the event it retracts."""
+
+    event: Event
+    before: Snapshot
+    after: Snapshot
+    retracted: Event | None = None
+
+
 def record_event(ctx: Context, command: RecordEvent) -> Reply:
+    admitted = admit_event(ctx, command)
+    if isinstance(admitted, Reply):
+        return admitted
+    ctx.service.append(ctx.store, ctx.agreement, admitted.event, admitted.after, ctx.caller)
+    return _recorded(
+        ctx.agreement, admitted.event, admitted.before.state, admitted.after.state, ctx.today
+    )
+
+
+def admit_event(ctx: Context, command: RecordEvent) -> Admitted | Reply:
+    """The event `command` records, as the rules accept it; or the refusal. Nothing stored."""
     agreement, store, caller = ctx.agreement, ctx.store, ctx.caller
     terms = agreement.terms
     today = ctx.today
@@ -86,11 +110,9 @@ def record_event(ctx: Context, command: RecordEvent) -> Reply:
     )
     before = agreement.snapshot()
     try:
-        after = before.after(event, agreement.events)
+        return Admitted(event, before, before.after(event, agreement.events))
     except RuleViolation as violation:
         return rule_refusal(violation, command.kind, agreement, event.seq, today, command.days)
-    ctx.service.append(store, agreement, event, after, caller)
-    return _recorded(agreement, event, before.state, after.state, today)
 
 
 def rule_refusal(
@@ -236,6 +258,27 @@ def _delay_touched(state: AgreementState, event: Event) -> DelayRecord:
 
 
 def undo(ctx: Context, command: Undo) -> Reply:
+    admitted = admit_undo(ctx, command)
+    if isinstance(admitted, Reply):
+        return admitted
+    agreement, caller, retraction = ctx.agreement, ctx.caller, admitted.event
+    target = admitted.retracted
+    assert target is not None
+    ctx.service.append(ctx.store, agreement, retraction, admitted.after, caller)
+    standing = undone_delay(agreement.state(), target, ctx.today)
+    return Reply(
+        ok=True,
+        answer=Undone(EventLine(target, agreement.terms), retraction.seq, caller.user, standing),
+        data={"ok": True, "undone": target.seq, "seq": retraction.seq, **_standing_data(standing)},
+        announce=True,
+        recorded_seq=retraction.seq,
+        agreement_id=agreement.id,
+    )
+
+
+def admit_undo(ctx: Context, command: Undo) -> Admitted | Reply:
+    """The retraction `command` records, as the rules accept it; or the refusal. Nothing
+    stored."""
     agreement, store, caller = ctx.agreement, ctx.store, ctx.caller
     admin = ctx.role == "admin"
     target = latest_standing(
@@ -257,24 +300,15 @@ def undo(ctx: Context, command: Undo) -> Reply:
         source=f"{caller.source}:{caller.channel}",
         recorded_at=agreement.clock(caller),
     )
+    before = agreement.snapshot()
     try:
-        after = agreement.snapshot().after(retraction, agreement.events)
+        return Admitted(retraction, before, before.after(retraction, agreement.events), target)
     except RuleViolation as violation:
         return Reply.refused(
             UndoRefused(target.seq, violation.message, violation.section),
             violation.message,
             violation.section,
         )
-    ctx.service.append(store, agreement, retraction, after, caller)
-    standing = undone_delay(agreement.state(), target, today)
-    return Reply(
-        ok=True,
-        answer=Undone(EventLine(target, agreement.terms), retraction.seq, caller.user, standing),
-        data={"ok": True, "undone": target.seq, "seq": retraction.seq, **_standing_data(standing)},
-        announce=True,
-        recorded_seq=retraction.seq,
-        agreement_id=agreement.id,
-    )
 
 
 def _standing_data(standing: DelayStanding | None) -> dict[str, Any]:
