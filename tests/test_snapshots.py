@@ -1,5 +1,6 @@
 """Kept states carried forward event by event give what a full replay gives, whatever happens:
-the state, the refusals, the running deadlines and the next alert time."""
+the state, the refusals, the running deadlines, the next alert time and what each event
+closed late or opened overdue."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from domain.rules.alert_plan import Schedule, plan_alerts
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.calendar import Delivery
+from domain.rules.compliance import lateness, lateness_of, obligations
 from domain.rules.deadlines import Deadline, DeadlineKind, running_deadlines
 from domain.rules.events import Event, EventKind, Facts, TerminationGround, live_events
 from domain.rules.registration import AgreementState, replay
@@ -102,6 +104,15 @@ def _same_clocks(fast: AgreementState, full: AgreementState, day: date) -> None:
         )
 
 
+def _same_lateness(before: AgreementState, after: AgreementState, day: date) -> None:
+    """What an event closed late or opened overdue, judged on what it changed, is what
+    judging the whole record before and after it finds."""
+    for as_of in (day, day + timedelta(days=40)):
+        assert lateness_of(before, after, as_of) == lateness(
+            obligations(before, as_of), obligations(after, as_of)
+        )
+
+
 def _bulk_kinds(running: list[Deadline]) -> set[str]:
     kinds = {DeadlineKind.DELAY_EXPIRY, DeadlineKind.PIGGYBACK_REQUEST}
     return {d.key for d in running if d.kind in kinds}
@@ -147,6 +158,7 @@ def test_a_kept_state_carried_forward_is_what_a_full_replay_gives(
             continue
         assert fast == full and fast is not None and full is not None
         _same_clocks(fast, full, day)
+        _same_lateness(snapshot.state, fast, day)
         snapshot = snapshot.after(event, history)
         history.append(event)
         assert snapshot.last_seq == event.seq

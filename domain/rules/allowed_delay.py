@@ -72,9 +72,9 @@ class AllowedDelayRule:
 
         Only periods holding a day of `added` (or its start) can break a cap then, so only
         delays within a period of it are counted: the cost stays flat as the history grows."""
-        return self.breach([*self._within_reach(standing, added.start, added.expires), added])
+        return self.breach([*self.within_reach(standing, added.start, added.expires), added])
 
-    def _within_reach(self, delays: list[Delay], first: date, end: date) -> list[Delay]:
+    def within_reach(self, delays: list[Delay], first: date, end: date) -> list[Delay]:
         """The delays sharing a period with some day in [first, end); a period spans at most
         a month more than `period_months` of days, so one extra month on each side is safe."""
         months = self.terms.period_months + 1
@@ -122,7 +122,7 @@ class AllowedDelayRule:
         horizon = self.period_end(max([on_or_after, *(d.expires for d in delays)]))
         for _ in range(_SEARCH_HORIZON_PERIODS):
             horizon = self.period_end(horizon)
-        delays = self._within_reach(delays, on_or_after, horizon + timedelta(days=days))
+        delays = self.within_reach(delays, on_or_after, horizon + timedelta(days=days))
         day = on_or_after
         while day <= horizon:
             active = next((d for d in delays if d.is_active_on(day)), None)

@@ -15,7 +15,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from domain.rules.deadlines import CLOSED_BY_PASSING, DeadlineKind
-from domain.rules.registration import AgreementState, RegistrationCycle
+from domain.rules.registration import (
+    AgreementState,
+    DelayRecord,
+    PiggybackNotice,
+    RegistrationCycle,
+)
 
 
 class Outcome(StrEnum):
@@ -45,6 +50,17 @@ class Obligation:
 
 def obligations(state: AgreementState, as_of: date) -> list[Obligation]:
     """Every deadline begun on or before `as_of`, with its outcome as of that day, by due date."""
+    return _obligations(state, state.delays, state.piggybacks, as_of)
+
+
+def _obligations(
+    state: AgreementState,
+    delays: Iterable[DelayRecord],
+    piggybacks: Iterable[PiggybackNotice],
+    as_of: date,
+) -> list[Obligation]:
+    """The obligations of `state`'s registrations, and of `delays` and `piggybacks` (some or
+    all of its own)."""
     found: dict[str, Obligation] = {}
     cycles = state.cycles
     for i, cycle in enumerate(cycles):
@@ -52,8 +68,8 @@ def obligations(state: AgreementState, as_of: date) -> list[Obligation]:
         ends = [cycle.withdrawn, superseded, state.termination_date]
         for record in _cycle_obligations(state, cycle, ends, as_of):
             found[record.key] = record  # a re-filing carries its demand's notice: one record
-    found.update((r.key, r) for r in _delay_obligations(state, as_of))
-    found.update((r.key, r) for r in _piggyback_obligations(state, as_of))
+    found.update((r.key, r) for r in _delay_obligations(state, delays, as_of))
+    found.update((r.key, r) for r in _piggyback_obligations(state, piggybacks, as_of))
     return sorted(found.values(), key=lambda r: (r.due, r.kind, r.key))
 
 
@@ -64,6 +80,26 @@ class Lateness:
 
     closed_late: list[Obligation]
     opened_overdue: list[Obligation]
+
+
+def lateness_of(before: AgreementState, after: AgreementState, as_of: date) -> Lateness:
+    """What the events from `before` to `after` did to the record as of `as_of`: `lateness` of
+    their obligations, judging only what can differ. A delay or a notice that the events left
+    alone is the very same record in both states (`AgreementState.fork` copies only what a
+    new event may change), and is judged the same in both; the registrations are few and
+    always judged."""
+    return lateness(_differing(before, after, as_of), _differing(after, before, as_of))
+
+
+def _differing(state: AgreementState, other: AgreementState, as_of: date) -> list[Obligation]:
+    delays_there = {id(record) for record in other.delays}
+    notices_there = {id(notice) for notice in other.piggybacks}
+    return _obligations(
+        state,
+        (record for record in state.delays if id(record) not in delays_there),
+        (notice for notice in state.piggybacks if id(notice) not in notices_there),
+        as_of,
+    )
 
 
 def lateness(before: list[Obligation], after: list[Obligation]) -> Lateness:
@@ -187,9 +223,11 @@ def _cycle_obligations(
         )
 
 
-def _delay_obligations(state: AgreementState, as_of: date) -> Iterable[Obligation]:
+def _delay_obligations(
+    state: AgreementState, delays: Iterable[DelayRecord], as_of: date
+) -> Iterable[Obligation]:
     section = state.terms.allowed_delay.section
-    for record in state.delays:
+    for record in delays:
         if record.start <= as_of:
             yield _judge(
                 f"delay_expiry#{record.seq}",
@@ -202,9 +240,11 @@ def _delay_obligations(state: AgreementState, as_of: date) -> Iterable[Obligatio
             )
 
 
-def _piggyback_obligations(state: AgreementState, as_of: date) -> Iterable[Obligation]:
+def _piggyback_obligations(
+    state: AgreementState, piggybacks: Iterable[PiggybackNotice], as_of: date
+) -> Iterable[Obligation]:
     clock = state.terms.piggyback.request
-    for notice in state.piggybacks:
+    for notice in piggybacks:
         if notice.given <= as_of:
             yield _judge(
                 f"piggyback_request#{notice.seq}",

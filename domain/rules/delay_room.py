@@ -28,7 +28,10 @@ def _most_days(
 ) -> int:
     """The largest n (at most the cap) for which `standing` (which keep the caps, as replayed
     delays do) and `with_days(n)` break no cap, else 0. More days only ever add delay days, so
-    the delays that fit are 1 .. n: a binary search, counting only delays near the new one."""
+    the delays that fit are 1 .. n: a binary search, counting only delays near the new one
+    (near the longest it could be, which is near every shorter one too)."""
+    longest = with_days(rule.terms.max_days)
+    standing = rule.within_reach(standing, longest.start, longest.expires)
     fits, too_many = 0, rule.terms.max_days + 1
     while too_many - fits > 1:
         middle = (fits + too_many) // 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from domain.rules.compliance import lateness, obligations
+from domain.rules.compliance import lateness_of
 from domain.rules.registration import AgreementState
 from domain.services.agreement import Agreement
 from domain.services.answers import Imported, ImportFailed
@@ -74,7 +74,7 @@ def imported(count: int, before: AgreementState, agreement: Agreement, today: da
     """The whole import's effect: what it recorded late or left overdue, and the warnings of
     the state it leads to (each line's own reply would judge it before the lines after it)."""
     after = agreement.state()
-    warnings = lateness_warnings(lateness(obligations(before, today), obligations(after, today)))
+    warnings = lateness_warnings(lateness_of(before, after, today))
     warnings += status_warnings(after, today)
     return Reply(
         ok=True,

@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.calendar import Delivery
-from domain.rules.compliance import lateness, obligations
+from domain.rules.compliance import lateness_of
 from domain.rules.deadlines import running_deadlines
 from domain.rules.events import Event, EventKind, Facts, latest_standing
 from domain.rules.registration import AgreementState, DelayRecord
@@ -206,7 +206,7 @@ def _recorded(
         warnings += leap_day_warnings(after, [record.delay], record.delay.start)
         if event.kind is not EventKind.DELAY:
             standing = delay_standing(after, record.delay)
-    warnings += lateness_warnings(lateness(obligations(before, today), obligations(after, today)))
+    warnings += lateness_warnings(lateness_of(before, after, today))
     if event.facts.delivery is Delivery.MAIL and _first_by_mail(agreement, event):
         warnings += _defects(terms, "notices")
     if event.kind is EventKind.TERMINATED:
