@@ -77,9 +77,14 @@ class AllowedDelayRule:
     def within_reach(self, delays: list[Delay], first: date, end: date) -> list[Delay]:
         """The delays sharing a period with some day in [first, end); a period spans at most
         a month more than `period_months` of days, so one extra month on each side is safe."""
-        months = self.terms.period_months + 1
-        lo, hi = _months_after_or(first, -months, date.min), _months_after_or(end, months, date.max)
+        lo = self.reach_back(first)
+        hi = _months_after_or(end, self.terms.period_months + 1, date.max)
         return [d for d in delays if d.expires > lo and d.start < hi]
+
+    def reach_back(self, first: date) -> date:
+        """A delay that ends on or before this day shares no period with `first` or any day
+        after it."""
+        return _months_after_or(first, -(self.terms.period_months + 1), date.min)
 
     def _count_breach(self, delays: list[Delay]) -> DelayBreach | None:
         starts = sorted(d.start for d in delays)

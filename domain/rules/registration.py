@@ -6,6 +6,7 @@ it still replays. Events are taken in the order they took effect (ties: the orde
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -165,6 +166,15 @@ class AgreementState:
                 f"{len(effected)} was effected (the last on {effected[-1].effective})",
             )
         return None
+
+    def delays_reaching(self, day: date) -> list[Delay]:
+        """The delays that can share a §2(d) period with `day` or any later day: each one the
+        caps, the days used or the room left on those days can count. Delays are kept in
+        order of their starts and never overlap, so they also end in order: the earlier ones
+        are skipped by bisection, and a long history costs no more than a short one."""
+        since = AllowedDelayRule(self.terms.allowed_delay).reach_back(day)
+        first = bisect_right(self.delays, since, key=lambda record: record.delay.expires)
+        return [record.delay for record in self.delays[first:]]
 
     def delay_active_on(self, day: date) -> DelayRecord | None:
         # Delays are folded in by start and never overlap (none begins while one runs), so

@@ -25,8 +25,9 @@ class DaysLeft:
 
 def days_left(state: AgreementState, on: date) -> DaysLeft:
     rule = AllowedDelayRule(state.terms.allowed_delay)
-    delays = [d.delay for d in state.delays]
     active = state.delay_active_on(on)
+    # A running delay's extension shares periods with days before `on`, back to its start.
+    delays = state.delays_reaching(active.start if active is not None else on)
     available = longest_new_delay(rule, delays, on) if state.has_registration_to_delay(on) else 0
     extend_max = extension_room(rule, delays, active.delay) if active is not None else None
     return DaysLeft(available, extend_max)

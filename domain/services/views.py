@@ -85,7 +85,7 @@ def warnings(state: AgreementState, as_of: date) -> list[str]:
     active = state.delay_active_on(as_of)
     if active is not None:
         found += delay_past_effectiveness(state, active.delay, as_of)
-    found += leap_day_warnings(state, [d.delay for d in state.delays], as_of)
+    found += leap_day_warnings(state, state.delays_reaching(as_of), as_of)
     if state.termination_grounds:
         found += [
             f"Drafting defect ({section(d.section)}): {d.note}"
@@ -131,7 +131,7 @@ def delay_past_effectiveness(state: AgreementState, delay: Delay, on: date) -> l
 
 def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> dict[str, Any]:
     rule = AllowedDelayRule(profile.allowed_delay)
-    delays = [d.delay for d in state.delays]
+    delays = state.delays_reaching(as_of)
     active = state.delay_active_on(as_of)
     next_start = (
         rule.next_start_allowed(delays, as_of, 1)
