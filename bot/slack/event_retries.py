@@ -8,9 +8,9 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 log = logging.getLogger("regrights.slack")
 
@@ -34,15 +34,25 @@ class SeenEvents:
             return True
 
 
-def once_per_event(app: App, seen: SeenEvents | None = None) -> None:
-    """Register the global middleware that lets each event through once."""
-    events = seen or SeenEvents()
+class OncePerEvent(Middleware):
+    """Lets each event through once; an event delivered again is acknowledged and left alone.
+    A `Middleware` is called as it is, where a middleware function has its arguments found
+    and built on every request, events or not."""
 
-    def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
+    def __init__(self, seen: SeenEvents | None = None) -> None:
+        self._seen = seen or SeenEvents()
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        body = req.body
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if isinstance(event_id, str) and not events.first_time(event_id):
+        if isinstance(event_id, str) and not self._seen.first_time(event_id):
             log.info("event %s delivered again: acknowledged, not handled twice", event_id)
             return BoltResponse(status=200, body="")
         return next()
 
-    app.middleware(middleware)
+
+def once_per_event(app: App, seen: SeenEvents | None = None) -> None:
+    """Register the global middleware that lets each event through once."""
+    app.use(OncePerEvent(seen))
