@@ -17,7 +17,7 @@ from domain.rules.registration import AgreementState, replay
 from domain.rules.terms import load_profile
 from domain.rules.timeline import timeline
 from domain.rules.violation import RuleViolation
-from domain.services.commands import parse
+from domain.services.commands import parse_command
 from domain.services.grammar import CalendarLink, TimelineRequest, UsageError
 from domain.services.views import status_data
 
@@ -168,12 +168,12 @@ def test_the_timeline_says_what_status_says(
 
 
 def test_the_grammar_of_timeline_and_calendar() -> None:
-    assert parse("timeline") == TimelineRequest()
-    assert parse("Calendar LINK") == CalendarLink(reset=False)
-    assert parse("calendar reset") == CalendarLink(reset=True)
+    assert parse_command("timeline").command == TimelineRequest()
+    assert parse_command("Calendar LINK").command == CalendarLink(reset=False)
+    assert parse_command("calendar reset").command == CalendarLink(reset=True)
     for bad in ("timeline now", "calendar", "calendar link now", "calendar delete"):
         with pytest.raises(UsageError) as raised:
-            parse(bad)
+            parse_command(bad)
         assert raised.value.usage in {
             "timeline",
             "calendar link",

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from domain.rules.calendar import Delivery
 from domain.rules.events import EventKind, TerminationGround
-from domain.services.commands import COMMANDS, parse
+from domain.services.commands import COMMANDS, parse_command
 from domain.services.grammar import (
     CutbackRequest,
     DelayCheck,
@@ -73,7 +73,7 @@ from domain.services.grammar import (
     ],
 )
 def test_commands_parse(text: str, expected: object) -> None:
-    assert parse(text) == expected
+    assert parse_command(text).command == expected
 
 
 @pytest.mark.parametrize(
@@ -101,14 +101,14 @@ def test_commands_parse(text: str, expected: object) -> None:
 )
 def test_bad_input_says_what_was_wrong_with_the_usage(text: str, complaint: str) -> None:
     with pytest.raises(UsageError) as error:
-        parse(text)
+        parse_command(text)
     assert complaint in error.value.message
     assert error.value.usage
 
 
 def test_every_command_has_usage_and_help() -> None:
     for spec in COMMANDS:
-        assert parse(f"help {spec.name}") == Help(spec.name)
+        assert parse_command(f"help {spec.name}").command == Help(spec.name)
         assert spec.usage.startswith(spec.name.split()[0]) and spec.does and spec.example
 
 
@@ -138,7 +138,7 @@ words = st.sampled_from(
 @given(st.lists(words, max_size=8))
 def test_any_sequence_of_known_words_parses_or_is_refused_cleanly(tokens: list[str]) -> None:
     try:
-        parse(" ".join(tokens))
+        parse_command(" ".join(tokens))
     except UsageError as error:
         assert error.message
 
@@ -146,6 +146,6 @@ def test_any_sequence_of_known_words_parses_or_is_refused_cleanly(tokens: list[s
 @given(st.text(max_size=1200))
 def test_any_text_parses_or_is_refused_cleanly(text: str) -> None:
     try:
-        parse(text)
+        parse_command(text)
     except UsageError as error:
         assert error.message

@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 from slack_standin import SlackStandIn
 
 from bot.failures import Failure
+from bot.http.server import MEMORY_TMP_DIR
 from bot.runtime import build_service, open_database
 from bot.serve import Mode, choose_mode, serve
 from bot.settings import Settings
@@ -191,6 +192,18 @@ def test_serve_over_http_answers_a_command(slack: SlackStandIn, tmp_path: Path) 
         output = served.stop(signal.SIGINT)
     assert served.process.returncode == 0, output
     assert "Traceback" not in output, output
+
+
+def test_the_worker_keeps_its_heartbeat_file_in_memory(slack: SlackStandIn, tmp_path: Path) -> None:
+    # gunicorn's worker touches this file on every turn of its loop: on tmpfs, not on disk.
+    served = Served(slack, tmp_path)
+    try:
+        children = Path(f"/proc/{served.process.pid}/task/{served.process.pid}/children")
+        (worker,) = children.read_text().split()
+        held = [str(fd.readlink()) for fd in Path(f"/proc/{worker}/fd").iterdir()]
+    finally:
+        served.stop(signal.SIGINT)
+    assert any(name.startswith(f"{MEMORY_TMP_DIR}/") for name in held), held
 
 
 def test_sigterm_right_after_an_ack_finishes_the_acknowledged_work(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 THREADS = 32  # requests answered at once; an ack takes about a millisecond
 GRACEFUL_SECONDS = 30  # how long SIGTERM waits for requests in flight and their work
+MEMORY_TMP_DIR = "/dev/shm"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ def run_gunicorn(app: WSGIApplication, host: str, port: int, lifecycle: Lifecycl
         "worker_exit": lambda _arbiter, _worker: lifecycle.stopping(),
         "proc_name": "regrights",
     }
+    if Path(MEMORY_TMP_DIR).is_dir():
+        # The worker's heartbeat touches a file on every turn of its loop; on a disk-backed
+        # /tmp (a container's overlay) that can stall it, so gunicorn advises tmpfs.
+        options["worker_tmp_dir"] = MEMORY_TMP_DIR
     try:
         _Server(app, options).run()
     except SystemExit as exit_:

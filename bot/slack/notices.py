@@ -16,7 +16,7 @@ from bot.render.answers import NOTICE_TITLES, render
 from bot.slack.delivery import tell
 from bot.slack.markup import MRKDWN
 from domain.services.answers import NoticeDrafted, NoticeNotSent
-from domain.services.commands import parse
+from domain.services.commands import Parsed
 from domain.services.grammar import NoticeRequest, UsageError
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
@@ -24,11 +24,8 @@ from domain.services.service import Caller, RegRightsService
 log = logging.getLogger("regrights.slack")
 
 
-def asks_for_notice(text: str) -> bool:
-    try:
-        return isinstance(parse(text), NoticeRequest)
-    except UsageError:
-        return False
+def asks_for_notice(asked: Parsed | UsageError) -> bool:
+    return isinstance(asked, Parsed) and isinstance(asked.command, NoticeRequest)
 
 
 def send_notice(

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from domain.services.answers import NotShared
-from domain.services.commands import parse
+from domain.services.commands import Parsed
 from domain.services.grammar import TimelineRequest, UsageError
 from domain.services.replies import Reply
 from domain.services.service import Caller
@@ -21,11 +21,8 @@ log = logging.getLogger("regrights.slack")
 ALT_TEXT_LIMIT = 1000
 
 
-def asks_for_timeline(text: str) -> bool:
-    try:
-        return isinstance(parse(text), TimelineRequest)
-    except UsageError:
-        return False
+def asks_for_timeline(asked: Parsed | UsageError) -> bool:
+    return isinstance(asked, Parsed) and isinstance(asked.command, TimelineRequest)
 
 
 @dataclass(frozen=True)

@@ -534,16 +534,18 @@ def _known_topic(topic: str) -> None:
         raise UsageError(f"there is no command `{grammar.clip(topic)}`", command_list())
 
 
-def parse(text: str) -> Command:
-    return parse_command(text).command
-
-
-def only_reads(text: str) -> bool:
-    """Whether `text` asks a question (or is malformed): answering it writes nothing."""
+def read_command(text: str) -> Parsed | UsageError:
+    """`parse_command`, what is wrong returned rather than raised: for a front that decides
+    several things from one reading of the text."""
     try:
-        return parse_command(text).spec.access is Access.ANYONE
-    except UsageError:
-        return True
+        return parse_command(text)
+    except UsageError as malformed:
+        return malformed
+
+
+def only_reads(asked: Parsed | UsageError) -> bool:
+    """Whether what was asked is a question (or malformed): answering it writes nothing."""
+    return isinstance(asked, UsageError) or asked.spec.access is Access.ANYONE
 
 
 def command_list() -> str:

@@ -24,7 +24,7 @@ from bot.slack.listeners.forms import open_record_form
 from bot.slack.mentions import unresolved_mention
 from bot.slack.notices import asks_for_notice, send_notice
 from bot.slack.timeline_upload import asks_for_timeline, not_shared, share_timeline
-from domain.services.commands import only_reads
+from domain.services.commands import only_reads, read_command
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService, unbound
 
@@ -69,7 +69,8 @@ def register(
 
     def acknowledge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = command.get("text") or ""
-        if is_direct(command) and (text.strip().lower() == RECORD_WORD or not only_reads(text)):
+        asked = read_command(text)
+        if is_direct(command) and (text.strip().lower() == RECORD_WORD or not only_reads(asked)):
             ack(response_type="ephemeral", text=NOT_HERE)
             return
         unresolved = unresolved_mention(text)
@@ -83,11 +84,11 @@ def register(
             else:
                 ack(response_type="ephemeral", text=not_opened)
             return
-        if asks_for_notice(text):
+        if asks_for_notice(asked):
             ack()
             after_ack(app, draft_notice, text, command, respond, client)
             return
-        if asks_for_timeline(text):
+        if asks_for_timeline(asked):
             ack(response_type="ephemeral", text="Drawing the timeline…")
             after_ack(app, timeline, command, respond, client)
             return
@@ -95,7 +96,7 @@ def register(
         if at_once is not None:
             ack(response_type="ephemeral", **kept.private(at_once))
             return
-        if not only_reads(text):
+        if not only_reads(asked):
             ack()
             after_ack(app, answer, command, respond, client)
             return
