@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -29,6 +30,34 @@ def cli_env(database_url: str, **settings: str) -> dict[str, str]:
     setting of its own, plus the database and `settings`."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REGRIGHTS_"))}
     return {**clean, "REGRIGHTS_DATABASE_URL": database_url, **settings}
+
+
+# Runs `regrights` in-process, then prints the top-level packages it imported.
+_LIST_IMPORTS = """
+import json, sys
+from bot.cli import main
+code = main(sys.argv[1:])
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+sys.exit(code)
+"""
+
+
+def packages_imported(
+    command: list[str], database_url: str
+) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Runs `regrights COMMAND` in a new interpreter on `database_url`: the finished process,
+    and the top-level packages it imported."""
+    run = subprocess.run(
+        [sys.executable, "-c", _LIST_IMPORTS, *command],
+        env=cli_env(database_url),
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+        check=False,
+    )
+    lines = run.stdout.splitlines()
+    assert lines, run.stderr  # it printed what it imported, or it failed before that
+    return run, set(json.loads(lines[-1]))
 
 
 def _postgres_running() -> bool:

@@ -4,14 +4,11 @@ cannot give it (a write, an empty or unmigrated database, another database)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, EDITOR, READER, Desk, cli_env, said
+from conftest import ADMIN, EDITOR, READER, Desk, packages_imported, said
 
 from bot.quick_question import quick_answer
 from bot.runtime import build_service, open_database
@@ -121,14 +118,6 @@ def test_sqlite_urls_name_their_file() -> None:
     assert sqlite_file("postgresql://h/db") is None
 
 
-# Runs `regrights` in-process, then prints the top-level packages it imported.
-_IMPORTS = """
-import json, sys
-from bot.cli import main
-code = main(sys.argv[1:])
-print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
-sys.exit(code)
-"""
 # The ORM, and the validator of profile files (a stored profile is rebuilt without it).
 FULL_PATH = {"sqlalchemy", "sqlmodel", "alembic", "pydantic"}
 
@@ -145,14 +134,6 @@ FULL_PATH = {"sqlalchemy", "sqlmodel", "alembic", "pydantic"}
 def test_a_question_and_an_idle_tick_load_neither_the_orm_nor_the_validator(
     recorded: str, command: list[str], full_path_loaded: bool
 ) -> None:
-    run = subprocess.run(
-        [sys.executable, "-c", _IMPORTS, *command],
-        env=cli_env(recorded),
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).parents[1],
-        check=False,
-    )
+    run, imported = packages_imported(command, recorded)
     assert run.returncode in {0, 1}, run.stderr
-    imported = set(json.loads(run.stdout.splitlines()[-1]))
     assert bool(imported & FULL_PATH) is full_path_loaded, imported & FULL_PATH

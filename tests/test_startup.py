@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from conftest import cli_env
+from conftest import cli_env, packages_imported
 from sqlalchemy import text
 
 from bot.runtime import open_database
@@ -21,15 +21,6 @@ from domain.store.migrate import MIGRATIONS, current_revision, head_revision, up
 
 # Modules a `cmd status` or an idle `tick` must not import.
 NOT_ON_THE_READ_PATH = ("alembic", "mako", "pygments", "apscheduler", "slack_sdk", "slack_bolt")
-
-# Runs `regrights` in-process, then prints the top-level packages it imported.
-_IMPORTS = """
-import json, sys
-from bot.cli import main
-code = main(sys.argv[1:])
-print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
-sys.exit(code)
-"""
 
 
 def test_the_head_constant_is_the_newest_migration() -> None:
@@ -59,16 +50,8 @@ def test_a_read_and_an_idle_tick_import_no_migration_or_slack_machinery(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'regrights.sqlite3'}"
     open_database(url).dispose()  # migrated: nothing to apply at start
-    run = subprocess.run(
-        [sys.executable, "-c", _IMPORTS, *command],
-        env=cli_env(url),
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).parents[1],
-        check=False,
-    )
+    run, imported = packages_imported(command, url)
     assert run.returncode == 0, run.stderr
-    imported = set(json.loads(run.stdout.splitlines()[-1]))
     if command[0] == "cmd":  # an empty database: `cmd` sets up the agreement, through the ORM
         assert "sqlalchemy" in imported  # the check that this sees what was imported
     assert imported.isdisjoint(NOT_ON_THE_READ_PATH), imported & set(NOT_ON_THE_READ_PATH)
