@@ -316,9 +316,14 @@ class SlackStandIn:
         arrival.event.set()
 
 
+def unset_env() -> dict[str, str]:
+    """This environment without any Slack or regrights setting of its own."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REGRIGHTS_"))}
+
+
 def serve_env(standin: SlackStandIn, database: Path, port: int) -> dict[str, str]:
     """`regrights serve` in HTTP mode against the stand-in and a SQLite file."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REGRIGHTS_"))}
+    env = unset_env()
     env.update(
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_BOT_TOKEN=BOT_TOKEN,

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import statistics
 import subprocess
 import tempfile
@@ -76,7 +75,7 @@ def build(url: str, size: int, work: Path) -> float:
     engine.dispose()
     record = work / f"record-{size}.txt"
     record.write_text("".join(f"{line}\n" for line in histories.record_of(size, now.date())))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REGRIGHTS_"))}
+    env = benchlib.unset_env()
     env["REGRIGHTS_DATABASE_URL"] = url
     command = [str(REGRIGHTS), "import", "--channel", CHANNEL, "--user", USER, "--json"]
     began = time.perf_counter()

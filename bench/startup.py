@@ -22,7 +22,6 @@ fresh database (migrations applied at start) and on one already migrated; min an
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import subprocess
@@ -45,11 +44,9 @@ def installed_env() -> dict[str, str]:
     """This environment as an installation runs: bytecode cached after the first run (a
     PYTHONDONTWRITEBYTECODE set for the benchmark's own shell would compile every module of
     every run), and no Slack or regrights settings."""
-    return {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "REGRIGHTS_")) and k != "PYTHONDONTWRITEBYTECODE"
-    }
+    env = benchlib.unset_env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def time_help(runs: int) -> list[float]:
