@@ -1,4 +1,5 @@
-"""HTTP mode on gunicorn: one worker process of threads, the app built before it forks.
+"""HTTP mode on gunicorn: one worker process of threads (`bot.http.worker`), the app built
+before it forks.
 
 SIGTERM: gunicorn stops accepting, answers the requests in flight, then the worker's exit hook
 waits for the work those requests started after their ack (the response_url answer, the
@@ -7,6 +8,7 @@ channel announcement) before the process ends. SIGINT (Ctrl-C) and SIGQUIT stop 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
+
+from bot.http import worker
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
@@ -39,6 +43,13 @@ class _Logger(Logger):  # type: ignore[misc]
         self.error_log.setLevel(logging.INFO)
         self.access_log.propagate = False
 
+    def exception(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        # A client that stalled past the worker's timeout is no fault of ours: one line.
+        if isinstance(sys.exc_info()[1], TimeoutError):
+            self.error_log.info("closed a connection that stalled for %g s", worker.CLIENT_SECONDS)
+            return
+        super().exception(msg, *args, **kwargs)
+
 
 class _Server(BaseApplication):  # type: ignore[misc]
     def __init__(self, app: WSGIApplication, options: dict[str, Any]) -> None:
@@ -59,11 +70,13 @@ def run_gunicorn(app: WSGIApplication, host: str, port: int, lifecycle: Lifecycl
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
         "workers": 1,  # the alert scheduler and Bolt's pool live in one process
-        "worker_class": "gthread",
+        # gthread where the kernel cannot wake one thread per connection (not Linux).
+        "worker_class": worker.AcceptingThreadsWorker if worker.exclusive_wake_up() else "gthread",
         "threads": THREADS,
         "graceful_timeout": GRACEFUL_SECONDS,
         # Each request on its own connection, closed after the answer, as Slack sends them:
         # no idle connection to watch, and a proxy never reuses one that is being closed.
+        # (The worker above always closes; gthread needs telling.)
         "keepalive": 0,
         "logger_class": _Logger,
         "post_worker_init": lambda _worker: lifecycle.started(),
