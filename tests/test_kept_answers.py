@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.runtime import build_service, open_database
+from domain.services.commands import read_command
 from domain.services.service import Caller
 from domain.store.database import make_engine
 from domain.store.quick_read import NoQuickRead, SqliteQuickRead, quick_read
@@ -84,13 +85,14 @@ def test_a_question_is_answered_at_once_only_while_nothing_has_changed(
     engine = open_database(f"sqlite:///{database}")
     service = build_service(engine, frozenset({ADMIN}))
     service.bootstrap(caller())
-    assert service.answer_at_once("status", caller()) is None  # nothing kept yet
+    assert service.answer_at_once(read_command("status"), caller()) is None  # nothing kept yet
     first = service.handle("status", caller())
-    assert service.answer_at_once("status", caller()) is first
-    assert service.answer_at_once("delay 5", caller()) is None  # a write is never answered here
-    help_reply = service.answer_at_once("help", caller())
+    assert service.answer_at_once(read_command("status"), caller()) is first
+    # A write is never answered here.
+    assert service.answer_at_once(read_command("delay 5"), caller()) is None
+    help_reply = service.answer_at_once(read_command("help"), caller())
     assert help_reply is not None and help_reply.ok
-    malformed = service.answer_at_once("delay soon", caller())
+    malformed = service.answer_at_once(read_command("delay soon"), caller())
     assert malformed is not None and malformed.exit_code == 2
 
     subprocess.run(
@@ -99,7 +101,7 @@ def test_a_question_is_answered_at_once_only_while_nothing_has_changed(
         check=True,
         capture_output=True,
     )
-    assert service.answer_at_once("status", caller()) is None
+    assert service.answer_at_once(read_command("status"), caller()) is None
     assert service.handle("status", caller()).data["sales_suspended"] is True
     engine.dispose()
 
@@ -206,7 +208,7 @@ def test_an_answer_given_at_once_is_always_what_a_fresh_reading_gives(
                     for question in QUESTIONS:
                         fresh = instances.fresh_answer(question, asker)
                         for service in instances.services:
-                            at_once = service.answer_at_once(question, asker)
+                            at_once = service.answer_at_once(read_command(question), asker)
                             reply = at_once or service.handle(question, asker)
                             assert (said(reply), reply.data) == fresh
         finally:

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bot.render.answers import render
 from bot.runtime import build_service
+from domain.services.commands import read_command
 from domain.services.service import Caller
 from domain.store.tables import ChannelBindingRow, RoleGrantRow
 
@@ -44,7 +45,7 @@ def test_ids_the_store_cannot_keep_are_refused(
         reply = service.handle(text, caller(user, channel))
         assert reply.exit_code == 2
         assert reply.data["error"] == f"{why}; nothing was done"
-    assert service.answer_at_once("status", caller(user, channel)) is not None
+    assert service.answer_at_once(read_command("status"), caller(user, channel)) is not None
     assert rows(engine, ChannelBindingRow) == 0
 
 

@@ -28,7 +28,7 @@ MAX_BODY_BYTES = 1 << 20  # Slack's payloads are a few kilobytes
 
 
 def make_wsgi_app(
-    app: App, health: HealthCheck, signing_secret: str | None, calendar: Route | None = None
+    app: App, health: HealthCheck, signing_secret: str, calendar: Route | None = None
 ) -> Router:
     router = Router()
     router.add("POST", EVENTS_PATH, SlackEvents(app, signing_secret))
@@ -62,7 +62,7 @@ class SlackEvents:
     dispatches it. The work a listener starts is held until the server has written the ack
     (see `executor`)."""
 
-    def __init__(self, app: App, signing_secret: str | None) -> None:
+    def __init__(self, app: App, signing_secret: str) -> None:
         self._app = app
         self._secret = signing_secret
         executor = app.listener_runner.listener_executor

@@ -41,21 +41,21 @@ def bolt_request(
     body: str,
     query: str,
     headers: Mapping[str, str | Sequence[str]],
-    signing_secret: str | None,
+    signing_secret: str,
 ) -> BoltRequest:
     """The request for `App.dispatch`, or BadRequest (401 unsigned, 400 malformed)."""
     first = {name.lower(): _first(value) for name, value in headers.items()}
     timestamp = first.get("x-slack-request-timestamp", "")
     if not timestamp.isdigit():
         raise BadRequest(401, "missing or non-numeric X-Slack-Request-Timestamp")
-    if signing_secret is not None and not SignatureVerifier(signing_secret).is_valid(
+    if not SignatureVerifier(signing_secret).is_valid(
         body, timestamp, first.get("x-slack-signature", "")
     ):
         raise BadRequest(401, "bad signature or stale timestamp")
     content_type = first.get("content-type", "").split(";", 1)[0].strip().lower()
     parsed = read_body(body, content_type)
     request = BoltRequest(body="", query=query, headers=dict(headers))
-    request.raw_body = body  # what Bolt's own signature check reads
+    request.raw_body = body  # for an app that keeps Bolt's own signature check on
     request.body = parsed
     request.context = build_context(BoltContext({}), parsed)
     return request

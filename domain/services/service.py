@@ -155,22 +155,21 @@ class RegRightsService:
                 self.recorded(store, agreement, caller)
             return importing.imported(len(parsed), before, agreement, agreement.today(caller))
 
-    def answer_at_once(self, text: str, caller: Caller) -> Reply | None:
-        """The answer when it is ready without waiting on the database: help, malformed input,
-        or a kept answer to a question whose version is read at once; else None."""
+    def answer_at_once(self, asked: Parsed | UsageError, caller: Caller) -> Reply | None:
+        """The answer to what was asked (`read_command`) when it is ready without waiting on
+        the database: help, malformed input, or a kept answer to a question whose version is
+        read at once; else None."""
         refusal = caller_refusal(caller.user, caller.channel)
         if refusal is not None:
             return refusal
-        try:
-            parsed = parse_command(text)
-        except UsageError as exc:
-            return Reply.malformed(exc.message, exc.usage)
-        if not parsed.spec.needs_agreement and parsed.spec.access is Access.ANYONE:
-            return self.execute(parsed, caller)
-        if not parsed.spec.kept:
+        if isinstance(asked, UsageError):
+            return Reply.malformed(asked.message, asked.usage)
+        if not asked.spec.needs_agreement and asked.spec.access is Access.ANYONE:
+            return self.execute(asked, caller)
+        if not asked.spec.kept:
             return None
         version = self.uow.quick_version(caller.channel, caller.user)
-        return None if version is None else self._kept_answer(version, parsed, caller)
+        return None if version is None else self._kept_answer(version, asked, caller)
 
     def bootstrap(self, caller: Caller, profile_id: str = DEFAULT_PROFILE) -> None:
         """For the console and `cmd`: an empty database gets one agreement bound to the channel.

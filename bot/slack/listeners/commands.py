@@ -92,7 +92,7 @@ def register(
             ack(response_type="ephemeral", text="Drawing the timeline…")
             after_ack(app, timeline, command, respond, client)
             return
-        at_once = service.answer_at_once(text, caller_of(command))
+        at_once = service.answer_at_once(asked, caller_of(command))
         if at_once is not None:
             ack(response_type="ephemeral", **kept.private(at_once))
             return
