@@ -543,6 +543,13 @@ def read_command(text: str) -> Parsed | UsageError:
         return malformed
 
 
+def as_parsed(asked: Parsed | UsageError) -> Parsed:
+    """What `read_command` found, or what was wrong raised again."""
+    if isinstance(asked, UsageError):
+        raise asked
+    return asked
+
+
 def only_reads(asked: Parsed | UsageError) -> bool:
     """Whether what was asked is a question (or malformed): answering it writes nothing."""
     return isinstance(asked, UsageError) or asked.spec.access is Access.ANYONE

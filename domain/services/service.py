@@ -26,7 +26,7 @@ from domain.services.agreement import (
 )
 from domain.services.answers import RoleRefused, Unbound
 from domain.services.caches import ANSWERS_KEPT, AnswerKey, HistoryCache, Recent
-from domain.services.commands import Access, CommandSpec, Parsed, parse_command
+from domain.services.commands import Access, CommandSpec, Parsed, as_parsed, parse_command
 from domain.services.context import Context
 from domain.services.grammar import UsageError
 from domain.services.identifiers import caller_refusal
@@ -162,14 +162,16 @@ class RegRightsService:
         refusal = caller_refusal(caller.user, caller.channel)
         if refusal is not None:
             return refusal
-        if isinstance(asked, UsageError):
-            return Reply.malformed(asked.message, asked.usage)
-        if not asked.spec.needs_agreement and asked.spec.access is Access.ANYONE:
-            return self.execute(asked, caller)
-        if not asked.spec.kept:
+        try:
+            parsed = as_parsed(asked)
+        except UsageError as exc:
+            return Reply.malformed(exc.message, exc.usage)
+        if not parsed.spec.needs_agreement and parsed.spec.access is Access.ANYONE:
+            return self.execute(parsed, caller)
+        if not parsed.spec.kept:
             return None
         version = self.uow.quick_version(caller.channel, caller.user)
-        return None if version is None else self._kept_answer(version, asked, caller)
+        return None if version is None else self._kept_answer(version, parsed, caller)
 
     def bootstrap(self, caller: Caller, profile_id: str = DEFAULT_PROFILE) -> None:
         """For the console and `cmd`: an empty database gets one agreement bound to the channel.
