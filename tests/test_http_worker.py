@@ -171,9 +171,25 @@ def test_a_failed_accept_is_logged_and_the_thread_goes_on(tmp_path: Path) -> Non
     assert time.monotonic() - began >= worker.ACCEPT_BACKOFF_SECONDS  # no busy loop
 
 
-def test_without_epoll_exclusive_wake_up_serve_falls_back_to_gthread(
+class _OldKernelEpoll:
+    """An epoll whose kernel predates EPOLLEXCLUSIVE (Linux before 4.5)."""
+
+    def __enter__(self) -> _OldKernelEpoll:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def register(self, fd: int, events: int) -> None:
+        if events & select.EPOLLEXCLUSIVE:
+            raise OSError(errno.EINVAL, "Invalid argument")
+
+
+def test_without_exclusive_wake_up_serve_falls_back_to_gthread(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert worker.exclusive_wake_up() == hasattr(select, "EPOLLEXCLUSIVE")
-    monkeypatch.delattr(select, "EPOLLEXCLUSIVE", raising=False)
-    assert not worker.exclusive_wake_up()
+    assert worker.exclusive_wake_up()
+    monkeypatch.setattr(select, "epoll", _OldKernelEpoll)
+    assert not worker.exclusive_wake_up()  # a kernel that refuses the flag
+    monkeypatch.delattr(select, "EPOLLEXCLUSIVE")
+    assert not worker.exclusive_wake_up()  # no epoll at all

@@ -34,8 +34,20 @@ ACCEPT_BACKOFF_SECONDS = 0.1  # after accept() fails for want of resources (EMFI
 
 
 def exclusive_wake_up() -> bool:
-    """Whether the kernel can wake one waiter per connection (Linux's epoll, 4.5 and later)."""
-    return hasattr(select, "epoll") and hasattr(select, "EPOLLEXCLUSIVE")
+    """Whether the kernel can wake one waiter per connection: Linux's epoll, from 4.5 on (an
+    older kernel refuses the flag, whatever Python was built with)."""
+    if not hasattr(select, "EPOLLEXCLUSIVE"):
+        return False
+    read_end, write_end = os.pipe()
+    try:
+        with select.epoll() as probe:
+            probe.register(read_end, select.EPOLLIN | select.EPOLLEXCLUSIVE)
+    except OSError:
+        return False
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    return True
 
 
 class AcceptingThreadsWorker(SyncWorker):  # type: ignore[misc]
