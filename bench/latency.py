@@ -3,8 +3,9 @@
     .venv/bin/python bench/latency.py [--pairs 300] [--warmup 40] [--burst 400] [--concurrency 16]
 
 Three servers run as child processes, reached over 127.0.0.1, each verifying Slack's signature
-with Bolt. `regrights serve` runs its production server (bot.http: Bolt's WSGI adapter on
-gunicorn, one worker of threads). A bare Bolt app runs twice: on the fastest floor, Bolt's own
+once (on serve's server before Bolt, on `app.start()` in Bolt). `regrights serve` runs its
+production server (bot.http: Bolt's WSGI adapter on gunicorn, one worker process whose threads
+each accept their own connections). A bare Bolt app runs twice: on the fastest floor, Bolt's own
 `app.start()` development server, against which the goal is judged, and on serve's WSGI router
 and gunicorn, which shows what the production server itself costs. `regrights serve` reads a
 real SQLite file seeded with one agreement and a realistic history; the bare app is Bolt alone
@@ -200,6 +201,8 @@ def serve_bare(port: int, api_url: str, floor: str) -> None:
     app = App(
         client=WebClient(token=benchlib.BOT_TOKEN, base_url=api_url),
         signing_secret=benchlib.SIGNING_SECRET,
+        # On serve's server the signature is checked before Bolt, as for regrights: once.
+        request_verification_enabled=floor == "bolt-start",
         process_before_response=True,
     )
 
