@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import select
 import signal
 import socket
@@ -97,9 +98,26 @@ class Pending:
         return self.answer[0]
 
 
-def test_a_slow_request_does_not_hold_up_the_next(served: Served) -> None:
+def _wait_taken(served: Served) -> Pending:
+    """A slow request, once a thread is answering it."""
     waiting = Pending(served.base + "/wait")
-    time.sleep(0.2)  # the slow request has been taken by a thread
+    wait_for(served.release.with_name("started").exists)
+    return waiting
+
+
+def _not_answered(served: Served) -> Pending:
+    """A request left unanswered: the worker has stopped accepting."""
+
+    def unanswered() -> Pending | None:
+        late = Pending(served.base + "/now")
+        time.sleep(0.3)
+        return None if late.answer else late
+
+    return wait_for(unanswered, timeout=10)
+
+
+def test_a_slow_request_does_not_hold_up_the_next(served: Served) -> None:
+    waiting = _wait_taken(served)
     began = time.monotonic()
     quick = requests.get(served.base + "/now", timeout=5)
     assert quick.status_code == 200
@@ -119,13 +137,9 @@ def test_each_answer_closes_its_connection(served: Served) -> None:
 
 
 def test_sigterm_answers_the_request_in_flight_and_takes_no_new_one(served: Served) -> None:
-    waiting = Pending(served.base + "/wait")
-    time.sleep(0.2)
+    waiting = _wait_taken(served)
     served.process.send_signal(signal.SIGTERM)
-    time.sleep(0.3)  # the worker has stopped accepting
-    late = Pending(served.base + "/now")
-    time.sleep(0.3)
-    assert not late.answer  # not answered while the request in flight runs
+    late = _not_answered(served)
     served.release.touch()
     slow = waiting.result()
     assert isinstance(slow, requests.Response) and slow.status_code == 200
@@ -143,8 +157,31 @@ def test_a_silent_client_is_let_go_without_a_traceback(served: Served) -> None:
         assert CLIENT_SECONDS - 0.1 < time.monotonic() - began < CLIENT_SECONDS + 3
     assert _answers(served.base)  # the thread it held serves again
     output = served.stop()
+    assert "AcceptingThreadsWorker" in output, output  # not gunicorn's gthread
     assert f"closed a connection that stalled for {CLIENT_SECONDS:g} s" in output, output
     assert "Traceback" not in output, output
+
+
+class _ClosedListener:
+    def fileno(self) -> int:
+        return -1
+
+
+def test_a_thread_that_fails_stops_the_worker(tmp_path: Path) -> None:
+    config = Config()
+    config.set("worker_tmp_dir", str(tmp_path))
+    log = _Log()
+    threads_worker = AcceptingThreadsWorker(0, 0, [_ClosedListener()], None, 30, config, log)
+    threads_worker.PIPE = os.pipe()
+    stop_read, stop_write = os.pipe()
+    try:
+        threads_worker._answer(stop_read)  # epoll refuses the listener's descriptor
+        assert not threads_worker.alive
+        assert os.read(threads_worker.PIPE[0], 1)  # the main thread was woken
+        assert log.exceptions == ["an HTTP thread failed; the worker stops and a new one starts"]
+    finally:
+        for fd in (*threads_worker.PIPE, stop_read, stop_write):
+            os.close(fd)
 
 
 class _RefusingListener:
@@ -155,9 +192,13 @@ class _RefusingListener:
 class _Log:
     def __init__(self) -> None:
         self.warnings: list[str] = []
+        self.exceptions: list[str] = []
 
     def warning(self, message: str, *args: object) -> None:
         self.warnings.append(message % args)
+
+    def exception(self, message: str, *args: object) -> None:
+        self.exceptions.append(message % args)
 
 
 def test_a_failed_accept_is_logged_and_the_thread_goes_on(tmp_path: Path) -> None:
@@ -166,9 +207,11 @@ def test_a_failed_accept_is_logged_and_the_thread_goes_on(tmp_path: Path) -> Non
     log = _Log()
     threads_worker = AcceptingThreadsWorker(0, 0, [], None, 30, config, log)
     began = time.monotonic()
-    threads_worker.answer_one(_RefusingListener())  # type: ignore[arg-type]
+    for _ in range(3):
+        threads_worker.answer_one(_RefusingListener())  # type: ignore[arg-type]
+    # Warned once for the three, each retried after a pause (no busy loop).
     assert log.warnings == ["could not accept a connection: [Errno 24] Too many open files"]
-    assert time.monotonic() - began >= worker.ACCEPT_BACKOFF_SECONDS  # no busy loop
+    assert time.monotonic() - began >= 3 * worker.ACCEPT_BACKOFF_SECONDS
 
 
 class _OldKernelEpoll:

@@ -3,7 +3,7 @@
     python tests/worker_app.py PORT RELEASE_FILE CLIENT_SECONDS
 
 `GET /now` answers at once (its body says whether the environ calls the app multithreaded);
-`GET /wait` answers once RELEASE_FILE exists. CLIENT_SECONDS replaces the worker's wait for a
+`GET /wait` creates `started` beside RELEASE_FILE, then answers once RELEASE_FILE exists. CLIENT_SECONDS replaces the worker's wait for a
 silent client, so a test need not wait ten seconds."""
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ def main() -> int:
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ["PATH_INFO"] == "/wait":
+            release.with_name("started").touch()
             while not release.exists():
                 time.sleep(0.01)
         body = f"multithread={environ['wsgi.multithread']}".encode()

@@ -44,8 +44,9 @@ class _Logger(Logger):  # type: ignore[misc]
         self.access_log.propagate = False
 
     def exception(self, msg: str, *args: Any, **kwargs: Any) -> None:
-        # A client that stalled past the worker's timeout is no fault of ours: one line.
-        if isinstance(sys.exc_info()[1], TimeoutError):
+        # A client that stalled past the worker's socket timeout is no fault of ours: one line.
+        failed = sys.exc_info()[1]
+        if isinstance(failed, TimeoutError) and str(failed) == "timed out":
             self.error_log.info("closed a connection that stalled for %g s", worker.CLIENT_SECONDS)
             return
         super().exception(msg, *args, **kwargs)
@@ -70,7 +71,8 @@ def run_gunicorn(app: WSGIApplication, host: str, port: int, lifecycle: Lifecycl
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
         "workers": 1,  # the alert scheduler and Bolt's pool live in one process
-        # gthread where the kernel cannot wake one thread per connection (not Linux).
+        # gthread where the kernel cannot wake one thread per connection (not Linux, or
+        # Linux before 4.5).
         "worker_class": worker.AcceptingThreadsWorker if worker.exclusive_wake_up() else "gthread",
         "threads": THREADS,
         "graceful_timeout": GRACEFUL_SECONDS,

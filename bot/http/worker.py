@@ -4,11 +4,12 @@ its own connections and answers them.
 gunicorn's gthread worker accepts on one thread and hands each connection to a pool; the two
 threads then trade the GIL several times before the request is even read, which cost a third
 of a millisecond a request here (bench/README.md). In this worker every thread waits on the
-listening socket itself, registered with EPOLLEXCLUSIVE so that the kernel wakes one waiter per
-connection, and the thread that accepts a connection answers it: gunicorn still parses the
+listening socket itself, registered with EPOLLEXCLUSIVE so that the kernel wakes one waiter (or
+a few) per connection rather than all of them, and the thread that accepts a connection answers it: gunicorn still parses the
 request, runs the WSGI app, writes the response and closes the connection (its sync worker's
 `handle`), and its arbiter still supervises the process. The main thread only beats gunicorn's
-heartbeat and waits for a signal.
+heartbeat and waits for a signal. Should a thread fail outside a request, the worker stops and
+the arbiter starts a new one, rather than serve on with fewer threads.
 
 One connection, one request, as Slack sends them: the sync worker closes each connection after
 its answer."""
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 HEARTBEAT_SECONDS = 1.0  # how often the main thread tells the arbiter the worker is alive
 CLIENT_SECONDS = 10.0  # a connection that sends or takes nothing for this long is closed
 ACCEPT_BACKOFF_SECONDS = 0.1  # after accept() fails for want of resources (EMFILE, ENOBUFS)
+ACCEPT_WARNING_SECONDS = 10.0  # such a failure is logged at most this often
 
 
 def exclusive_wake_up() -> bool:
@@ -54,6 +56,7 @@ class AcceptingThreadsWorker(SyncWorker):  # type: ignore[misc]
     """`cfg.threads` threads, each accepting and answering connections one at a time."""
 
     wsgi: WSGIApplication
+    _last_accept_warning = float("-inf")
 
     def load_wsgi(self) -> None:
         super().load_wsgi()
@@ -100,6 +103,14 @@ class AcceptingThreadsWorker(SyncWorker):  # type: ignore[misc]
                 thread.join(min(left, HEARTBEAT_SECONDS))
 
     def _answer(self, stop: int) -> None:
+        try:
+            self._accept_until_stopped(stop)
+        except BaseException:
+            self.log.exception("an HTTP thread failed; the worker stops and a new one starts")
+            self.alive = False
+            os.write(self.PIPE[1], b".")  # wakes the main thread
+
+    def _accept_until_stopped(self, stop: int) -> None:
         listeners = {listener.fileno(): listener for listener in self.sockets}
         with select.epoll() as waiting:
             for fd in listeners:
@@ -117,7 +128,11 @@ class AcceptingThreadsWorker(SyncWorker):  # type: ignore[misc]
         except (BlockingIOError, ConnectionAbortedError):
             return  # another thread took it, or the client gave up first
         except OSError as error:
-            self.log.warning("could not accept a connection: %s", error)
+            # The connection stays queued and every waiting thread retries: warn once a while.
+            now = time.monotonic()
+            if now - self._last_accept_warning >= ACCEPT_WARNING_SECONDS:
+                self._last_accept_warning = now
+                self.log.warning("could not accept a connection: %s", error)
             time.sleep(ACCEPT_BACKOFF_SECONDS)
             return
         client.settimeout(CLIENT_SECONDS)
