@@ -5,11 +5,12 @@ gunicorn's gthread worker accepts on one thread and hands each connection to a p
 threads then trade the GIL several times before the request is even read, which cost a third
 of a millisecond a request here (bench/README.md). In this worker every thread waits on the
 listening socket itself, registered with EPOLLEXCLUSIVE so that the kernel wakes one waiter (or
-a few) per connection rather than all of them, and the thread that accepts a connection answers it: gunicorn still parses the
-request, runs the WSGI app, writes the response and closes the connection (its sync worker's
-`handle`), and its arbiter still supervises the process. The main thread only beats gunicorn's
-heartbeat and waits for a signal. Should a thread fail outside a request, the worker stops and
-the arbiter starts a new one, rather than serve on with fewer threads.
+a few) per connection rather than all of them, and the thread that accepts a connection
+answers it: gunicorn still parses the request, runs the WSGI app, writes the response and
+closes the connection (its sync worker's `handle`), and its arbiter still supervises the
+process. The main thread only beats gunicorn's heartbeat and waits for a signal. Should a
+thread fail outside a request, the worker stops and the arbiter starts a new one, rather than
+serve on with fewer threads.
 
 One connection, one request, as Slack sends them: the sync worker closes each connection after
 its answer."""
