@@ -174,8 +174,7 @@ class SlackBot:
                 }
             ],
         }
-        body = urlencode({"payload": json.dumps(payload)})
-        response = self.post(body, signed_headers(body, "application/x-www-form-urlencoded"))
+        response = self.interact(payload)
         assert response.status_code == 200, response.text
         return response_url
 

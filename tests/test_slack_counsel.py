@@ -3,13 +3,11 @@ calendar link and its feed, and the App Home buttons to both."""
 
 from __future__ import annotations
 
-import json
 import struct
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -23,7 +21,6 @@ from slack_harness import (
     TEAM,
     SlackBot,
     all_text,
-    signed_headers,
     wait_for,
 )
 
@@ -196,8 +193,7 @@ def click_home(bot: SlackBot, view: dict[str, Any], button: dict[str, Any], user
             }
         ],
     }
-    body = urlencode({"payload": json.dumps(payload)})
-    response = bot.post(body, signed_headers(body, "application/x-www-form-urlencoded"))
+    response = bot.interact(payload)
     assert response.status_code == 200, response.text
 
 
