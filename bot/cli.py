@@ -15,6 +15,8 @@ import traceback
 from collections.abc import Sequence
 from typing import Any
 
+from bot.profile_cli import add_profile_command
+
 
 class _PrintVersion(argparse.Action):
     """`--version`, reading the installed version only when asked (it costs an import)."""
@@ -146,6 +148,7 @@ def _parser() -> argparse.ArgumentParser:
         nargs="+",
         help="delay|holders|requested-info|piggyback [on YYYY-MM-DD] [by hand|mail]",
     )
+    add_profile_command(sub)
     db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser(
@@ -203,6 +206,8 @@ def _fail(exc: Exception, *, as_json: bool, debug: bool) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "profile":
+        return int(args.profile_run(args))
     if args.command == "cmd":
         from bot.one_shot import run_cmd
 

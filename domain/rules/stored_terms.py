@@ -42,6 +42,8 @@ def _rebuild(kind: Any, value: Any) -> Any:
         return _rebuild(present, value)
     if origin is list:
         return [_rebuild(get_args(kind)[0], item) for item in value]
+    if origin is dict:  # citations: dotted key -> Citation
+        return {key: _rebuild(get_args(kind)[1], item) for key, item in value.items()}
     if kind is time and isinstance(value, str):
         return time.fromisoformat(value)
     if kind is date and isinstance(value, str):

@@ -21,11 +21,36 @@ from annotated_types import Ge, Le, MaxLen, MinLen
 
 from domain.rules.field_checks import Check, WholeNumber
 
-SECTION_PATTERN = re.compile(r"^\d+(\([a-z]+\))*(\([A-Z]\))?(\([a-z]\))?$")
+# `2(a)(ii)(F)`, and the decimal style `2.1(b)` of agreements numbered that way.
+SECTION_PATTERN = re.compile(r"^\d+(\.\d+)*(\([a-z]+\))*(\([A-Z]\))?(\([a-z]\))?$")
+CITED_KEY_PATTERN = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
+# What `profile draft` writes where the agreement did not say; `profile check` refuses it.
+PLACEHOLDER = "FILL IN"
 PROFILE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 # A profile is a page of YAML. These bound what a file, and the aliases in it, may amount to.
 MAX_PROFILE_BYTES = 64 << 10
 MAX_PROFILE_NODES = 5_000
+
+
+# The values a profile cites, in the order `terms` and `profile check` show them (SPEC §15).
+CITED_VALUES: tuple[tuple[str, str], ...] = (
+    ("dated", "dated as of"),
+    ("company", "the Company"),
+    ("investor", "the Investor"),
+    ("demand.demands_allowed", "demand registrations in all"),
+    ("demand.holder_notice.days", "days for the Company to notify the other holders of a demand"),
+    ("demand.holder_inclusion.days", "days for the other holders to ask to be included"),
+    ("demand.effectiveness.days", "days after filing to become effective, or not deemed effected"),
+    ("piggyback.request.days", "days for the Investor's piggyback request"),
+    ("allowed_delay.max_days", "Allowed Delay days at most in any period"),
+    ("allowed_delay.max_delays", "Allowed Delays at most beginning in any period"),
+    ("allowed_delay.period_months", "months in that period"),
+    (
+        "requested_information.days",
+        "days before the first anticipated filing, Requested Information",
+    ),
+    ("notices.mail_business_days", "business days after deposit, a mailed notice takes effect"),
+)
 
 
 class ProfileError(ValueError):
@@ -75,6 +100,35 @@ def _known_timezone(value: str) -> str:
     return value
 
 
+def _cited_section(value: str) -> str:
+    return value if value == "preamble" else _section_reference(value)
+
+
+def _calendar_days_only(value: bool) -> bool:
+    if value:
+        raise ValueError(
+            "business-day clocks are not computed yet: this version would count the days as "
+            "calendar days, so the profile is refused rather than followed wrongly"
+        )
+    return value
+
+
+def _mail_days_not_yet(value: int | None) -> int | None:
+    if value is not None:
+        raise ValueError(
+            "a mailed notice effective after calendar days is not computed yet: this version "
+            "counts mail_business_days, so the profile is refused rather than followed wrongly"
+        )
+    return value
+
+
+def _cited_keys(value: dict[str, Citation]) -> dict[str, Citation]:
+    bad = [key for key in value if not CITED_KEY_PATTERN.match(key)]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not a dotted key like demand.holder_notice.days")
+    return value
+
+
 def _leads_in_range(value: list[int]) -> list[int]:
     if any(lead < 0 or lead > 365 for lead in value):
         raise ValueError("each lead is a number of days from 0 to 365")
@@ -87,10 +141,21 @@ Text = Annotated[str, MinLen(1)]
 
 @dataclass(frozen=True)
 class Clock:
-    """A window of calendar days with the section that sets it."""
+    """A window of days with the section that sets it. `business_days: true` is how a profile
+    says the agreement counts the window in business days; the engine counts calendar days
+    only, so such a profile is refused until it can follow it."""
 
     days: Annotated[int, WholeNumber(), Ge(1), Le(3650)]
     section: Section
+    business_days: Annotated[bool, Check(_calendar_days_only)] = False
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a value of the profile comes from: the section and its sentence, quoted."""
+
+    section: Annotated[str, Check(_cited_section)]  # or `preamble`, before section 1
+    quote: Annotated[str, MinLen(1), MaxLen(4000)]
 
 
 @dataclass(frozen=True)
@@ -114,6 +179,8 @@ class Notices:
     holiday_calendar: Annotated[str, MinLen(2), Check(_known_calendar)]
     # Optional so that agreements set up before notices were drafted still load.
     addresses: NoticeAddresses | None = None
+    # An agreement whose mail takes effect after calendar days says so here (refused for now).
+    mail_days: Annotated[int | None, Check(_mail_days_not_yet)] = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +268,8 @@ class TermsProfile:
     sales_suspension: SalesSuspensionTerms
     alerts: AlertTerms
     drafting_defects: list[DraftingDefect] = field(default_factory=list)
+    # Dotted key (`demand.holder_notice.days`) -> the clause it was read from.
+    citations: Annotated[dict[str, Citation], Check(_cited_keys)] = field(default_factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -208,6 +277,19 @@ class TermsProfile:
 
     def defects_about(self, topic: str) -> list[DraftingDefect]:
         return [d for d in self.drafting_defects if d.applies_to == topic]
+
+    def value_at(self, key: str) -> Any:
+        """The value at a dotted key: `demand.holder_notice.days` -> 10."""
+        node: Any = self
+        for part in key.split("."):
+            node = getattr(node, part)
+        return node
+
+    def cited_values(self) -> list[tuple[str, str, Any, Citation | None]]:
+        """Each value of CITED_VALUES: its key, what it is, its value, and its citation."""
+        return [
+            (key, what, self.value_at(key), self.citations.get(key)) for key, what in CITED_VALUES
+        ]
 
 
 def parse_profile(text: str, source: str = "<text>") -> TermsProfile:
@@ -305,6 +387,24 @@ def _read(path: Path, profile_id: str) -> str:
         ) from exc
     except OSError as exc:
         raise ProfileError(str(path), [f"cannot be read ({exc.strerror}){instead}"]) from exc
+
+
+def read_profile_file(path: Path) -> tuple[str, TermsProfile]:
+    """A profile from a file named by its path (`profile check`, `setup FILE.yaml`)."""
+    try:
+        if path.stat().st_size > MAX_PROFILE_BYTES:
+            raise ProfileError(str(path), [f"larger than {MAX_PROFILE_BYTES >> 10} KiB"])
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProfileError(str(path), [f"not UTF-8 text (byte {exc.start})"]) from exc
+    except OSError as exc:
+        raise ProfileError(str(path), [f"cannot be read ({exc.strerror})"]) from exc
+    return text, parse_profile(text, str(path))
+
+
+def is_profile_path(reference: str) -> bool:
+    """Whether `setup` was given a file (`acme.yaml`, `./profiles/acme.yml`), not an id."""
+    return reference.endswith((".yaml", ".yml")) or "/" in reference
 
 
 def load_profile(profile_id: str, directories: Sequence[Path] = ()) -> TermsProfile:

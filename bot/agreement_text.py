@@ -1,0 +1,66 @@
+"""The text of an agreement file: plain text, Word (.docx) or PDF, for `profile draft`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.failures import EXIT_MALFORMED, Failure
+
+MAX_AGREEMENT_BYTES = 20 << 20
+READABLE = (".txt", ".docx", ".pdf")
+
+
+def agreement_text(path: Path) -> str:
+    """The agreement's words, one paragraph (or PDF line) a line. A Failure names why not."""
+    suffix = path.suffix.lower()
+    if suffix not in READABLE:
+        raise Failure(
+            f"{path}: not an agreement file regrights reads (say {', '.join(READABLE)})",
+            EXIT_MALFORMED,
+        )
+    try:
+        if path.stat().st_size > MAX_AGREEMENT_BYTES:
+            raise Failure(f"{path}: larger than {MAX_AGREEMENT_BYTES >> 20} MiB", EXIT_MALFORMED)
+        if suffix == ".txt":
+            return _plain(path)
+        return _word(path) if suffix == ".docx" else _pdf(path)
+    except OSError as exc:
+        raise Failure(f"{path}: cannot be read ({exc.strerror})", EXIT_MALFORMED) from exc
+
+
+def _plain(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # EDGAR exhibits of the 1990s and 2000s are often Windows-1252.
+        return data.decode("cp1252", errors="replace")
+
+
+def _word(path: Path) -> str:
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        raise Failure(f"{path}: not a Word (.docx) document ({exc})", EXIT_MALFORMED) from exc
+    # A blank line between paragraphs: each is where a section may begin.
+    return "\n\n".join(paragraph.text for paragraph in document.paragraphs)
+
+
+def _pdf(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError) as exc:
+        raise Failure(f"{path}: not a readable PDF ({exc})", EXIT_MALFORMED) from exc
+    text = "\n".join(pages)
+    if not text.strip():
+        raise Failure(
+            f"{path}: the PDF holds no text (a scan?): run it through OCR first", EXIT_MALFORMED
+        )
+    return text

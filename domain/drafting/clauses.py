@@ -1,0 +1,366 @@
+"""The clocks of a registration rights agreement, each found by what its sentence does.
+
+A number is taken for a clock only when the words around it say what the clock is: who
+notifies whom, counted from what. `within 15 days after the receipt of the Company's notice`
+in a sentence about a demand is the other holders' inclusion window; the same words in a
+sentence about the Company's own registration are the piggyback window; a 180-day lock-up,
+30 days to reimburse expenses or an indemnification notice match neither and are left alone.
+Two different values for one clock are no value: the key is reported missing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from domain.drafting.numbers import NUMBER_TEXT, Duration, count_value, durations
+from domain.drafting.sections import Passage, ancestors
+from domain.drafting.sentences import quotable, sentences
+
+_I = re.IGNORECASE
+_DEMAND = re.compile(
+    r"\bdemand\b|such request|requested registration|initiating holder|"
+    r"request(?:s|ed)? (?:for |that the company effect )?(?:a |the )?registration\b",
+    _I,
+)
+PIGGYBACK = re.compile(
+    r"piggy-?back|propos\w* to (?:register|file|effect)|"
+    r"intention to (?:register|file|effect)|for its own account",
+    _I,
+)
+_OTHER_HOLDERS = re.compile(
+    r"other (?:security )?holders|holders other than|other holders? of|each other holder|"
+    r"all (?:other )?holders of registrable",
+    _I,
+)
+_DELAY = re.compile(
+    r"\bdela\w*|postpone\w*|\bdefer\w*|suspen\w*|blackout|grace period|allowed delay", _I
+)
+NOT_EFFECTED = re.compile(
+    r"not be deemed to have been effected|not (?:be )?(?:count(?:ed)?|considered|deemed) as "
+    r"(?:a|one of the)|shall not (?:count|constitute) (?:as )?(?:a|one)|will not count",
+    _I,
+)
+_NOT_EFFECTIVE = re.compile(
+    r"(?:not|fails? to|failure to)\s+(?:have\s+)?(?:become|becomes|be declared|been declared|"
+    r"be)\s+(?:declared\s+)?effective",
+    _I,
+)
+_MAIL = re.compile(r"(?<![eE]-)(?<![eE])\bmail(?:ed|ing)?\b|postal|postage", _I)
+_NOT_MAIL = re.compile(r"courier|overnight|facsimile|telecop|e-?mail|electronic", _I)
+_ON_RECEIPT = re.compile(
+    r"(?:effective|deemed (?:given|delivered|received))[^.]*?(?:upon|on|when)\s+"
+    r"(?:actual\s+)?receipt|when (?:actually\s+)?received",
+    _I,
+)
+_PER_PERIOD = re.compile(r"^\W*(?:in the aggregate\s+)?(?:in|during|within)\s+any\b", _I)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value read from the agreement, with the section and the words it was read from."""
+
+    value: object
+    section: str
+    quote: str
+    business_days: bool = False
+
+
+@dataclass(frozen=True)
+class _Spot:
+    """One number in one sentence, with the words on either side of it."""
+
+    passage: Passage
+    sentence: str
+    duration: Duration
+    before: str  # from the previous number (or the sentence's start) to this one
+    anchor: str  # what follows, to the first comma or semicolon: "after receipt of such request"
+
+    def found(self, value: object | None = None) -> Found:
+        quote = quotable(self.sentence, self.duration.start, self.duration.end)
+        business = self.duration.unit == "business_days"
+        return Found(
+            self.duration.value if value is None else value,
+            self.passage.section,
+            quote,
+            business,
+        )
+
+
+def spots(passages: list[Passage]) -> Iterator[_Spot]:
+    for passage in passages:
+        for sentence in sentences(passage.text):
+            numbers = durations(sentence)
+            for index, duration in enumerate(numbers):
+                begin = numbers[index - 1].end if index else 0
+                after = sentence[duration.end :]
+                anchor = re.split(r"[,;:]|\.\s|\.$", after, maxsplit=1)[0]
+                yield _Spot(passage, sentence, duration, sentence[begin : duration.start], anchor)
+
+
+def _one(found: list[Found]) -> Found | None:
+    """The value every finding agrees on (the first one cited), or none if they differ."""
+    if not found:
+        return None
+    first = found[0]
+    if any((f.value, f.business_days) != (first.value, first.business_days) for f in found):
+        return None
+    return first
+
+
+def _topic(spot: _Spot, passages: list[Passage]) -> str:
+    """`demand` or `piggyback`: the sentence's own words decide, else its section's."""
+    for text in (spot.sentence, spot.passage.text, _family_text(spot.passage, passages)):
+        demand = len(_DEMAND.findall(text))
+        piggyback = len(PIGGYBACK.findall(text))
+        if demand != piggyback:
+            return "demand" if demand > piggyback else "piggyback"
+    return "unknown"
+
+
+def _family_text(passage: Passage, passages: list[Passage]) -> str:
+    family = set(ancestors(passage.section))
+    return " ".join(p.text for p in passages if p.section in family)
+
+
+def _days(spot: _Spot) -> bool:
+    return spot.duration.unit in ("days", "business_days")
+
+
+def holder_notice(passages: list[Passage]) -> Found | None:
+    """§2(a)-like: the Company notifies the other holders within N days after the demand."""
+    return _one(
+        [
+            s.found()
+            for s in spots(passages)
+            if _days(s)
+            and re.match(
+                r"\s*(?:after|following|of|from)\b[^.]*?\b(?:request|demand)", s.anchor, _I
+            )
+            and re.search(r"\bnotice|\bnotify", s.sentence[s.duration.start - 40 :], _I)
+            and _OTHER_HOLDERS.search(s.sentence)
+            and _topic(s, passages) == "demand"
+        ]
+    )
+
+
+def _answering_the_company(spot: _Spot) -> bool:
+    """A window counted from the Company's notice, for holders asking to be included."""
+    return bool(
+        re.match(r"\s*(?:after|following|of|from)\b[^.]*?\bnotice", spot.anchor, _I)
+        and re.search(r"inclu|join|participat|request|notif|elect", spot.before, _I)
+        and not re.search(r"\bat least\s*$|prior to|before", spot.before[-30:], _I)
+    )
+
+
+def holder_inclusion(passages: list[Passage]) -> Found | None:
+    """§2(a)-like: other holders ask to be included within N days after the Company's notice."""
+    return _one(
+        [
+            s.found()
+            for s in spots(passages)
+            if _days(s) and _answering_the_company(s) and _topic(s, passages) == "demand"
+        ]
+    )
+
+
+def piggyback_request(passages: list[Passage]) -> Found | None:
+    """§2(b)(i)-like: the holder asks to piggyback within N days after the Company's notice."""
+    return _one(
+        [
+            s.found()
+            for s in spots(passages)
+            if _days(s) and _answering_the_company(s) and _topic(s, passages) == "piggyback"
+        ]
+    )
+
+
+def effectiveness(passages: list[Passage]) -> Found | None:
+    """§2(a)(ii)(F)-like: a registration not effective within N days after filing does not
+    use up the demand."""
+    return _one(
+        [
+            s.found()
+            for s in spots(passages)
+            if _days(s)
+            and re.match(
+                r"\s*(?:after|following|of|from)\s+(?:the\s+|its\s+|such\s+)*"
+                r"(?:date\s+of\s+)?(?:the\s+|its\s+|such\s+|initial\s+)*filing",
+                s.anchor,
+                _I,
+            )
+            and _NOT_EFFECTIVE.search(s.sentence)
+            and NOT_EFFECTED.search(_family_text(s.passage, passages))
+        ]
+    )
+
+
+def requested_information(passages: list[Passage]) -> Found | None:
+    """§4(a)-like: the Company tells the holder what information it needs at least N days
+    before the first anticipated filing date."""
+    return _one(
+        [
+            s.found()
+            for s in spots(passages)
+            if _days(s)
+            and re.search(
+                r"(?:at least|not less than|no fewer than|no later than)\s*$", s.before, _I
+            )
+            and re.match(
+                r"\s*(?:prior to|before|in advance of)\s+(?:the\s+)?(?:first\s+|initial\s+)?"
+                r"(?:anticipated\s+|expected\s+|planned\s+|intended\s+)?filing",
+                s.anchor,
+                _I,
+            )
+            and re.search(r"\binformation\b", s.sentence, _I)
+            and re.search(
+                r"\bCompany\s+(?:shall|will|must)\s+(?:\w+\s+){0,2}?(?:notify|request|advise|"
+                r"inform|deliver|send|furnish)",
+                s.sentence,
+            )
+        ]
+    )
+
+
+def mail_effective(passages: list[Passage]) -> Found | None:
+    """§9(b)-like: a mailed notice takes effect N (business) days after it is mailed."""
+    found = []
+    for s in spots(passages):
+        if not _days(s) or not re.search(r"\bnotices?\b", s.passage.text, _I):
+            continue
+        after_mailing = re.match(
+            r"\s*(?:after|following|from)\s+(?:the\s+)?(?:date\s+(?:of\s+|on which\s+)?)?(?:such\s+)?"
+            r"(?:notice\s+)?(?:is\s+|was\s+|it\s+is\s+|being\s+|so\s+)?"
+            r"(?:deposit|mailing|mailed|deposited|posting|posted|sent|dispatch)",
+            s.anchor,
+            _I,
+        )
+        clause = re.split(r";|\(\w{1,3}\)\s|\bor\b", s.before)[-1] + s.anchor
+        if after_mailing and _MAIL.search(clause) and not _NOT_MAIL.search(clause):
+            found.append(s.found())
+    return _one(found)
+
+
+def mail_on_receipt(passages: list[Passage]) -> Found | None:
+    """A notices clause under which mail, like delivery by hand, takes effect on receipt."""
+    for passage in passages:
+        for sentence in sentences(passage.text):
+            if not re.search(r"\bnotices?\b", sentence, _I) or not _MAIL.search(sentence):
+                continue
+            if durations(sentence):
+                continue
+            if _ON_RECEIPT.search(sentence):
+                return Found("on receipt", passage.section, quotable(sentence, 0, 0))
+    return None
+
+
+_COUNT = rf"(?:up to |a total of |no more than |not more than |an aggregate of |only )?(?P<n>{NUMBER_TEXT})"
+_DEMAND_COUNTS = [
+    re.compile(
+        rf"\bentitled to (?:request|demand|make|initiate|require)\s+{_COUNT}\s+(?:[\w-]+\s+){{0,2}}?"
+        r"(?:registrations?|demands?|requests?)\b",
+        _I,
+    ),
+    re.compile(
+        rf"\b(?:not be (?:obligated|required) to effect|obligated to effect no)\s+more than\s+"
+        rf"(?P<n>{NUMBER_TEXT})\s+(?:[\w-]+\s+){{0,2}}?(?:registrations?|demands?)\b",
+        _I,
+    ),
+    re.compile(
+        rf"\b(?:may|shall have the right to)\s+(?:request|make|initiate|demand)\s+"
+        rf"(?:up to |a total of |no more than |not more than )(?P<n>{NUMBER_TEXT})\s+(?:[\w-]+\s+){{0,2}}?"
+        r"(?:registrations?|demands?|requests?)\b",
+        _I,
+    ),
+]
+
+
+def demands_allowed(passages: list[Passage]) -> Found | None:
+    """How many demand registrations the holder may require in all (not per period)."""
+    found = []
+    for passage in passages:
+        for sentence in sentences(passage.text):
+            for pattern in _DEMAND_COUNTS:
+                for match in pattern.finditer(sentence):
+                    if _PER_PERIOD.match(sentence[match.end() :]) or re.match(
+                        r"\W*per\s+(?:calendar\s+)?year", sentence[match.end() :], _I
+                    ):
+                        continue
+                    count = count_value(match.group("n"))
+                    if count is None or count > 20 or not _DEMAND.search(sentence + passage.text):
+                        continue
+                    quote = quotable(sentence, match.start(), match.end())
+                    found.append(Found(count, passage.section, quote))
+    return _one(found)
+
+
+@dataclass(frozen=True)
+class DelayCaps:
+    max_days: Found | None
+    max_delays: Found | None
+    period_months: Found | None
+
+
+_ANY_MONTHS = re.compile(
+    rf"\bany\s+(?:period\s+of\s+)?(?P<p>{NUMBER_TEXT})[\s-]*(?:consecutive\s+)?"
+    r"(?:calendar\s+)?months?\b",
+    _I,
+)
+_TIMES = re.compile(
+    rf"(?:more than|exceed\w*|in excess of)\s+(?:(?P<once>once)|(?P<twice>twice)|"
+    rf"(?P<n>{NUMBER_TEXT})\s+(?:times|occasions|such\s+\w+|(?:[\w-]+\s+)?(?:Allowed Delays|"
+    r"Blackout Periods|Grace Periods|Suspension Periods|delays|postponements|suspensions|"
+    r"deferrals)))",
+    _I,
+)
+
+
+def delay_caps(passages: list[Passage]) -> DelayCaps:
+    """§2(d)-like: at most N delay days and M delays in any P-month period."""
+    days: list[Found] = []
+    times: list[Found] = []
+    months: list[Found] = []
+    for passage in passages:
+        for sentence in sentences(passage.text):
+            if not _DELAY.search(sentence):
+                continue
+            for d in durations(sentence):
+                tail = sentence[d.end :]
+                head = sentence[max(0, d.start - 60) : d.start]
+                capped = re.search(
+                    r"(?:more than|exceed\w*|in excess of|up to|aggregate of|total of|longer than|"
+                    r"maximum of|period of)\s*(?:an aggregate of\s*|a total of\s*)?$",
+                    head,
+                    _I,
+                )
+                if d.unit in ("days", "business_days") and capped and _PER_PERIOD.match(tail):
+                    value: object = d.value if d.unit == "days" else None
+                    if value is not None:
+                        quote = quotable(sentence, d.start, d.end)
+                        days.append(Found(value, passage.section, quote))
+            for match in _ANY_MONTHS.finditer(sentence):
+                period = count_value(match.group("p"))
+                if period is not None:
+                    quote = quotable(sentence, match.start(), match.end())
+                    months.append(Found(period, passage.section, quote))
+            for match in _TIMES.finditer(sentence):
+                if not _PER_PERIOD.match(sentence[match.end() :]):
+                    continue
+                if match.group("once"):
+                    count: int | None = 1
+                elif match.group("twice"):
+                    count = 2
+                else:
+                    count = count_value(match.group("n"))
+                if count is not None:
+                    quote = quotable(sentence, match.start(), match.end())
+                    times.append(Found(count, passage.section, quote))
+    return DelayCaps(_one(days), _one(times), _one(months))
+
+
+def section_where(passages: list[Passage], *patterns: re.Pattern[str]) -> str | None:
+    """The first section whose own text matches every one of `patterns`."""
+    return next(
+        (p.section for p in passages if all(pattern.search(p.text) for pattern in patterns)),
+        None,
+    )

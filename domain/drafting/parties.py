@@ -1,0 +1,236 @@
+"""The preamble's date and parties, and the notices clause's addresses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from domain.drafting.clauses import Found
+from domain.drafting.numbers import word_value
+from domain.drafting.sections import PREAMBLE, Passage
+from domain.drafting.sentences import quotable, sentences
+
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTH = "|".join(_MONTHS)
+_ORDINAL_DAY = r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?|(?P<dw>[a-z]+(?:-[a-z]+)?)"
+_DATES = [
+    re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})\b",
+        re.I,
+    ),
+    re.compile(
+        rf"\bthis\s+(?:{_ORDINAL_DAY})\s+day\s+of\s+(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})\b", re.I
+    ),
+]
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+_AGREEMENT_DATE = re.compile(
+    r"(?:dated|made|entered into|effective)\s+(?:and\s+entered\s+into\s+)?(?:as\s+of|on)\s+", re.I
+)
+INVESTOR_TERMS = ("Investor", "Holder", "Purchaser", "Stockholder", "Shareholder", "Buyer")
+_NAME_TAIL = re.compile(
+    r",\s+(?:an?\s+[A-Z][\w ]*?\s+(?:corporation|company|limited|partnership|trust|fund|bank|"
+    r"association)|a\s+corporation|an?\s+\w+\s+limited)",
+    re.I,
+)
+_ZIP = re.compile(r"\b\d{5}(?:-\d{4})?\b")
+_ATTENTION = re.compile(r"^(?:attn|attention)\s*[:.]?\s*", re.I)
+
+
+@dataclass(frozen=True)
+class Address:
+    lines: list[str]
+    attention: str | None
+
+
+def agreement_date(passages: list[Passage]) -> Found | None:
+    """`dated as of June 7, 2002` or `made this 3rd day of March, 2015`, in the preamble."""
+    for passage in passages:
+        if passage.section != PREAMBLE:
+            break
+        for sentence in sentences(passage.text):
+            lead = _AGREEMENT_DATE.search(sentence)
+            if lead is None:
+                continue
+            for pattern in _DATES:
+                match = pattern.search(sentence, lead.end() - 1)
+                if match is None or match.start() - lead.end() > 12:
+                    continue
+                day = _day(match)
+                if day is not None:
+                    quote = quotable(sentence, match.start(), match.end())
+                    return Found(day, PREAMBLE, quote)
+    return None
+
+
+def _day(match: re.Match[str]) -> date | None:
+    groups = match.groupdict()
+    raw_day = groups.get("d") or groups.get("d2")
+    number = int(raw_day) if raw_day else None
+    if number is None and groups.get("dw"):
+        word = groups["dw"].lower()
+        number = _ORDINAL_WORDS.get(word) or (
+            word_value(word) if "-" not in word else _compound_ordinal(word)
+        )
+    if number is None:
+        return None
+    try:
+        return date(int(match.group("y")), _MONTHS.index(match.group("m").lower()) + 1, number)
+    except ValueError:
+        return None
+
+
+def _compound_ordinal(word: str) -> int | None:
+    tens, _, unit = word.partition("-")
+    return (word_value(tens) or 0) + _ORDINAL_WORDS[unit] if unit in _ORDINAL_WORDS else None
+
+
+def party(passages: list[Passage], text: str, terms: tuple[str, ...]) -> Found | None:
+    """The party the preamble defines as one of `terms` (`(the "Company")`), by name."""
+    preamble = [p.text for p in passages if p.section == PREAMBLE]
+    names = set()
+    quote = ""
+    for sentence in (s for text in preamble for s in sentences(text)):
+        for term in terms:
+            for match in re.finditer(
+                rf"\((?:the\s+|each\s+an?\s+|an?\s+)?\"{term}s?\"\)", sentence
+            ):
+                name = _name_before(sentence[: match.start()])
+                if name:
+                    names.add(_as_written(name, text))
+                    quote = quotable(sentence, match.start(), match.end())
+    if len(names) != 1:
+        return None
+    return Found(names.pop(), PREAMBLE, quote)
+
+
+def _name_before(text: str) -> str | None:
+    """`..., and PACIFIC TECHNOLOGY GROUP, INC., a Nevada corporation` -> the name."""
+    cut = re.split(r"\b(?:by and between|by and among|between|among|and|by)\s+(?=[A-Za-z])", text)
+    candidate = cut[-1].strip().rstrip(",")
+    tail = _NAME_TAIL.search(candidate)
+    if tail:
+        candidate = candidate[: tail.start()]
+    candidate = candidate.strip().rstrip(",")
+    if not candidate or len(candidate) > 120 or not re.match(r"[A-Za-z0-9]", candidate):
+        return None
+    if re.search(r"\b(?:listed|named|set forth|identified|Schedule|Exhibit)\b", candidate):
+        return None
+    return candidate
+
+
+def _as_written(name: str, text: str) -> str:
+    """A name the preamble writes in capitals, as the agreement writes it elsewhere in
+    ordinary case (`nStor Technologies, Inc.`), else in title case."""
+    if not _shouted(name):
+        return name
+    pattern = re.escape(name).replace(r"\ ", r"\s+")
+    for match in re.finditer(pattern, text, re.IGNORECASE):
+        if not _shouted(match.group(0)):
+            return re.sub(r"\s+", " ", match.group(0))
+    words = [
+        w if w.upper() in {"LLC", "LP", "LLP", "N.A."} else w.capitalize() for w in name.split()
+    ]
+    return " ".join(words)
+
+
+def _shouted(name: str) -> bool:
+    """Written in capitals, bar a letter or two (`nSTOR TECHNOLOGIES, INC.`)."""
+    letters = [c for c in name if c.isalpha()]
+    return sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def notice_addresses(passages: list[Passage], names: dict[str, str]) -> dict[str, Found]:
+    """`if to the Company, at ...` / `If to the Investor:` followed by lines, in the section
+    that says how notices are given."""
+    found: dict[str, Found] = {}
+    for passage in passages:
+        if not re.search(r"\bnotices?\b", passage.text, re.I):
+            continue
+        for role, term in (("company", "Company"), ("investor", "|".join(INVESTOR_TERMS))):
+            if role in found:
+                continue
+            address = _inline_address(passage.text, term, names.get(role, ""))
+            if address is None:
+                address = _block_address(passage.lines, term, names.get(role, ""))
+            if address is not None:
+                start = passage.text.lower().find(address.lines[0].lower())
+                sentence = next(
+                    (s for s in sentences(passage.text) if address.lines[0] in s), passage.text
+                )
+                at = sentence.find(address.lines[0]) if start != -1 else 0
+                found[role] = Found(address, passage.section, quotable(sentence, at, at + 1))
+    return found
+
+
+def _inline_address(text: str, term: str, name: str) -> Address | None:
+    for sentence in sentences(text):
+        match = re.search(
+            rf"if to (?:the\s+)?(?:{term})s?\s*,?\s*(?:at|to)?\s*:?\s*(?P<body>.+?)"
+            r"(?=,?\s*(?:and\s+)?if to |,?\s*or (?:at|to) such other|;|\.?$)",
+            sentence,
+            re.I,
+        )
+        if match is not None:
+            return _address(re.split(r",\s*", match.group("body")), name)
+    return None
+
+
+def _block_address(lines: tuple[str, ...], term: str, name: str) -> Address | None:
+    for index, line in enumerate(lines):
+        if re.match(rf"\s*(?:\(\w+\)\s*)?if to (?:the\s+)?(?:{term})s?\s*[:,]?\s*$", line, re.I):
+            block = []
+            for following in lines[index + 1 :]:
+                if not following.strip() or re.match(
+                    r"\s*(?:with a copy|if to|and)", following, re.I
+                ):
+                    break
+                block.append(following.strip())
+            return _address(block, name) if block else None
+    return None
+
+
+def _address(parts: list[str], name: str) -> Address | None:
+    parts = [p.strip().rstrip(",") for p in parts if p.strip()]
+    attention = None
+    kept: list[str] = []
+    name_words = {w.lower().strip(".,") for w in name.split()}
+    for part in parts:
+        if _ATTENTION.match(part):
+            attention = _ATTENTION.sub("", part).strip().rstrip(".") or None
+        elif (
+            re.match(r"(?:facsimile|fax|telephone|tel|phone|e-?mail)\b", part, re.I)
+            or part.lower().strip(".") in name_words
+            or (name and {w.lower().strip(".,") for w in part.split()} <= name_words)
+        ):
+            continue
+        else:
+            kept.append(part)
+    if not kept or not any(_ZIP.search(p) for p in kept):
+        return None
+    lines: list[str] = []
+    for part in kept:
+        if _ZIP.search(part) and lines and not _ZIP.search(lines[-1]) and len(part.split()) <= 3:
+            lines[-1] = f"{lines[-1]}, {part}"  # "West Palm Beach" + "FL 33417"
+        else:
+            lines.append(part)
+    return Address(lines[:8], attention)
