@@ -442,7 +442,17 @@ def _(answer: a.Terms, m: Markup, to_channel: bool) -> str:
     if profile.drafting_defects:
         lines.append("Drafting defects:")
         lines += [f"⚠ {section(x.section)}: {x.note}" for x in profile.drafting_defects]
+    quoted = [(what, value, c) for _, what, value, c in profile.cited_values() if c is not None]
+    if quoted:
+        lines.append("In the agreement's words:")
+        lines += [
+            f"• {value}, {what}, {_cited(c.section)}: “{c.quote}”" for what, value, c in quoted
+        ]
     return "\n".join(lines)
+
+
+def _cited(where: str) -> str:
+    return "preamble" if where == "preamble" else section(where)
 
 
 def _count(n: int, noun: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -61,13 +61,15 @@ def placeholders(value: Any, path: str = "") -> Iterator[str]:
 
 
 def _names_a_field(profile: TermsProfile, key: str) -> bool:
-    node: Any = profile
+    """Whether `key` is a path through the model's fields (present or optional and absent)."""
+    kind: Any = type(profile)
     for part in key.split("."):
-        if not dataclasses.is_dataclass(node) or part not in {
-            f.name for f in dataclasses.fields(node)
-        }:
+        if not (isinstance(kind, type) and dataclasses.is_dataclass(kind)):
             return False
-        node = getattr(node, part)
+        hints = get_type_hints(kind)
+        if part not in {f.name for f in dataclasses.fields(kind)}:
+            return False
+        kind = next((a for a in get_args(hints[part]) if a is not type(None)), hints[part])
     return True
 
 

@@ -417,11 +417,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
     # ------------------------------------------------------------------ administering
     CommandSpec(
         "setup",
-        "setup <profile-id>",
+        "setup <profile-id>|<PROFILE.yaml>",
         grammar.setup,
         administering.setup,
         Access.ADMIN,
-        "Binds this channel to the agreement of a terms profile, setting it up if new.",
+        "Binds this channel to the agreement of a terms profile (a bundled id, or from the "
+        "command line a profile file), setting it up if new.",
         None,
         None,
         "setup nstor-2002",

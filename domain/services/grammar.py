@@ -12,6 +12,7 @@ from datetime import date, time
 from domain.rules.calendar import Delivery
 from domain.rules.events import EventKind, TerminationGround, WithdrawalGround
 from domain.rules.notices import NoticeKind
+from domain.rules.terms import is_profile_path
 
 MAX_COMMAND_LENGTH = 1000
 
@@ -426,6 +427,8 @@ def _claim(raw: str, usage: str, *, owned: bool) -> tuple[str, int, int]:
 
 def setup(args: list[str], usage: str) -> Command:
     (profile_id,) = _Options(usage, args).exactly(1, "the profile id (e.g. nstor-2002)")
+    if is_profile_path(profile_id):
+        return Setup(profile_id)  # a profile file, e.g. one `profile draft` wrote
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", profile_id):
         raise UsageError(f"`{clip(profile_id)}` is not a profile id", usage)
     return Setup(profile_id)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from domain.rules.events import Event
-from domain.rules.terms import read_profile
+from domain.rules.terms import TermsProfile, read_profile
 from domain.services import importing
 from domain.services.agreement import (
     ADMIN,
@@ -237,10 +237,17 @@ class RegRightsService:
         events = self._histories.read(store, agreement_id)
         return Agreement(row, terms_from_snapshot(row.profile_yaml), events, self._snapshots)
 
-    def create_agreement(self, store: AgreementStore, profile_id: str, caller: Caller) -> Agreement:
+    def create_agreement(
+        self,
+        store: AgreementStore,
+        profile_id: str,
+        caller: Caller,
+        read: tuple[str, TermsProfile] | None = None,
+    ) -> Agreement:
+        """`read`: the profile's YAML and validated terms when already read (from a file)."""
         from domain.store.tables import AgreementRow  # the ORM loads only when something is written
 
-        snapshot, profile = read_profile(profile_id, self.profile_dirs)
+        snapshot, profile = read or read_profile(profile_id, self.profile_dirs)
         row = store.add_agreement(
             AgreementRow(
                 profile_id=profile.id,

@@ -249,6 +249,11 @@ def terms_data(profile: TermsProfile) -> dict[str, Any]:
             },
         ],
         "termination_reading": profile.termination.reading,
+        "citations": [
+            {"key": key, "section": cited.section, "quote": cited.quote}
+            for key, _, _, cited in profile.cited_values()
+            if cited is not None
+        ],
         "drafting_defects": [
             {"section": x.section, "note": x.note} for x in profile.drafting_defects
         ],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from domain.rules.terms import ProfileError, load_profile
+from pathlib import Path
+
+from domain.rules.terms import ProfileError, is_profile_path, read_profile, read_profile_file
 from domain.services.agreement import ADMIN
 from domain.services.answers import (
     AlertTimeSet,
@@ -22,10 +24,23 @@ from domain.services.replies import Reply
 def setup(ctx: Context, command: Setup) -> Reply:
     """Bind the caller's channel to the agreement of `command.profile_id`, created if new."""
     service, caller = ctx.service, ctx.caller
+    from_file = is_profile_path(command.profile_id)
+    if from_file and caller.source == "slack":
+        # A path names a file on the bot's machine: only someone at that machine names one.
+        return Reply.malformed(
+            "a profile file is set up from the command line (`regrights cmd setup FILE.yaml`); "
+            "in Slack, name a profile id",
+            ctx.usage,
+        )
     try:
-        profile = load_profile(command.profile_id, service.profile_dirs)
+        read = (
+            read_profile_file(Path(command.profile_id))
+            if from_file
+            else read_profile(command.profile_id, service.profile_dirs)
+        )
     except ProfileError as exc:
         return Reply.malformed(str(exc), ctx.usage)
+    profile = read[1]
     with service.uow.write() as store:
         store.lock_setup()
         existing = store.agreement_for_profile(profile.id)
@@ -40,7 +55,7 @@ def setup(ctx: Context, command: Setup) -> Reply:
             if service.admins and caller.user not in service.admins:
                 store.roll_back()
                 return _admins_only("setup")
-            agreement = service.create_agreement(store, profile.id, caller)
+            agreement = service.create_agreement(store, profile.id, caller, read)
             if not service.admins:
                 # With no REGRIGHTS_ADMINS configured, whoever sets an agreement up runs it.
                 store.grant(agreement.id, caller.user, ADMIN, caller.user, caller.now)
