@@ -43,11 +43,21 @@ NOT_EFFECTED = re.compile(
 )
 _NOT_EFFECTIVE = re.compile(
     r"(?:not|fails? to|failure to)\s+(?:have\s+)?(?:become|becomes|be declared|been declared|"
-    r"be)\s+(?:declared\s+)?effective",
+    r"declared|be)\s+(?:declared\s+)?effective|"
+    r"unless[^.]{0,80}?(?:becomes?|become|been declared|is declared|declared)\s+effective",
+    _I,
+)
+_AFTER_FILING = re.compile(
+    r"\s*(?:after|following|of|from)\s+(?:the\s+|its\s+|such\s+)*(?:date\s+(?:of\s+)?)?"
+    r"(?:the\s+|its\s+|such\s+|initial\s+)*(?:filing|(?:it|such registration statement|the "
+    r"registration statement)\s+(?:is|was)\s+(?:first\s+|initially\s+)?filed)",
     _I,
 )
 _MAIL = re.compile(r"(?<![eE]-)(?<![eE])\bmail(?:ed|ing)?\b|postal|postage", _I)
 _NOT_MAIL = re.compile(r"courier|overnight|facsimile|telecop|e-?mail|electronic", _I)
+_PER_SOME_PERIOD = re.compile(
+    r"[^.;,]{0,30}?\b(?:(?:in|during|within)\s+any|per\s+(?:calendar\s+)?year)\b", _I
+)
 _ON_RECEIPT = re.compile(
     r"(?:effective|deemed (?:given|delivered|received))[^.]*?(?:upon|on|when)\s+"
     r"(?:actual\s+)?receipt|when (?:actually\s+)?received",
@@ -137,7 +147,7 @@ def holder_notice(passages: list[Passage]) -> Found | None:
             and re.match(
                 r"\s*(?:after|following|of|from)\b[^.]*?\b(?:request|demand)", s.anchor, _I
             )
-            and re.search(r"\bnotice|\bnotify", s.sentence[s.duration.start - 40 :], _I)
+            and re.search(r"\bnotice|\bnotify", s.sentence, _I)
             and _OTHER_HOLDERS.search(s.sentence)
             and _topic(s, passages) == "demand"
         ]
@@ -183,12 +193,7 @@ def effectiveness(passages: list[Passage]) -> Found | None:
             s.found()
             for s in spots(passages)
             if _days(s)
-            and re.match(
-                r"\s*(?:after|following|of|from)\s+(?:the\s+|its\s+|such\s+)*"
-                r"(?:date\s+of\s+)?(?:the\s+|its\s+|such\s+|initial\s+)*filing",
-                s.anchor,
-                _I,
-            )
+            and _AFTER_FILING.match(s.anchor)
             and _NOT_EFFECTIVE.search(s.sentence)
             and NOT_EFFECTED.search(_family_text(s.passage, passages))
         ]
@@ -235,7 +240,13 @@ def mail_effective(passages: list[Passage]) -> Found | None:
             s.anchor,
             _I,
         )
-        clause = re.split(r";|\(\w{1,3}\)\s|\bor\b", s.before)[-1] + s.anchor
+        # The words of this way of giving notice: back to the last `;`, `(ii)` or `or`, and on
+        # to the next (`five days after deposit in the U.S. mail, postage prepaid`).
+        after = s.sentence[s.duration.end :]
+        clause = (
+            re.split(r";|\(\w{1,3}\)\s|\bor\b", s.before)[-1]
+            + re.split(r";|\(\w{1,3}\)\s|\bor\b", after)[0]
+        )
         if after_mailing and _MAIL.search(clause) and not _NOT_MAIL.search(clause):
             found.append(s.found())
     return _one(found)
@@ -282,10 +293,8 @@ def demands_allowed(passages: list[Passage]) -> Found | None:
         for sentence in sentences(passage.text):
             for pattern in _DEMAND_COUNTS:
                 for match in pattern.finditer(sentence):
-                    if _PER_PERIOD.match(sentence[match.end() :]) or re.match(
-                        r"\W*per\s+(?:calendar\s+)?year", sentence[match.end() :], _I
-                    ):
-                        continue
+                    if _PER_SOME_PERIOD.match(sentence[match.end() :]):
+                        continue  # "more than two Demand Registrations in any 12-month period"
                     count = count_value(match.group("n"))
                     if count is None or count > 20 or not _DEMAND.search(sentence + passage.text):
                         continue
@@ -308,7 +317,7 @@ _ANY_MONTHS = re.compile(
 )
 _TIMES = re.compile(
     rf"(?:more than|exceed\w*|in excess of)\s+(?:(?P<once>once)|(?P<twice>twice)|"
-    rf"(?P<n>{NUMBER_TEXT})\s+(?:times|occasions|such\s+\w+|(?:[\w-]+\s+)?(?:Allowed Delays|"
+    rf"(?P<n>{NUMBER_TEXT})\s+(?:times?|occasions?|such\s+\w+|(?:[\w-]+\s+)?(?:Allowed Delays|"
     r"Blackout Periods|Grace Periods|Suspension Periods|delays|postponements|suspensions|"
     r"deferrals)))",
     _I,

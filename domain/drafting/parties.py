@@ -52,6 +52,8 @@ _NAME_TAIL = re.compile(
     r"association)|a\s+corporation|an?\s+\w+\s+limited)",
     re.I,
 )
+# Words a name keeps in capitals: LLC, L.P., N.A., a fund's roman numeral.
+_KEPT_UPPER = re.compile(r"^(?:LLC|LLP|LP|L\.P\.|N\.A\.|[IVX]{1,4})[,.]?$")
 _ZIP = re.compile(r"\b\d{5}(?:-\d{4})?\b")
 _ATTENTION = re.compile(r"^(?:attn|attention)\s*[:.]?\s*", re.I)
 
@@ -147,9 +149,7 @@ def _as_written(name: str, text: str) -> str:
     for match in re.finditer(pattern, text, re.IGNORECASE):
         if not _shouted(match.group(0)):
             return re.sub(r"\s+", " ", match.group(0))
-    words = [
-        w if w.upper() in {"LLC", "LP", "LLP", "N.A."} else w.capitalize() for w in name.split()
-    ]
+    words = [w if _KEPT_UPPER.match(w) else w.capitalize() for w in name.split()]
     return " ".join(words)
 
 
@@ -169,9 +169,9 @@ def notice_addresses(passages: list[Passage], names: dict[str, str]) -> dict[str
         for role, term in (("company", "Company"), ("investor", "|".join(INVESTOR_TERMS))):
             if role in found:
                 continue
-            address = _inline_address(passage.text, term, names.get(role, ""))
+            address = _block_address(passage.lines, term, names.get(role, ""))
             if address is None:
-                address = _block_address(passage.lines, term, names.get(role, ""))
+                address = _inline_address(passage.text, term, names.get(role, ""))
             if address is not None:
                 start = passage.text.lower().find(address.lines[0].lower())
                 sentence = next(
@@ -205,11 +205,14 @@ def _block_address(lines: tuple[str, ...], term: str, name: str) -> Address | No
                 ):
                     break
                 block.append(following.strip())
-            return _address(block, name) if block else None
+            return _address(block, name, joined=False) if block else None
     return None
 
 
-def _address(parts: list[str], name: str) -> Address | None:
+def _address(parts: list[str], name: str, *, joined: bool = True) -> Address | None:
+    """The lines of an address from its parts: the comma-separated pieces of an address
+    written inline (`joined`: "West Palm Beach" and "FL 33417" make one line), or the lines
+    of a block."""
     parts = [p.strip().rstrip(",") for p in parts if p.strip()]
     attention = None
     kept: list[str] = []
@@ -229,7 +232,13 @@ def _address(parts: list[str], name: str) -> Address | None:
         return None
     lines: list[str] = []
     for part in kept:
-        if _ZIP.search(part) and lines and not _ZIP.search(lines[-1]) and len(part.split()) <= 3:
+        if (
+            joined
+            and _ZIP.search(part)
+            and lines
+            and not _ZIP.search(lines[-1])
+            and len(part.split()) <= 3
+        ):
             lines[-1] = f"{lines[-1]}, {part}"  # "West Palm Beach" + "FL 33417"
         else:
             lines.append(part)

@@ -18,7 +18,7 @@ _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _PAGE_MARK = re.compile(r"^\s*(<PAGE>\s*\d*|-?\s*\d{1,3}\s*-?|Page \d+( of \d+)?)\s*$")
 _HEADING = re.compile(r"^\s*[A-Z][A-Z0-9 ,.&'-]{2,}$")
-_ENDS_PARAGRAPH = re.compile(r"[.:;]\s*$|^\s*[A-Z][A-Z ,.&'-]{2,}$")
+_ENDS_PARAGRAPH = re.compile(r"(?:[.:;]|;\s+(?:or|and))\s*$|^\s*[A-Z][A-Z ,.&'-]{2,}$")
 
 # Levels, outermost first: 2 / (a) / (ii) / (F).
 _NUMBER_LEVEL, _LETTER, _ROMAN_LEVEL, _UPPER = range(4)
