@@ -1,0 +1,126 @@
+"""The drafting package's reading of text: numbers in words and digits, and numbered sections."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.drafting.numbers import count_value, durations, word_value
+from domain.drafting.sections import PREAMBLE, split_sections
+
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def in_words(n: int) -> str:
+    """An independent spelling of 1..999, as agreements write it: `one hundred eighty`."""
+    hundreds, rest = divmod(n, 100)
+    words = [f"{_ONES[hundreds]} hundred"] if hundreds else []
+    if rest >= 20:
+        tens, ones = divmod(rest, 10)
+        words.append(_TENS[tens] + (f"-{_ONES[ones]}" if ones else ""))
+    elif rest:
+        words.append(_ONES[rest])
+    return " ".join(words)
+
+
+@given(st.integers(1, 999))
+def test_any_number_in_words_and_digits_reads_as_itself(n: int) -> None:
+    assert word_value(in_words(n)) == n
+    (found,) = durations(f"within {in_words(n)} ({n}) days after receipt")
+    assert (found.value, found.unit) == (n, "days")
+
+
+@given(st.integers(1, 999), st.integers(1, 999))
+def test_words_and_digits_that_disagree_are_not_read(n: int, m: int) -> None:
+    text = f"within {in_words(n)} ({m}) Business Days after receipt"
+    assert [d.value for d in durations(text)] == ([n] if n == m else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("five Business Days after receipt", 5, "business_days"),
+        ("twenty-one (21) days after", 21, "days"),
+        ("a twelve (12) month period", 12, "months"),
+        ("any 12-month period", 12, "months"),
+        ("any 365-day period", 365, "days"),
+        ("ten (10) Trading Days prior to", 10, "trading_days"),
+        ("on the third (3rd) business day after mailing", 3, "business_days"),
+        ("ten calendar days after", 10, "days"),
+    ],
+)
+def test_units(text: str, value: int, unit: str) -> None:
+    (found,) = durations(text)
+    assert (found.value, found.unit) == (value, unit)
+
+
+def test_counts() -> None:
+    assert count_value("two (2)") == 2
+    assert count_value("one") == 1
+    assert count_value("two (3)") is None
+    assert count_value("several") is None
+
+
+def sections_of(text: str) -> list[str]:
+    return [p.section for p in split_sections(text)]
+
+
+def test_decimal_sections_and_their_subsections() -> None:
+    text = (
+        "Preamble words.\n\nSection 2.1 Demand.\n\n(a) First.\n\n(b) Second.\n\n"
+        "Section 2.2 Piggyback. Text.\n\n3.1 Notices. Text.\n"
+    )
+    assert sections_of(text) == [PREAMBLE, "2.1", "2.1(a)", "2.1(b)", "2.2", "3.1"]
+
+
+def test_a_wrapped_line_beginning_with_a_label_is_not_a_section() -> None:
+    text = (
+        "2. Registration.\n\n(a) Demand. The date on which the earliest to occur of\n"
+        "(i) the sale of all shares and (ii) the transfer of all shares.\n\n"
+        "(b) Piggyback. Text.\n"
+    )
+    assert sections_of(text) == ["2", "2(a)", "2(b)"]
+
+
+def test_letter_i_after_h_and_roman_i_under_a_letter() -> None:
+    letters = "".join(f"({c}) Item {c}.\n\n" for c in "abcdefghij")
+    assert sections_of("3. Obligations.\n\n" + letters)[-3:] == ["3(h)", "3(i)", "3(j)"]
+    nested = "2. Registration.\n\n(a) Demand.\n\n(i) First.\n\n(ii) Second.\n\n(b) Next.\n"
+    assert sections_of(nested) == ["2", "2(a)", "2(a)(i)", "2(a)(ii)", "2(b)"]
+
+
+def test_a_list_out_of_sequence_is_text() -> None:
+    # "(ii)" with no "(i)" before it continues the sentence of 3(a), as in nStor's 6(a).
+    text = (
+        "3. Indemnity.\n\n(a) By the Company. It shall not apply to a claim;\n(ii) nor to others.\n"
+    )
+    assert sections_of(text) == ["3", "3(a)"]
+
+
+def test_skipped_capital_letters_are_still_sections() -> None:
+    # nStor's 2(a)(ii) runs from (C) to (E).
+    text = "2. R.\n\n(a) D.\n\n(i) One.\n\n(ii) If:\n\n(A) one;\n\n(C) two;\n\n(E) three; or\n(F) four.\n"
+    assert sections_of(text)[-3:] == ["2(a)(ii)(C)", "2(a)(ii)(E)", "2(a)(ii)(F)"]
