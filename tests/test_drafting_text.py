@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.drafting.numbers import count_value, durations, word_value
@@ -124,3 +124,45 @@ def test_skipped_capital_letters_are_still_sections() -> None:
     # nStor's 2(a)(ii) runs from (C) to (E).
     text = "2. R.\n\n(a) D.\n\n(i) One.\n\n(ii) If:\n\n(A) one;\n\n(C) two;\n\n(E) three; or\n(F) four.\n"
     assert sections_of(text)[-3:] == ["2(a)(ii)(C)", "2(a)(ii)(E)", "2(a)(ii)(F)"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "2. Registration.",
+                "(a) Demand.",
+                "(i) If the Company proposes to register,",
+                "Section 2.1 Piggyback.",
+                "within ten (10) days after receipt of such request",
+                "notice to all other holders",
+                "for more than ninety (90) days in any twelve (12) month period",
+                "if to the Company, at 1 Main St., Town, ST 00001, Attn: X",
+                "dated as of June 7, 2002",
+                '(the "Company")',
+                "; ",
+                ". ",
+                "\n",
+                "\n\n",
+            ]
+        )
+        | st.text(max_size=40),
+        max_size=40,
+    )
+)
+def test_any_text_drafts_to_a_profile_that_is_valid_or_names_its_problems(
+    pieces: list[str],
+) -> None:
+    from domain.drafting.draft import draft_profile
+    from domain.drafting.profile_yaml import draft_yaml
+    from domain.rules.terms import ProfileError, parse_profile
+
+    text = " ".join(pieces)
+    draft = draft_profile(text)
+    try:
+        parse_profile(draft_yaml(draft, "fuzz.txt"))
+    except ProfileError as exc:
+        assert exc.problems
+    for citation in draft.citations.values():
+        assert len(citation["quote"]) <= 1300

@@ -43,6 +43,7 @@ _ABBREVIATIONS = {
 }
 _END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(A-Z])")
 _LONG_QUOTE_WORDS = 70
+_LONG_QUOTE_CHARS = 1200
 
 
 def sentences(text: str) -> list[str]:
@@ -70,7 +71,17 @@ def quotable(sentence: str, start: int, end: int) -> str:
     left = sentence.rfind("; ", 0, start)
     right = sentence.find("; ", end)
     right = len(sentence) if right == -1 else right
-    part = sentence[left + 2 if left != -1 else 0 : right].strip()
+    begin = left + 2 if left != -1 else 0
+    if right - begin > _LONG_QUOTE_CHARS:
+        # A run-on clause: the words around the value, cut at spaces.
+        begin = max(begin, sentence.rfind(" ", 0, max(start - _LONG_QUOTE_CHARS // 2, 0)) + 1)
+        right = min(right, _space_after(sentence, begin + _LONG_QUOTE_CHARS))
+    part = sentence[begin:right].strip()
     prefix = "..." if not sentence.startswith(part) else ""
     suffix = "..." if not sentence.endswith(part) else ""
     return f"{prefix}{part}{suffix}"
+
+
+def _space_after(text: str, at: int) -> int:
+    found = text.find(" ", at)
+    return len(text) if found == -1 else found
