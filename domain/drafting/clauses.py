@@ -28,11 +28,15 @@ PIGGYBACK = re.compile(
     r"intention to (?:register|file|effect)|for its own account",
     _I,
 )
-_OTHER_HOLDERS = re.compile(
-    r"other (?:security )?holders|holders other than|other holders? of|each other holder|"
-    r"all (?:other )?holders of registrable",
+# The Company's notice to the other holders: "give written notice ... to all other security
+# holders", "deliver notice of the Demand to each other holder", "notify all other Holders".
+_NOTICE_TO_HOLDERS = re.compile(
+    r"(?:notice|notify)[^;]{0,160}?\bto\s+(?:all|each|every|the)\s+(?:other\s+)?"
+    r"(?:security\s+)?holders?\b|notify\s+(?:all|each|every|the)\s+(?:other\s+)?holders?\b",
     _I,
 )
+_MAIL_BREAK = re.compile(r";|\(\w{1,3}\)\s|,\s+or\b")
+_CLAUSE_BREAK = re.compile(r";|\((?:[a-h]|[ivx]{1,4}|[A-H])\)\s")
 _DELAY = re.compile(
     r"\bdela\w*|postpone\w*|\bdefer\w*|suspen\w*|blackout|grace period|allowed delay", _I
 )
@@ -147,11 +151,18 @@ def holder_notice(passages: list[Passage]) -> Found | None:
             and re.match(
                 r"\s*(?:after|following|of|from)\b[^.]*?\b(?:request|demand)", s.anchor, _I
             )
-            and re.search(r"\bnotice|\bnotify", s.sentence, _I)
-            and _OTHER_HOLDERS.search(s.sentence)
+            and _NOTICE_TO_HOLDERS.search(_clause(s))
             and _topic(s, passages) == "demand"
         ]
     )
+
+
+def _clause(spot: _Spot) -> str:
+    """The part of the sentence a number belongs to: between the `;` or list label `(ii)`
+    before it and the one after it."""
+    before = spot.sentence[: spot.duration.start]
+    after = spot.sentence[spot.duration.start :]
+    return _CLAUSE_BREAK.split(before)[-1] + _CLAUSE_BREAK.split(after)[0]
 
 
 def _answering_the_company(spot: _Spot) -> bool:
@@ -235,18 +246,15 @@ def mail_effective(passages: list[Passage]) -> Found | None:
             continue
         after_mailing = re.match(
             r"\s*(?:after|following|from)\s+(?:the\s+)?(?:date\s+(?:of\s+|on which\s+)?)?(?:such\s+)?"
-            r"(?:notice\s+)?(?:is\s+|was\s+|it\s+is\s+|being\s+|so\s+)?"
+            r"(?:notice\s+)?(?:is\s+|was\s+|it\s+is\s+|being\s+|so\s+|having\s+been\s+)?"
             r"(?:deposit|mailing|mailed|deposited|posting|posted|sent|dispatch)",
             s.anchor,
             _I,
         )
-        # The words of this way of giving notice: back to the last `;`, `(ii)` or `or`, and on
-        # to the next (`five days after deposit in the U.S. mail, postage prepaid`).
+        # The words of this way of giving notice: back to the last `;`, `(ii)` or `, or`, and
+        # on to the next (`five days after deposit in the U.S. mail, postage prepaid`).
         after = s.sentence[s.duration.end :]
-        clause = (
-            re.split(r";|\(\w{1,3}\)\s|\bor\b", s.before)[-1]
-            + re.split(r";|\(\w{1,3}\)\s|\bor\b", after)[0]
-        )
+        clause = _MAIL_BREAK.split(s.before)[-1] + _MAIL_BREAK.split(after)[0]
         if after_mailing and _MAIL.search(clause) and not _NOT_MAIL.search(clause):
             found.append(s.found())
     return _one(found)
