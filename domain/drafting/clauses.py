@@ -28,11 +28,21 @@ PIGGYBACK = re.compile(
     r"intention to (?:register|file|effect)|for its own account",
     _I,
 )
+# What agreements call the Company.
+COMPANY = r"(?:Company|Issuer|Corporation)"
+# Counted from the demand: "after receipt of such request", "after the date such request is
+# given", "after its receipt of a Demand", "after the Issuer receives it" (the request).
+_AFTER_THE_DEMAND = re.compile(
+    rf"\s*(?:after|following|of|from)\b[^.]*?\b(?:request|demand)|"
+    rf"\s*after\s+(?:the\s+)?{COMPANY}\s+receives\s+(?:it|such|the|a)\b",
+    _I,
+)
 # The Company's notice to the other holders: "give written notice ... to all other security
 # holders", "deliver notice of the Demand to each other holder", "notify all other Holders".
 _NOTICE_TO_HOLDERS = re.compile(
     r"(?:notice|notify)[^;]{0,160}?\bto\s+(?:all|each|every|the)\s+(?:other\s+)?"
-    r"(?:security\s+)?holders?\b|notify\s+(?:all|each|every|the)\s+(?:other\s+)?holders?\b",
+    r"(?:security\s+)?holders?\b|"
+    r"notify\s+(?:in\s+writing\s+)?(?:all|each|every|the)\s+(?:other\s+)?holders?\b",
     _I,
 )
 _MAIL_BREAK = re.compile(r";|\(\w{1,3}\)\s|,\s+or\b")
@@ -148,9 +158,7 @@ def holder_notice(passages: list[Passage]) -> Found | None:
             s.found()
             for s in spots(passages)
             if _days(s)
-            and re.match(
-                r"\s*(?:after|following|of|from)\b[^.]*?\b(?:request|demand)", s.anchor, _I
-            )
+            and _AFTER_THE_DEMAND.match(s.anchor)
             and _NOTICE_TO_HOLDERS.search(_clause(s))
             and _topic(s, passages) == "demand"
         ]
@@ -168,8 +176,15 @@ def _clause(spot: _Spot) -> str:
 def _answering_the_company(spot: _Spot) -> bool:
     """A window counted from the Company's notice, for holders asking to be included."""
     return bool(
-        re.match(r"\s*(?:after|following|of|from)\b[^.]*?\bnotice", spot.anchor, _I)
-        and re.search(r"inclu|join|participat|request|notif|elect", spot.before, _I)
+        (
+            re.match(r"\s*(?:after|following|of|from)\b[^.]*?\bnotice", spot.anchor, _I)
+            # "by written notice delivered within 15 days after receipt thereof, ask to join"
+            or (
+                re.match(r"\s*after\s+(?:the\s+)?receipt\s+thereof\b", spot.anchor, _I)
+                and re.search(r"\b(?:join|inclu\w*|participat\w*)\b", _clause(spot), _I)
+            )
+        )
+        and re.search(r"inclu|join|participat|request|notif|notice|elect", spot.before, _I)
         and not re.search(r"\bat least\s*$|prior to|before", spot.before[-30:], _I)
     )
 
@@ -230,7 +245,7 @@ def requested_information(passages: list[Passage]) -> Found | None:
             )
             and re.search(r"\binformation\b", s.sentence, _I)
             and re.search(
-                r"\bCompany\s+(?:shall|will|must)\s+(?:\w+\s+){0,2}?(?:notify|request|advise|"
+                rf"\b{COMPANY}\s+(?:shall|will|must)\s+(?:\w+\s+){{0,2}}?(?:notify|request|advise|"
                 r"inform|deliver|send|furnish)",
                 s.sentence,
             )
@@ -281,7 +296,8 @@ _DEMAND_COUNTS = [
         _I,
     ),
     re.compile(
-        rf"\b(?:not be (?:obligated|required) to effect|obligated to effect no)\s+more than\s+"
+        rf"\b(?:not be (?:obligated|required) to effect\s+more than|(?:obligated|required) to "
+        rf"effect\s+(?:no more than|not more than|only|up to|a maximum of))\s+"
         rf"(?P<n>{NUMBER_TEXT})\s+(?:[\w-]+\s+){{0,2}}?(?:registrations?|demands?)\b",
         _I,
     ),

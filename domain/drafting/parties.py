@@ -44,8 +44,12 @@ _ORDINAL_WORDS = {
     "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
 }  # fmt: skip
 _AGREEMENT_DATE = re.compile(
-    r"(?:dated|made|entered into|effective)\s+(?:and\s+entered\s+into\s+)?(?:as\s+of|on)\s+", re.I
+    r"(?:dated|made|entered into|effective)\s+(?:and\s+entered\s+into\s+)?"
+    r"(?:(?:as\s+of|on)\s+(?:this\s+)?|this\s+)",
+    re.I,
 )
+_DEFINES_A_PARTY = re.compile(r"\((?:the\s+)?\"(?:Company|Issuer|Corporation)\"\)")
+_THIS_AGREEMENT = re.compile(r"\W*this\b[^.]{0,80}?\bagreement\b", re.I)
 INVESTOR_TERMS = ("Investor", "Holder", "Purchaser", "Stockholder", "Shareholder", "Buyer")
 _NAME_TAIL = re.compile(
     r",\s+(?:an?\s+[A-Z][\w ]*?\s+(?:corporation|company|limited|partnership|trust|fund|bank|"
@@ -65,16 +69,20 @@ class Address:
 
 
 def agreement_date(passages: list[Passage]) -> Found | None:
-    """`dated as of June 7, 2002` or `made this 3rd day of March, 2015`, in the preamble."""
+    """`dated as of June 7, 2002` or `made this 3rd day of March, 2015`, in the sentence of
+    the preamble that names the parties (or says "This Agreement is dated"): a recital's
+    "Purchase Agreement dated as of" is another agreement's date."""
     for passage in passages:
         if passage.section != PREAMBLE:
             break
         for sentence in sentences(passage.text):
             lead = _AGREEMENT_DATE.search(sentence)
-            if lead is None:
+            if lead is None or not (
+                _DEFINES_A_PARTY.search(sentence) or _THIS_AGREEMENT.match(sentence)
+            ):
                 continue
             for pattern in _DATES:
-                match = pattern.search(sentence, lead.end() - 1)
+                match = pattern.search(sentence, max(lead.end() - 6, 0))
                 if match is None or match.start() - lead.end() > 12:
                     continue
                 day = _day(match)
