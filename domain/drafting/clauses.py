@@ -52,7 +52,7 @@ _DELAY = re.compile(
 )
 NOT_EFFECTED = re.compile(
     r"not be deemed to have been effected|not (?:be )?(?:count(?:ed)?|considered|deemed) as "
-    r"(?:a|one of the)|shall not (?:count|constitute) (?:as )?(?:a|one)|will not count",
+    r"(?:a|one of the|such)\b|shall not (?:count|constitute) (?:as )?(?:a|one)|will not count",
     _I,
 )
 _NOT_EFFECTIVE = re.compile(
@@ -64,7 +64,8 @@ _NOT_EFFECTIVE = re.compile(
 _AFTER_FILING = re.compile(
     r"\s*(?:after|following|of|from)\s+(?:the\s+|its\s+|such\s+)*(?:date\s+(?:of\s+)?)?"
     r"(?:the\s+|its\s+|such\s+|initial\s+)*(?:filing|(?:it|such registration statement|the "
-    r"registration statement)\s+(?:is|was)\s+(?:first\s+|initially\s+)?filed)",
+    r"registration statement)\s+(?:is|was|has\s+been|had\s+been)\s+(?:first\s+|initially\s+)?"
+    r"filed)",
     _I,
 )
 _MAIL = re.compile(r"(?<![eE]-)(?<![eE])\bmail(?:ed|ing)?\b|postal|postage", _I)
@@ -77,7 +78,6 @@ _ON_RECEIPT = re.compile(
     r"(?:actual\s+)?receipt|when (?:actually\s+)?received",
     _I,
 )
-_PER_PERIOD = re.compile(r"^\W*(?:in the aggregate\s+)?(?:in|during|within)\s+any\b", _I)
 
 
 @dataclass(frozen=True)
@@ -302,6 +302,11 @@ _DEMAND_COUNTS = [
         _I,
     ),
     re.compile(
+        rf"\bnot be entitled to (?:request |make |demand |initiate )?more than\s+"
+        rf"(?P<n>{NUMBER_TEXT})\s+(?:[\w-]+\s+){{0,2}}?(?:registrations?|demands?|requests?)\b",
+        _I,
+    ),
+    re.compile(
         rf"\b(?:may|shall have the right to)\s+(?:request|make|initiate|demand)\s+"
         rf"(?:up to |a total of |no more than |not more than )(?P<n>{NUMBER_TEXT})\s+(?:[\w-]+\s+){{0,2}}?"
         r"(?:registrations?|demands?|requests?)\b",
@@ -334,9 +339,18 @@ class DelayCaps:
     period_months: Found | None
 
 
-_ANY_MONTHS = re.compile(
-    rf"\bany\s+(?:period\s+of\s+)?(?P<p>{NUMBER_TEXT})[\s-]*(?:consecutive\s+)?"
-    r"(?:calendar\s+)?months?\b",
+# The period a cap is counted in, right after it: "in any twelve (12) month period", "during
+# any twelve-month period", "in any period of twelve consecutive months", "in the aggregate
+# in any 365-day period" (days: not a number of months).
+_PERIOD = re.compile(
+    rf"\W*(?:in the aggregate\s+)?(?:in|during|within)\s+any\s+(?:period\s+of\s+)?"
+    rf"(?P<p>{NUMBER_TEXT})[\s-]*(?:consecutive\s+)?(?:calendar\s+)?[\s-]*"
+    r"(?P<unit>months?|days?|years?)\b",
+    _I,
+)
+_CAPPED = re.compile(
+    r"(?:more than|exceed\w*|in excess of|up to|aggregate of|total of|longer than|maximum of|"
+    r"period of)\s*(?:an aggregate of\s*|a total of\s*)?$",
     _I,
 )
 _TIMES = re.compile(
@@ -349,36 +363,22 @@ _TIMES = re.compile(
 
 
 def delay_caps(passages: list[Passage]) -> DelayCaps:
-    """§2(d)-like: at most N delay days and M delays in any P-month period."""
+    """§2(d)-like: at most N delay days and M delays in any P-month period. The period is
+    the one each cap is counted in; caps counted in different periods (a 365-day one and a
+    twelve-month one), or in days, give no number of months."""
     days: list[Found] = []
     times: list[Found] = []
-    months: list[Found] = []
+    periods: list[Found] = []
     for passage in passages:
         for sentence in sentences(passage.text):
             if not _DELAY.search(sentence):
                 continue
+            caps: list[tuple[list[Found], int, int, int]] = []
             for d in durations(sentence):
-                tail = sentence[d.end :]
                 head = sentence[max(0, d.start - 60) : d.start]
-                capped = re.search(
-                    r"(?:more than|exceed\w*|in excess of|up to|aggregate of|total of|longer than|"
-                    r"maximum of|period of)\s*(?:an aggregate of\s*|a total of\s*)?$",
-                    head,
-                    _I,
-                )
-                if d.unit in ("days", "business_days") and capped and _PER_PERIOD.match(tail):
-                    value: object = d.value if d.unit == "days" else None
-                    if value is not None:
-                        quote = quotable(sentence, d.start, d.end)
-                        days.append(Found(value, passage.section, quote))
-            for match in _ANY_MONTHS.finditer(sentence):
-                period = count_value(match.group("p"))
-                if period is not None:
-                    quote = quotable(sentence, match.start(), match.end())
-                    months.append(Found(period, passage.section, quote))
+                if d.unit in ("days", "business_days") and _CAPPED.search(head):
+                    caps.append((days, d.value if d.unit == "days" else 0, d.start, d.end))
             for match in _TIMES.finditer(sentence):
-                if not _PER_PERIOD.match(sentence[match.end() :]):
-                    continue
                 if match.group("once"):
                     count: int | None = 1
                 elif match.group("twice"):
@@ -386,9 +386,22 @@ def delay_caps(passages: list[Passage]) -> DelayCaps:
                 else:
                     count = count_value(match.group("n"))
                 if count is not None:
-                    quote = quotable(sentence, match.start(), match.end())
-                    times.append(Found(count, passage.section, quote))
-    return DelayCaps(_one(days), _one(times), _one(months))
+                    caps.append((times, count, match.start(), match.end()))
+            for found, value, begin, end in caps:
+                period = _PERIOD.match(sentence[end:])
+                if period is None:
+                    continue  # a cap on one delay, not on a period
+                quote = quotable(sentence, begin, end)
+                if value:  # a cap in business days is not one the profile can hold
+                    found.append(Found(value, passage.section, quote))
+                length = count_value(period.group("p"))
+                unit = period.group("unit").lower()
+                in_months = length if unit.startswith("month") else None
+                periods.append(Found(in_months or f"{length} {unit}", passage.section, quote))
+    months = _one(periods)
+    if months is not None and not isinstance(months.value, int):
+        months = None
+    return DelayCaps(_one(days), _one(times), months)
 
 
 def section_where(passages: list[Passage], *patterns: re.Pattern[str]) -> str | None:

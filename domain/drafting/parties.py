@@ -119,11 +119,11 @@ def party(passages: list[Passage], text: str, terms: tuple[str, ...]) -> Found |
     preamble = [p.text for p in passages if p.section == PREAMBLE]
     names = set()
     quote = ""
-    for sentence in (s for text in preamble for s in sentences(text)):
+    for sentence in (s for paragraph in preamble for s in sentences(paragraph)):
         for term in terms:
-            for match in re.finditer(
-                rf"\((?:the\s+|each\s+an?\s+|an?\s+)?\"{term}s?\"\)", sentence
-            ):
+            # `(the "Company")`, `(each a "Holder")`, `("Aspen" or the "Holder")`
+            defined = rf"\((?:[^()]{{0,40}}?\bor\s+)?(?:the\s+|each\s+an?\s+|an?\s+)?\"{term}s?\""
+            for match in re.finditer(defined + r"[^()]{0,60}\)", sentence):
                 name = _name_before(sentence[: match.start()])
                 if name:
                     names.add(_as_written(name, text))
