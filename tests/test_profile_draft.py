@@ -198,3 +198,11 @@ def test_conflicting_values_for_one_clock_are_no_value() -> None:
     )
     draft = draft_profile(text)
     assert "piggyback.request.days" in draft.missing
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notice_addresses_are_both_parties_or_none(name: str) -> None:
+    # Where the notices clause gives each party's address, both are drafted; where it gives
+    # one (the holders' are on a schedule) or none, none is, rather than half.
+    _, draft = drafted(name)
+    assert value_at(draft.profile, "notices.addresses") == expected(name).get("addresses")

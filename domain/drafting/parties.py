@@ -174,7 +174,7 @@ def notice_addresses(passages: list[Passage], names: dict[str, str]) -> dict[str
     for passage in passages:
         if not re.search(r"\bnotices?\b", passage.text, re.I):
             continue
-        for role, term in (("company", "Company"), ("investor", "|".join(INVESTOR_TERMS))):
+        for role, term in (("company", "Company|Issuer"), ("investor", "|".join(INVESTOR_TERMS))):
             if role in found:
                 continue
             address = _block_address(passage.lines, term, names.get(role, ""))
@@ -191,15 +191,20 @@ def notice_addresses(passages: list[Passage], names: dict[str, str]) -> dict[str
 
 
 def _inline_address(text: str, term: str, name: str) -> Address | None:
+    """`if to the Company, at 100 Century Blvd., ...` or `to the Issuer at 12 Harbor Drive,
+    ...`, up to the next party's address, `or at such other`, a `;` or the sentence's end."""
     for sentence in sentences(text):
-        match = re.search(
-            rf"if to (?:the\s+)?(?:{term})s?\s*,?\s*(?:at|to)?\s*:?\s*(?P<body>.+?)"
-            r"(?=,?\s*(?:and\s+)?if to |,?\s*or (?:at|to) such other|;|\.?$)",
+        for match in re.finditer(
+            rf"(?:if to (?:the\s+)?(?:{term})s?\s*,?\s*(?:at|to)?|\bto (?:the\s+)?(?:{term})s?\s+at)"
+            r"\s*:?\s*(?P<body>.+?)"
+            r"(?=,?\s*(?:and\s+|or\s+)?(?:if\s+)?to (?:the|each|a)\s|,?\s*or (?:at|to) such other|"
+            r";|,?\s*in each case\b|\.?$)",
             sentence,
             re.I,
-        )
-        if match is not None:
-            return _address(re.split(r",\s*", match.group("body")), name)
+        ):
+            address = _address(re.split(r",\s*", match.group("body")), name)
+            if address is not None:
+                return address
     return None
 
 
