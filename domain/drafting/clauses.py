@@ -291,7 +291,7 @@ def mail_on_receipt(passages: list[Passage]) -> Found | None:
 _COUNT = rf"(?:up to |a total of |no more than |not more than |an aggregate of |only )?(?P<n>{NUMBER_TEXT})"
 _DEMAND_COUNTS = [
     re.compile(
-        rf"\bentitled to (?:request|demand|make|initiate|require)\s+{_COUNT}\s+(?:[\w-]+\s+){{0,2}}?"
+        rf"\bentitled to (?:(?:request|demand|make|initiate|require)\s+)?{_COUNT}\s+(?:[\w-]+\s+){{0,2}}?"
         r"(?:registrations?|demands?|requests?)\b",
         _I,
     ),
@@ -325,7 +325,8 @@ def demands_allowed(passages: list[Passage]) -> Found | None:
                     if _PER_SOME_PERIOD.match(sentence[match.end() :]):
                         continue  # "more than two Demand Registrations in any 12-month period"
                     count = count_value(match.group("n"))
-                    if count is None or count > 20 or not _DEMAND.search(sentence + passage.text):
+                    about_demands = _DEMAND.search(_family_text(passage, passages))
+                    if count is None or count > 20 or not about_demands:
                         continue
                     quote = quotable(sentence, match.start(), match.end())
                     found.append(Found(count, passage.section, quote))

@@ -56,6 +56,7 @@ _NAME_TAIL = re.compile(
     r"association)|a\s+corporation|an?\s+\w+\s+limited)",
     re.I,
 )
+_MINOR_WORDS = {"of", "the", "and", "for", "in", "on", "at", "a", "an", "de"}
 # Words a name keeps in capitals: LLC, L.P., N.A., a fund's roman numeral.
 _KEPT_UPPER = re.compile(r"^(?:LLC|LLP|LP|L\.P\.|N\.A\.|[IVX]{1,4})[,.]?$")
 _ZIP = re.compile(r"\b\d{5}(?:-\d{4})?\b")
@@ -157,7 +158,14 @@ def _as_written(name: str, text: str) -> str:
     for match in re.finditer(pattern, text, re.IGNORECASE):
         if not _shouted(match.group(0)):
             return re.sub(r"\s+", " ", match.group(0))
-    words = [w if _KEPT_UPPER.match(w) else w.capitalize() for w in name.split()]
+    words = [
+        w
+        if _KEPT_UPPER.match(w)
+        else w.lower()
+        if index and w.lower() in _MINOR_WORDS
+        else w.capitalize()
+        for index, w in enumerate(name.split())
+    ]
     return " ".join(words)
 
 
