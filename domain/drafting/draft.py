@@ -162,9 +162,8 @@ class _Builder:
         else:
             self.set("id", f"agreement-{year}" if year else "agreement")
         self.draft.notes["id"] = SETTINGS_NOTES["id"]
-        title = "Registration Rights Agreement"
-        if company and investor:
-            title = f"{company.value} / {investor.value} {title}"
+        names = " / ".join(str(p.value) for p in (company, investor) if p is not None)
+        title = f"{names} Registration Rights Agreement".strip()
         self.set("title", title)
         self.set("timezone", "America/New_York")
         self.draft.notes["timezone"] = SETTINGS_NOTES["timezone"]
