@@ -24,7 +24,7 @@ _DEMAND = re.compile(
     _I,
 )
 PIGGYBACK = re.compile(
-    r"piggy-?back|propos\w* to (?:register|file|effect)|"
+    r"piggy-?back|(?:propos|plan|intend)\w* to (?:register|file|effect)|"
     r"intention to (?:register|file|effect)|for its own account",
     _I,
 )
@@ -372,7 +372,7 @@ def delay_caps(passages: list[Passage]) -> DelayCaps:
     periods: list[Found] = []
     for passage in passages:
         for sentence in sentences(passage.text):
-            if not _DELAY.search(sentence):
+            if not (_DELAY.search(sentence) or _DELAY.search(passage.text)):
                 continue
             caps: list[tuple[list[Found], int, int, int]] = []
             for d in durations(sentence):

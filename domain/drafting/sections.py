@@ -84,10 +84,12 @@ def normalize(text: str) -> str:
 
 
 def ancestors(section: str) -> list[str]:
-    """`2(a)(ii)(F)` -> [`2(a)(ii)(F)`, `2(a)(ii)`, `2(a)`, `2`]."""
+    """`2(a)(ii)(F)` -> [`2(a)(ii)(F)`, `2(a)(ii)`, `2(a)`, `2`]; `2.1(b)` -> [`2.1(b)`,
+    `2.1`, `2`]."""
     found = [section]
-    while "(" in section:
-        section = section[: section.rindex("(")]
+    while "(" in section or "." in section:
+        cut = section.rindex("(") if "(" in section else section.rindex(".")
+        section = section[:cut]
         found.append(section)
     return found
 
