@@ -87,11 +87,4 @@ def run_check(args: argparse.Namespace) -> int:
             print(f'    "{citation.quote}"')
         else:
             print("    (no quote: the profile does not cite the agreement for this value)")
-    for key in (k for k, _, _, _ in profile.cited_values() if _business_days(profile, k)):
-        print(f"{key} is counted in business days.")
     return EXIT_OK
-
-
-def _business_days(profile: Any, key: str) -> bool:
-    clock = key.removesuffix(".days")
-    return clock != key and bool(getattr(profile.value_at(clock), "business_days", False))
