@@ -45,6 +45,12 @@ _NOTICE_TO_HOLDERS = re.compile(
     r"notify\s+(?:in\s+writing\s+)?(?:all|each|every|the)\s+(?:other\s+)?holders?\b",
     _I,
 )
+# A sentence saying when a notice takes effect ("shall be deemed given", "is effective upon").
+_TAKES_EFFECT = re.compile(
+    r"\bnotices?\b[^.]*\b(?:deemed|effective|(?:counts?|considered|treated)\s+as\s+"
+    r"(?:given|received|delivered))\b",
+    _I,
+)
 _MAIL_BREAK = re.compile(r";|\(\w{1,3}\)\s|,\s+or\b")
 _CLAUSE_BREAK = re.compile(r";|\((?:[a-h]|[ivx]{1,4}|[A-H])\)\s")
 _DELAY = re.compile(
@@ -118,7 +124,7 @@ def spots(passages: list[Passage]) -> Iterator[_Spot]:
             for index, duration in enumerate(numbers):
                 begin = numbers[index - 1].end if index else 0
                 after = sentence[duration.end :]
-                anchor = re.split(r"[,;:]|\.\s|\.$", after, maxsplit=1)[0]
+                anchor = re.split(r"[,;:)]|\.\s|\.$", after, maxsplit=1)[0]
                 yield _Spot(passage, sentence, duration, sentence[begin : duration.start], anchor)
 
 
@@ -184,7 +190,10 @@ def _answering_the_company(spot: _Spot) -> bool:
                 and re.search(r"\b(?:join|inclu\w*|participat\w*)\b", _clause(spot), _I)
             )
         )
-        and re.search(r"inclu|join|participat|request|notif|notice|elect", spot.before, _I)
+        and (
+            re.search(r"inclu|join|participat|request|notif|notice|elect", spot.before, _I)
+            or re.search(r"\b(?:inclu\w*|join|participat\w*)\b", _clause(spot), _I)
+        )
         and not re.search(r"\bat least\s*$|prior to|before", spot.before[-30:], _I)
     )
 
@@ -245,7 +254,7 @@ def requested_information(passages: list[Passage]) -> Found | None:
             )
             and re.search(r"\binformation\b", s.sentence, _I)
             and re.search(
-                rf"\b{COMPANY}\s+(?:shall|will|must)\s+(?:\w+\s+){{0,2}}?(?:notify|request|advise|"
+                rf"\b{COMPANY}\s+(?:shall|will|must)\b[^.]{{0,100}}?\b(?:notify|request|advise|"
                 r"inform|deliver|send|furnish)",
                 s.sentence,
             )
@@ -257,7 +266,7 @@ def mail_effective(passages: list[Passage]) -> Found | None:
     """§9(b)-like: a mailed notice takes effect N (business) days after it is mailed."""
     found = []
     for s in spots(passages):
-        if not _days(s) or not re.search(r"\bnotices?\b", s.passage.text, _I):
+        if not _days(s) or not _TAKES_EFFECT.search(s.sentence):
             continue
         after_mailing = re.match(
             r"\s*(?:after|following|from)\s+(?:the\s+)?(?:date\s+(?:of\s+|on which\s+)?)?(?:such\s+)?"
@@ -349,6 +358,7 @@ _PERIOD = re.compile(
     r"(?P<unit>months?|days?|years?)\b",
     _I,
 )
+_SAME_PERIOD = re.compile(r"\W*(?:in|during|within)\s+(?:such|that|the same)\s+period\b", _I)
 _CAPPED = re.compile(
     r"(?:more than|exceed\w*|in excess of|up to|aggregate of|total of|longer than|maximum of|"
     r"period of)\s*(?:an aggregate of\s*|a total of\s*)?$",
@@ -375,6 +385,7 @@ def delay_caps(passages: list[Passage]) -> DelayCaps:
             if not (_DELAY.search(sentence) or _DELAY.search(passage.text)):
                 continue
             caps: list[tuple[list[Found], int, int, int]] = []
+            period_stated = False
             for d in durations(sentence):
                 head = sentence[max(0, d.start - 60) : d.start]
                 if d.unit in ("days", "business_days") and _CAPPED.search(head):
@@ -391,7 +402,12 @@ def delay_caps(passages: list[Passage]) -> DelayCaps:
             for found, value, begin, end in caps:
                 period = _PERIOD.match(sentence[end:])
                 if period is None:
-                    continue  # a cap on one delay, not on a period
+                    if value and _SAME_PERIOD.match(sentence[end:]) and period_stated:
+                        # "... during any twelve (12) month period, nor more than three times
+                        # during such period": the period already found in this sentence.
+                        found.append(Found(value, passage.section, quotable(sentence, begin, end)))
+                    continue  # otherwise a cap on one delay, not on a period
+                period_stated = True
                 quote = quotable(sentence, begin, end)
                 if value:  # a cap in business days is not one the profile can hold
                     found.append(Found(value, passage.section, quote))
