@@ -51,6 +51,13 @@ _TAKES_EFFECT = re.compile(
     r"(?:given|received|delivered))\b",
     _I,
 )
+# "prior to the first anticipated filing date", "before the Company expects to file"
+_BEFORE_FILING = re.compile(
+    r"\s*(?:prior to|before|in advance of)\s+(?:the\s+)?(?:(?:first|initial)\s+)?"
+    r"(?:(?:anticipated|expected|planned|intended)\s+)?(?:filing|(?:date\s+)?(?:on\s+which\s+)?"
+    rf"(?:the\s+)?{COMPANY}\s+(?:expects|plans|intends|anticipates)\s+to\s+file)",
+    _I,
+)
 _MAIL_BREAK = re.compile(r";|\(\w{1,3}\)\s|,\s+or\b")
 _CLAUSE_BREAK = re.compile(r";|\((?:[a-h]|[ivx]{1,4}|[A-H])\)\s")
 _DELAY = re.compile(
@@ -191,8 +198,10 @@ def _answering_the_company(spot: _Spot) -> bool:
             )
         )
         and (
-            re.search(r"inclu|join|participat|request|notif|notice|elect", spot.before, _I)
-            or re.search(r"\b(?:inclu\w*|join|participat\w*)\b", _clause(spot), _I)
+            re.search(
+                r"inclu|join|participat|take part|request|notif|notice|elect", spot.before, _I
+            )
+            or re.search(r"\b(?:inclu\w*|join|participat\w*|take part)\b", _clause(spot), _I)
         )
         and not re.search(r"\bat least\s*$|prior to|before", spot.before[-30:], _I)
     )
@@ -246,12 +255,7 @@ def requested_information(passages: list[Passage]) -> Found | None:
             and re.search(
                 r"(?:at least|not less than|no fewer than|no later than)\s*$", s.before, _I
             )
-            and re.match(
-                r"\s*(?:prior to|before|in advance of)\s+(?:the\s+)?(?:first\s+|initial\s+)?"
-                r"(?:anticipated\s+|expected\s+|planned\s+|intended\s+)?filing",
-                s.anchor,
-                _I,
-            )
+            and _BEFORE_FILING.match(s.anchor)
             and re.search(r"\binformation\b", s.sentence, _I)
             and re.search(
                 rf"\b{COMPANY}\s+(?:shall|will|must)\b[^.]{{0,100}}?\b(?:notify|request|advise|"
@@ -366,9 +370,8 @@ _CAPPED = re.compile(
 )
 _TIMES = re.compile(
     rf"(?:more than|exceed\w*|in excess of)\s+(?:(?P<once>once)|(?P<twice>twice)|"
-    rf"(?P<n>{NUMBER_TEXT})\s+(?:times?|occasions?|such\s+\w+|(?:[\w-]+\s+)?(?:Allowed Delays|"
-    r"Blackout Periods|Grace Periods|Suspension Periods|delays|postponements|suspensions|"
-    r"deferrals)))",
+    rf"(?P<n>{NUMBER_TEXT})\s+(?:times?|occasions?|such\s+\w+|(?:[\w-]+\s+){{0,2}}?(?:delays|"
+    r"periods|postponements|suspensions|deferrals|blackouts)\b))",
     _I,
 )
 

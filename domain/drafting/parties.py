@@ -203,7 +203,8 @@ def _inline_address(text: str, term: str, name: str) -> Address | None:
     ...`, up to the next party's address, `or at such other`, a `;` or the sentence's end."""
     for sentence in sentences(text):
         for match in re.finditer(
-            rf"(?:if to (?:the\s+)?(?:{term})s?\s*,?\s*(?:at|to)?|\bto (?:the\s+)?(?:{term})s?\s+at)"
+            rf"(?:if to (?:the\s+)?(?:{term})s?\s*,?\s*(?:at|to)?|"
+            rf"\bto (?:the\s+)?(?:{term})s?\s+(?:at|go to|shall be (?:sent|addressed) to))"
             r"\s*:?\s*(?P<body>.+?)"
             r"(?=,?\s*(?:and\s+|or\s+)?(?:if\s+)?to (?:the|each|a)\s|,?\s*or (?:at|to) such other|"
             r";|,?\s*in each case\b|\.?$)",
