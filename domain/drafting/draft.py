@@ -9,7 +9,9 @@ from datetime import date
 from typing import Any
 
 from domain.drafting import clauses
-from domain.drafting.clauses import Found
+from domain.drafting.delays import delay_caps
+from domain.drafting.found import Found, section_where
+from domain.drafting.mail import mail_effective, mail_on_receipt
 from domain.drafting.parties import (
     INVESTOR_TERMS,
     Address,
@@ -169,12 +171,12 @@ class _Builder:
         self.draft.notes["timezone"] = SETTINGS_NOTES["timezone"]
 
     def notices(self, passages: list[Passage]) -> None:
-        mail = clauses.mail_effective(passages)
-        on_receipt = clauses.mail_on_receipt(passages) if mail is None else None
+        mail = mail_effective(passages)
+        on_receipt = mail_on_receipt(passages) if mail is None else None
         section = (
             (mail or on_receipt).section  # type: ignore[union-attr]
             if mail or on_receipt
-            else clauses.section_where(passages, _NOTICES_HEADING)
+            else section_where(passages, _NOTICES_HEADING)
         )
         self.section("notices.section", section, "no section says how notices are given")
         if mail is not None and mail.business_days:
@@ -226,14 +228,14 @@ class _Builder:
         self.section("demand.section", main, "no section grants a demand registration")
         eligibility = count.section if count else None
         if eligibility is None:
-            eligibility = clauses.section_where(passages, _ELIGIBILITY)
+            eligibility = section_where(passages, _ELIGIBILITY)
         self.section(
             "demand.eligibility_section", eligibility, "no section says when a demand may be made"
         )
         self.value("demand.demands_allowed", count, "no sentence says how many demands in all")
         self.clock("demand.holder_notice", notice)
         self.clock("demand.holder_inclusion", clauses.holder_inclusion(passages))
-        not_effected = clauses.section_where(passages, clauses.NOT_EFFECTED)
+        not_effected = section_where(passages, clauses.NOT_EFFECTED)
         self.section(
             "demand.not_effected_section",
             not_effected,
@@ -245,11 +247,11 @@ class _Builder:
             ("demand.stop_order_section", _STOP_ORDER, "a stop order"),
             ("demand.withdrawal_section", _WITHDRAWAL, "the holder's withdrawal"),
         ):
-            found = clauses.section_where(under, pattern)
+            found = section_where(under, pattern)
             self.section(key, found, f"no clause of the not-effected section names {what}")
 
     def termination(self, passages: list[Passage]) -> None:
-        section = clauses.section_where(passages, _TERMINATION)
+        section = section_where(passages, _TERMINATION)
         self.section("termination.section", section, "no section defines a Termination Date")
         text = next((p.text for p in passages if p.section == section), "")
         earliest = bool(re.search(r"\bearlie(?:st|r)\b", text))
@@ -270,11 +272,11 @@ class _Builder:
             ("secondary_cutback_section", _SECONDARY, "a secondary registration cut back"),
             ("requested_basis_section", _BY_REQUESTED, "a cut back by shares requested"),
         ):
-            found = clauses.section_where(pool, pattern)
+            found = section_where(pool, pattern)
             self.section(f"piggyback.{key}", found, f"no piggyback clause for {what}")
 
     def allowed_delay(self, passages: list[Passage]) -> None:
-        caps = clauses.delay_caps(passages)
+        caps = delay_caps(passages)
         section = next(
             (f.section for f in (caps.max_days, caps.max_delays, caps.period_months) if f), None
         )
@@ -302,7 +304,7 @@ class _Builder:
             self.draft.missing.append("allowed_delay.reasons.i")
 
     def sales_suspension(self, passages: list[Passage]) -> None:
-        section = clauses.section_where(passages, _ON_NOTICE, _HALT)
+        section = section_where(passages, _ON_NOTICE, _HALT)
         self.section(
             "sales_suspension.section", section, "no section stops the holder's sales on notice"
         )

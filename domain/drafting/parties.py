@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from domain.drafting.clauses import Found
+from domain.drafting.found import Found
 from domain.drafting.numbers import word_value
 from domain.drafting.sections import PREAMBLE, Passage
 from domain.drafting.sentences import quotable, sentences
