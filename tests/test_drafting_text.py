@@ -166,3 +166,18 @@ def test_any_text_drafts_to_a_profile_that_is_valid_or_names_its_problems(
         assert exc.problems
     for citation in draft.citations.values():
         assert len(citation["quote"]) <= 1300
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("on or before the ninetieth (90th) day after it is filed", 90),
+        ("on the one hundred eightieth day after filing", 180),
+        ("on the forty-fifth day after", 45),
+    ],
+)
+def test_ordinal_days(text: str, value: int) -> None:
+    (found,) = durations(text)
+    assert (found.value, found.unit) == (value, "days")
+    if "(" in text:  # words and digits that disagree are not read
+        assert durations(text.replace(f"({value}th)", f"({value + 1}th)")) == []

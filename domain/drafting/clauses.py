@@ -19,12 +19,13 @@ from domain.drafting.sentences import quotable, sentences
 _I = re.IGNORECASE
 
 _DEMAND = re.compile(
-    r"\bdemand\b|such request|requested registration|initiating holder|"
+    r"\bdemand\b|such (?:an? )?request|requested registration|initiating holder|"
     r"request(?:s|ed)? (?:for |that the company effect )?(?:a |the )?registration\b",
     _I,
 )
 PIGGYBACK = re.compile(
-    r"piggy-?back|(?:propos|plan|intend)\w* to (?:register|file|effect)|"
+    # "holders of piggyback rights" names other holders, not a piggyback registration
+    r"piggy-?back(?!\s+(?:registration\s+)?rights)|(?:propos|plan|intend)\w* to (?:register|file|effect)|"
     r"intention to (?:register|file|effect)|for its own account",
     _I,
 )
@@ -40,7 +41,8 @@ _AFTER_THE_DEMAND = re.compile(
 _NOTICE_TO_HOLDERS = re.compile(
     r"(?:notice|notify)[^;]{0,160}?\bto\s+(?:all|each|every|the)\s+(?:other\s+)?"
     r"(?:security\s+)?holders?\b|"
-    r"notify\s+(?:in\s+writing\s+)?(?:all|each|every|the)\s+(?:other\s+)?holders?\b",
+    r"(?:notify|advise|inform)\s+(?:in\s+writing\s+)?(?:all|each|every|the)\s+(?:other\s+)?"
+    r"holders?\b",
     _I,
 )
 # "prior to the first anticipated filing date", "before the Company expects to file"
@@ -52,7 +54,8 @@ _BEFORE_FILING = re.compile(
 )
 NOT_EFFECTED = re.compile(
     r"not be deemed to have been effected|not (?:be )?(?:count(?:ed)?|considered|deemed) as "
-    r"(?:a|one of the|such)\b|shall not (?:count|constitute) (?:as )?(?:a|one)|will not count",
+    r"(?:a|one of the|such)\b|shall not (?:count|constitute) (?:as )?(?:a|one)|will not count|"
+    r"treated as not having been (?:made|effected|exercised)",
     _I,
 )
 _NOT_EFFECTIVE = re.compile(
@@ -101,7 +104,11 @@ def _answering_the_company(spot: Spot) -> bool:
     """A window counted from the Company's notice, for holders asking to be included."""
     return bool(
         (
-            re.match(r"\s*(?:after|following|of|from)\b[^.]*?\bnotice", spot.anchor, _I)
+            re.match(
+                r"\s*(?:after|following|of|from)\b[^.]*?\b(?:notice|advice|notification)",
+                spot.anchor,
+                _I,
+            )
             # "by written notice delivered within 15 days after receipt thereof, ask to join"
             or (
                 re.match(r"\s*after\s+(?:the\s+)?receipt\s+thereof\b", spot.anchor, _I)
@@ -112,7 +119,9 @@ def _answering_the_company(spot: Spot) -> bool:
             re.search(
                 r"inclu|join|participat|take part|request|notif|notice|elect", spot.before, _I
             )
-            or re.search(r"\b(?:inclu\w*|join|participat\w*|take part)\b", clause_of(spot), _I)
+            or re.search(
+                r"\b(?:inclu\w*|join|participat\w*|take part|request)\b", clause_of(spot), _I
+            )
         )
         and not re.search(r"\bat least\s*$|prior to|before", spot.before[-30:], _I)
     )
@@ -188,6 +197,12 @@ _DEMAND_COUNTS = [
         rf"\b(?:not be (?:obligated|required) to effect\s+more than|(?:obligated|required) to "
         rf"effect\s+(?:no more than|not more than|only|up to|a maximum of))\s+"
         rf"(?P<n>{NUMBER_TEXT})\s+(?:[\w-]+\s+){{0,2}}?(?:registrations?|demands?)\b",
+        _I,
+    ),
+    re.compile(
+        rf"\b(?:no more than|not more than|only)\s+(?P<n>{NUMBER_TEXT})\s+(?:such\s+)?"
+        r"(?:demands?|demand registrations?|registrations?|requests?)\s+(?:may|shall|will|can)\s+"
+        r"be\s+(?:made|requested|demanded|effected)\b",
         _I,
     ),
     re.compile(

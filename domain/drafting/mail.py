@@ -17,7 +17,7 @@ _TAKES_EFFECT = re.compile(
     r"(?:given|received|delivered))\b",
     _I,
 )
-_MAIL_BREAK = re.compile(r";|\(\w{1,3}\)\s|,\s+or\b")
+_MAIL_BREAK = re.compile(r";|\(\w{1,3}\)\s|,\s+(?:or|and)\b")
 _MAIL = re.compile(r"(?<![eE]-)(?<![eE])\bmail(?:ed|ing)?\b|postal|postage", _I)
 _NOT_MAIL = re.compile(r"courier|overnight|facsimile|telecop|e-?mail|electronic", _I)
 _ON_RECEIPT = re.compile(
@@ -36,12 +36,12 @@ def mail_effective(passages: list[Passage]) -> Found | None:
         after_mailing = re.match(
             r"\s*(?:after|following|from)\s+(?:the\s+)?(?:date\s+(?:of\s+|on which\s+)?)?(?:such\s+)?"
             r"(?:notice\s+)?(?:is\s+|was\s+|it\s+is\s+|being\s+|so\s+|having\s+been\s+)?"
-            r"(?:deposit|mailing|mailed|deposited|posting|posted|sent|dispatch)",
+            r"(?:deposit|mailing|mailed|deposited|posting|posted|postmark|sent|dispatch)",
             s.anchor,
             _I,
         )
-        # The words of this way of giving notice: back to the last `;`, `(ii)` or `, or`, and
-        # on to the next (`five days after deposit in the U.S. mail, postage prepaid`).
+        # The words of this way of giving notice: back to the last `;`, `(ii)`, `, or` or
+        # `, and`, and on to the next (`five days after deposit in the U.S. mail, postage prepaid`).
         after = s.sentence[s.duration.end :]
         clause = _MAIL_BREAK.split(s.before)[-1] + _MAIL_BREAK.split(after)[0]
         if after_mailing and _MAIL.search(clause) and not _NOT_MAIL.search(clause):

@@ -54,6 +54,24 @@ _ORDINALS = {
     "eighth": 8,
     "ninth": 9,
     "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
+    "sixtieth": 60,
+    "seventieth": 70,
+    "eightieth": 80,
+    "ninetieth": 90,
+    "hundredth": 100,
 }
 _UNIT_WORD = "|".join(_UNITS)
 _TENS_WORD = "|".join(_TENS)
@@ -69,8 +87,11 @@ _DURATION = re.compile(
     rf"[\s-]*(?P<unit>days?|Days?|DAYS?|months?|Months?|years?|Years?)\b",
     re.IGNORECASE,
 )
+_ORDINAL_WORD = "|".join(sorted(_ORDINALS, key=len, reverse=True))
+# `the third (3rd) Business Day`, `the ninetieth (90th) day`, `the one hundred eightieth day`
 _ORDINAL_DAY = re.compile(
-    rf"\b(?P<ordinal>{'|'.join(_ORDINALS)})\s*(?:\(\s*(?P<digits>\d{{1,2}})(?:st|nd|rd|th)\s*\)\s*)?"
+    rf"\b(?P<ordinal>(?:(?:{_UNIT_WORD}|{_TENS_WORD}|hundred|and)[\s-]+)*(?:{_ORDINAL_WORD}))\s*"
+    r"(?:\(\s*(?P<digits>\d{1,4})(?:st|nd|rd|th)\s*\)\s*)?"
     r"(?P<business>business\s+|calendar\s+)?day\b",
     re.IGNORECASE,
 )
@@ -107,6 +128,21 @@ def word_value(words: str) -> int | None:
     return total or None
 
 
+def ordinal_value(words: str) -> int | None:
+    """`third` -> 3, `ninetieth` -> 90, `one hundred eightieth` -> 180, `forty-fifth` -> 45."""
+    parts = re.split(r"[\s-]+", words.lower().strip())
+    last = _ORDINALS.get(parts[-1])
+    if last is None:
+        return None
+    if len(parts) == 1:
+        return last
+    if parts[-1] == "hundredth":
+        head = word_value(" ".join(parts[:-1]))
+        return head * 100 if head else None
+    head = word_value(" ".join(parts[:-1]))
+    return head + last if head else None
+
+
 def count_value(text: str) -> int | None:
     """A count written `two (2)`, `two` or `2` (the whole of `text`)."""
     match = re.fullmatch(NUMBER, text.strip(), re.IGNORECASE)
@@ -135,9 +171,10 @@ def durations(sentence: str) -> list[Duration]:
             unit = "days"
         found.append(Duration(value, unit, match.start(), match.end(), match.group(0)))
     for match in _ORDINAL_DAY.finditer(sentence):
-        value = _ORDINALS[match.group("ordinal").lower()]
-        if match.group("digits") and int(match.group("digits")) != value:
+        ordinal = ordinal_value(match.group("ordinal"))
+        if ordinal is None or (match.group("digits") and int(match.group("digits")) != ordinal):
             continue
+        value = ordinal
         business = (match.group("business") or "").strip().lower() == "business"
         unit = "business_days" if business else "days"
         found.append(Duration(value, unit, match.start(), match.end(), match.group(0)))

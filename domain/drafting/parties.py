@@ -45,7 +45,7 @@ _ORDINAL_WORDS = {
 }  # fmt: skip
 _AGREEMENT_DATE = re.compile(
     r"(?:dated|made|entered into|effective)\s+(?:and\s+entered\s+into\s+)?"
-    r"(?:(?:as\s+of|on)\s+(?:this\s+)?|this\s+)",
+    r"(?:(?:as\s+of|on)\s+(?:this\s+)?|this\s+)?",
     re.I,
 )
 _DEFINES_A_PARTY = re.compile(r"\((?:the\s+)?\"(?:Company|Issuer|Corporation)\"\)")
