@@ -36,6 +36,7 @@ _AFTER_THE_DEMAND = re.compile(
     rf"\s*after\s+(?:the\s+)?{COMPANY}\s+receives\s+(?:it|such|the|a)\b",
     _I,
 )
+_ABOUT_A_REGISTRATION = re.compile(r"regist|inclu|participat|take part|\bjoin|\badded\b", _I)
 # The Company's notice to the other holders: "give written notice ... to all other security
 # holders", "deliver notice of the Demand to each other holder", "notify all other Holders".
 _NOTICE_TO_HOLDERS = re.compile(
@@ -101,9 +102,11 @@ def holder_notice(passages: list[Passage]) -> Found | None:
 
 
 def _answering_the_company(spot: Spot) -> bool:
-    """A window counted from the Company's notice, for holders asking to be included."""
+    """A window counted from the Company's notice, for holders asking to be included in a
+    registration (not, say, to buy their share of a new issue)."""
     return bool(
-        (
+        _ABOUT_A_REGISTRATION.search(spot.sentence)
+        and (
             re.match(
                 r"\s*(?:after|following|of|from)\b[^.]*?\b(?:notice|advice|notification)",
                 spot.anchor,
