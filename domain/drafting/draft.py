@@ -173,11 +173,8 @@ class _Builder:
     def notices(self, passages: list[Passage]) -> None:
         mail = mail_effective(passages)
         on_receipt = mail_on_receipt(passages) if mail is None else None
-        section = (
-            (mail or on_receipt).section  # type: ignore[union-attr]
-            if mail or on_receipt
-            else section_where(passages, _NOTICES_HEADING)
-        )
+        clause = mail or on_receipt
+        section = clause.section if clause else section_where(passages, _NOTICES_HEADING)
         self.section("notices.section", section, "no section says how notices are given")
         if mail is not None and mail.business_days:
             self.value("notices.mail_business_days", mail)
@@ -191,8 +188,9 @@ class _Builder:
         elif on_receipt is not None:
             self.missing(
                 "notices.mail_business_days",
-                f"under §{on_receipt.section} a mailed notice takes effect on receipt: record "
-                "mailed notices by hand, on the day received, and set 0 here",
+                f"under §{on_receipt.section} a mailed notice takes effect on receipt, which a "
+                "profile cannot say yet: record each mailed notice `by hand`, dated the day it "
+                "was received, so that this number never applies",
             )
             self.cite("notices.mail_business_days", on_receipt)
         else:
