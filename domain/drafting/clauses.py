@@ -36,6 +36,7 @@ _AFTER_THE_DEMAND = re.compile(
     rf"\s*after\s+(?:the\s+)?{COMPANY}\s+receives\s+(?:it|such|the|a)\b",
     _I,
 )
+_OF_RECEIPT_THEREOF = re.compile(r"\s*(?:after|of|following)\s+(?:the\s+)?receipt\s+thereof", _I)
 _ABOUT_A_REGISTRATION = re.compile(r"regist|inclu|participat|take part|\bjoin|\badded\b", _I)
 # The Company's notice to the other holders: "give written notice ... to all other security
 # holders", "deliver notice of the Demand to each other holder", "notify all other Holders".
@@ -94,7 +95,14 @@ def holder_notice(passages: list[Passage]) -> Found | None:
             s.found()
             for s in spots(passages)
             if in_days(s)
-            and _AFTER_THE_DEMAND.match(s.anchor)
+            and (
+                _AFTER_THE_DEMAND.match(s.anchor)
+                # "within 10 days of receipt thereof, give written notice of such request"
+                or (
+                    _OF_RECEIPT_THEREOF.match(s.anchor)
+                    and re.search(r"\b(?:request|demand)", clause_of(s), _I)
+                )
+            )
             and _NOTICE_TO_HOLDERS.search(clause_of(s))
             and _topic(s, passages) == "demand"
         ]
