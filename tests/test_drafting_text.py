@@ -181,3 +181,8 @@ def test_ordinal_days(text: str, value: int) -> None:
     assert (found.value, found.unit) == (value, "days")
     if "(" in text:  # words and digits that disagree are not read
         assert durations(text.replace(f"({value}th)", f"({value + 1}th)")) == []
+
+
+def test_an_excerpt_may_begin_at_section_7_and_a_lone_number_is_not_a_section() -> None:
+    text = "EXHIBIT\n10.4\n\nThe preamble.\n\n7. REGISTRATION\n\n7.1 Demand. Text.\n"
+    assert sections_of(text) == [PREAMBLE, PREAMBLE, "7", "7.1"]

@@ -36,6 +36,11 @@ _AFTER_THE_DEMAND = re.compile(
     rf"\s*after\s+(?:the\s+)?{COMPANY}\s+receives\s+(?:it|such|the|a)\b",
     _I,
 )
+_UPON_THE_DEMAND = re.compile(
+    r"(?:upon|after|following)\s+(?:its\s+|the\s+Company's\s+)?receipt\s+of\s+(?:a|an|the|any|such)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:request|demand)",
+    _I,
+)
 _OF_RECEIPT_THEREOF = re.compile(r"\s*(?:after|of|following)\s+(?:the\s+)?receipt\s+thereof", _I)
 _ABOUT_A_REGISTRATION = re.compile(r"regist|inclu|participat|take part|\bjoin|\badded\b", _I)
 # The Company's notice to the other holders: "give written notice ... to all other security
@@ -97,6 +102,9 @@ def holder_notice(passages: list[Passage]) -> Found | None:
             if in_days(s)
             and (
                 _AFTER_THE_DEMAND.match(s.anchor)
+                # "Upon receipt of a Registration Demand, the Company shall, within twenty (20)
+                # days, notify all other holders"
+                or (not s.anchor.strip() and _UPON_THE_DEMAND.search(clause_of(s)))
                 # "within 10 days of receipt thereof, give written notice of such request"
                 or (
                     _OF_RECEIPT_THEREOF.match(s.anchor)

@@ -28,7 +28,7 @@ class DelayCaps:
 # any twelve-month period", "in any period of twelve consecutive months", "in the aggregate
 # in any 365-day period" (days: not a number of months).
 _PERIOD = re.compile(
-    rf"\W*(?:in the aggregate\s+)?(?:in|during|within)\s+any\s+(?:period\s+of\s+)?"
+    rf"\W*(?:in (?:the )?(?:aggregate|total)\s+)?(?:in|during|within)\s+any\s+(?:period\s+of\s+)?"
     rf"(?P<p>{NUMBER_TEXT})[\s-]*(?:consecutive\s+)?(?:calendar\s+)?[\s-]*"
     r"(?P<unit>months?|days?|years?)\b",
     _I,

@@ -144,8 +144,12 @@ def _name_before(text: str) -> str | None:
     candidate = candidate.strip().rstrip(",")
     if not candidate or len(candidate) > 120 or not re.match(r"[A-Za-z0-9]", candidate):
         return None
-    if re.search(r"\b(?:listed|named|set forth|identified|Schedule|Exhibit)\b", candidate):
-        return None
+    if re.search(
+        r"\b(?:listed|named|set forth|identified|Schedule|Exhibit|whose|signature page|hereto|"
+        r"hereof)\b|^(?:the|each|such|any|all)\s",
+        candidate,
+    ):
+        return None  # a description ("the stockholder whose name appears ..."), not a name
     return candidate
 
 

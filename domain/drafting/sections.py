@@ -107,6 +107,8 @@ def _leading_labels(line: str, stack: list[_Label]) -> tuple[list[_Label], str] 
         labels.append(label)
         trial = [label]
         rest = rest[number.end() :].lstrip()
+        if not rest:
+            return None  # a number alone on its line ("Exhibit" / "10.4") opens no section
     while (paren := _PAREN.match(rest)) is not None:
         label = _paren_label(paren.group(1), trial)
         if label is None:
@@ -122,8 +124,8 @@ def _number_label(name: str, stack: list[_Label]) -> _Label | None:
     current = stack[0].order if stack else None
     if current is not None and (order <= current or order[0] > current[0] + 3):
         return None
-    if current is None and order[0] > 3:
-        return None
+    if current is None and order[0] > 50:
+        return None  # an agreement's first section, if it is an excerpt, may be 7 but not 900
     return _Label(_NUMBER_LEVEL, name, order)
 
 
