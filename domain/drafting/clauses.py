@@ -142,7 +142,8 @@ def _answering_the_company(spot: Spot) -> bool:
                 r"\b(?:inclu\w*|join|participat\w*|take part|request)\b", clause_of(spot), _I
             )
         )
-        and not re.search(r"\bat least\s*$|prior to|before", spot.before[-30:], _I)
+        # "at least thirty (30) days before filing" is the Company's notice period, not a window
+        and not re.search(r"\b(?:at least|not less than|no fewer than)\s*$", spot.before, _I)
     )
 
 
@@ -222,6 +223,11 @@ _DEMAND_COUNTS = [
         rf"\b(?:no more than|not more than|only)\s+(?P<n>{NUMBER_TEXT})\s+(?:such\s+)?"
         r"(?:demands?|demand registrations?|registrations?|requests?)\s+(?:may|shall|will|can)\s+"
         r"be\s+(?:made|requested|demanded|effected)\b",
+        _I,
+    ),
+    re.compile(
+        rf"\b(?:a maximum of|a total of|an aggregate of)\s+(?P<n>{NUMBER_TEXT})\s+"
+        r"(?:demand registrations?|demands?)\b",
         _I,
     ),
     re.compile(

@@ -83,7 +83,8 @@ NUMBER_TEXT = rf"(?:(?:{WORDS})\s*(?:\(\s*\d{{1,4}}\s*\))?|\d{{1,4}})"
 NUMBER = rf"(?:(?P<words>{WORDS})\s*(?:\(\s*(?P<paren>\d{{1,4}})\s*\))?|(?P<digits>\d{{1,4}}))"
 
 _DURATION = re.compile(
-    rf"\b{NUMBER}[\s-]*(?P<business>business|Business|BUSINESS|calendar|Calendar|trading|Trading)?"
+    rf"\b{NUMBER}[\s-]*(?:(?:consecutive|total|aggregate|full)\s+)?"
+    r"(?P<business>business|Business|BUSINESS|calendar|Calendar|trading|Trading)?"
     rf"[\s-]*(?P<unit>days?|Days?|DAYS?|months?|Months?|years?|Years?)\b",
     re.IGNORECASE,
 )
