@@ -13,7 +13,8 @@ from domain.drafting.sentences import quotable, sentences
 _I = re.IGNORECASE
 
 _DELAY = re.compile(
-    r"\bdela\w*|postpone\w*|\bdefer\w*|suspen\w*|blackout|grace period|allowed delay", _I
+    r"\bdela\w*|postpone\w*|\bdefer\w*|suspen\w*|interrupt\w*|blackout|grace period|allowed delay",
+    _I,
 )
 
 
@@ -33,7 +34,9 @@ _PERIOD = re.compile(
     r"(?P<unit>months?|days?|years?)\b",
     _I,
 )
-_SAME_PERIOD = re.compile(r"\W*(?:in|during|within)\s+(?:such|that|the same)\s+period\b", _I)
+_SAME_PERIOD = re.compile(
+    r"\W*(?:in|during|within)\s+(?:any\s+)?(?:such|that|the same)\s+(?:[\w-]+\s+)?period\b", _I
+)
 _CAPPED = re.compile(
     r"(?:more than|exceed\w*|in excess of|up to|aggregate of|total of|longer than|maximum of|"
     r"period of)\s*(?:an aggregate of\s*|a total of\s*)?$",

@@ -154,6 +154,8 @@ class _Builder:
         self.value("dated", dated, "the preamble gives no date the agreement is dated as of")
         company = party(passages, text, ("Company", "Issuer"))
         investor = party(passages, text, INVESTOR_TERMS)
+        if company and investor and investor.value == company.value:
+            investor = None  # one name read for both parties: a misreading, not a party
         self.value("company", company, "the preamble defines no single party as the Company")
         self.value("investor", investor, "the preamble defines no single party as the holder")
         year = dated.value.year if dated and isinstance(dated.value, date) else None

@@ -136,7 +136,13 @@ def party(passages: list[Passage], text: str, terms: tuple[str, ...]) -> Found |
 
 def _name_before(text: str) -> str | None:
     """`..., and PACIFIC TECHNOLOGY GROUP, INC., a Nevada corporation` -> the name."""
-    cut = re.split(r"\b(?:by and between|by and among|between|among|and|by)\s+(?=[A-Za-z])", text)
+    # After the last party already defined (`... (the "Company"), in favor of ...`).
+    text = re.split(r"\"\s*\)", text)[-1]
+    cut = re.split(
+        r"\b(?:by and between|by and among|between|among|and|by|in favor of|for the benefit of)"
+        r"\s+(?=[A-Za-z])",
+        text,
+    )
     candidate = cut[-1].strip().rstrip(",")
     tail = _NAME_TAIL.search(candidate)
     if tail:
