@@ -488,6 +488,9 @@ def _outcome(record: Obligation, as_of: date) -> str:
         return f"MISSED — never met; {ended_by(record)} on {day(closed)}, {late} after it was due"
     if record.outcome is Outcome.OPEN:
         return f"open, {days_left((record.due - as_of).days)}"
+    if record.outcome is Outcome.SUPERSEDED:
+        assert closed is not None
+        return f"superseded on {day(closed)}, before it fell due ({ended_by(record)})"
     return "lapsed (the window closed)"
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.events import Event
-from domain.rules.registration import AgreementState
+from domain.rules.registration import AgreementState, position_on
 from domain.rules.stored_terms import terms_from_stored
 from domain.rules.terms import TermsProfile
 from domain.services.snapshots import Snapshot, Snapshots
@@ -60,6 +60,16 @@ class Agreement:
 
     def state(self) -> AgreementState:
         return self.snapshot().state
+
+    def state_on(self, day: date) -> AgreementState:
+        """The agreement as it stood on `day`: from the standing events dated on or before it
+        (SPEC §12). The kept snapshot when no standing event is dated after `day`."""
+        snapshot = self.snapshot()
+        if snapshot.latest is None or snapshot.latest[0] <= day:
+            return snapshot.state  # every standing event took effect, so was given, by `day`
+        if all(e.on <= day for e in self.events):
+            return snapshot.state
+        return position_on(self.events, self.terms, day)
 
     def snapshot(self) -> Snapshot:
         """The snapshot of `events` as they stand."""

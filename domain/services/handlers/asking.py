@@ -30,7 +30,7 @@ from domain.services.views import (
 
 def status(ctx: Context, command: Query) -> Reply:
     agreement = ctx.agreement
-    state = agreement.state()
+    state = agreement.state_on(ctx.today)
     data = status_data(agreement.terms, state, ctx.today)
     answer = status_answer(state, data, agreement.calendar, show_reasons=ctx.insider)
     return Reply(ok=True, answer=answer, data=data, warnings=data["warnings"])
@@ -38,7 +38,7 @@ def status(ctx: Context, command: Query) -> Reply:
 
 def deadlines(ctx: Context, command: Query) -> Reply:
     agreement, today = ctx.agreement, ctx.today
-    answer = deadlines_answer(agreement.state(), today, agreement.calendar)
+    answer = deadlines_answer(agreement.state_on(today), today, agreement.calendar)
     return Reply(
         ok=True,
         answer=answer,
@@ -139,7 +139,7 @@ def _would_be_refused(
 
 def compliance(ctx: Context, command: Query) -> Reply:
     agreement = ctx.agreement
-    return compliance_reply(agreement.state(), ctx.today, agreement.calendar)
+    return compliance_reply(agreement.state_on(ctx.today), ctx.today, agreement.calendar)
 
 
 def cutback_shares(ctx: Context, command: CutbackRequest) -> Reply:

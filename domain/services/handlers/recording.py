@@ -10,6 +10,7 @@ from typing import Any
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.calendar import Delivery
 from domain.rules.compliance import lateness_of
+from domain.rules.dating import impossible_date, request_received_on
 from domain.rules.deadlines import running_deadlines
 from domain.rules.events import Event, EventKind, Facts, latest_standing
 from domain.rules.registration import AgreementState, DelayRecord
@@ -90,6 +91,8 @@ def admit_event(ctx: Context, command: RecordEvent) -> Admitted | Reply:
     effective_on = agreement.calendar.effective_on(
         on, delivery or Delivery.HAND, terms.notices.mail_business_days
     )
+    if command.kind is EventKind.PIGGYBACK_REQUESTED:
+        effective_on = request_received_on(agreement.events, on)
     event = Event(
         seq=store.next_seq(agreement.id),
         kind=command.kind,
@@ -108,6 +111,9 @@ def admit_event(ctx: Context, command: RecordEvent) -> Admitted | Reply:
         source=f"{caller.source}:{caller.channel}",
         recorded_at=agreement.clock(caller),
     )
+    impossible = impossible_date(agreement.events, event, terms)
+    if impossible is not None:
+        return Reply.malformed(f"{impossible}: nothing was recorded", ctx.usage or None)
     before = agreement.snapshot()
     try:
         return Admitted(event, before, before.after(event, agreement.events))
