@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.failures import EXIT_MALFORMED, Failure
+from domain.store.location import database_url_problem
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class Settings:
         admins = frozenset(
             a.strip() for a in env.get("REGRIGHTS_ADMINS", "").split(",") if a.strip()
         )
+        problem = database_url_problem(env.get("REGRIGHTS_DATABASE_URL"))
+        if problem is not None:
+            raise Failure(problem, EXIT_MALFORMED)
         return cls(
             database_url=env.get("REGRIGHTS_DATABASE_URL") or None,
             bot_token=env.get("SLACK_BOT_TOKEN") or None,

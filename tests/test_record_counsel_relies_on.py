@@ -188,3 +188,60 @@ def test_nothing_is_left_to_delay_after_the_termination_date(
     assert refused.data["section"] == "2(d)"
     assert "Termination Date" in refused.data["error"]
     assert refused.data["next_start_allowed"] is None
+
+
+# --------------------------------------------------------------------- words that match the numbers
+
+
+def test_status_gives_the_days_available_on_the_day_it_names(desk: Desk) -> None:
+    # §2(d): not "more than once during any twelve (12) month period". A delay began 2026-12-01,
+    # so the next may begin 2027-12-01, when all 90 days are available again.
+    desk.today = date(2026, 12, 10)
+    desk.ok("s3-eligible on 2026-01-05")
+    desk.ok("demand 1000 on 2026-11-02")
+    desk.ok("delay 60 from 2026-12-01", EDITOR)
+    status = desk.say("status")
+    assert status.data["delay"]["next_start_allowed"] == "2027-12-01"
+    assert status.data["delay"]["available_days"] == 0  # none may begin on the day asked about
+    check = desk.ok("delay check 30 from 2027-12-01")
+    assert check["available_days"] == status.data["delay"]["next_start_available_days"] == 90
+    assert "next may begin 2027-12-01 (Wed); 90 days available" in said(status)
+
+
+def test_a_refused_extension_says_the_most_it_can_take(desk: Desk) -> None:
+    # 60 days from 2026-12-01 leave 30 of the 90 in the 12 months from 2026-12-01. Asked when
+    # the delay has run out, the extension dated within it is judged on that date.
+    desk.today = date(2027, 3, 1)
+    desk.ok("s3-eligible on 2026-01-05")
+    desk.ok("demand 1000 on 2026-11-02")
+    desk.ok("delay 60 from 2026-12-01", EDITOR)
+    refused = desk.say("delay extend 31 on 2026-12-10", EDITOR)
+    assert refused.exit_code == EXIT_REFUSED
+    assert refused.data["extend_max"] == 30
+    assert "extended by at most 30 days" in refused.data["error"]
+    assert said(refused).count("at most 30 days") == 1
+
+
+def test_a_withdrawal_after_effectiveness_states_the_facts_and_stays_flagged(desk: Desk) -> None:
+    desk.today = date(2027, 3, 1)
+    desk.ok("s3-eligible on 2026-01-05")
+    desk.ok("demand 1000 on 2026-02-02")
+    desk.ok("filed on 2026-03-02")
+    desk.ok("effective on 2026-05-01")
+    desk.ok("withdrawn other on 2026-06-01")
+
+    def flagged() -> list[str]:
+        return [w for w in desk.ok("status")["warnings"] if "§2(a)(ii)(C)" in w]
+
+    [warning] = flagged()
+    assert "never became effective" not in warning
+    assert "effective on 2026-05-01" in warning
+    # §2(a)(ii)(A): "does not become effective and remain effective until the Termination
+    # Date". The revived right exercised again rests on that reading until it is effected.
+    desk.ok("demand 2000 on 2026-07-01")
+    [warning] = flagged()
+    assert "2026-07-01 rests on that reading" in warning
+    desk.ok("filed on 2026-08-03")
+    assert len(flagged()) == 1
+    desk.ok("effective on 2026-10-01")
+    assert flagged() == []

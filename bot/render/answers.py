@@ -344,7 +344,7 @@ def _(answer: a.Status, m: Markup, to_channel: bool) -> str:
             "none may begin: there is nothing to delay (no pending demand, and no Registration "
             "Statement filed or effective)"
             if answer.nothing_to_delay
-            else f"next may begin {next_start}; " + _room(answer.available_days, answer.extend_max)
+            else f"next may begin {next_start}; " + _room(answer.next_start_days, answer.extend_max)
         )
     )
     lines = [

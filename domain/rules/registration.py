@@ -145,6 +145,27 @@ class AgreementState:
             and c.status_on(day, self.window_days) is CycleStatus.EFFECTIVE
         ]
 
+    def withdrawal_relied_on(self, day: date) -> RegistrationCycle | None:
+        """The last registration withdrawn by `day` on a ground §2(a)(ii)(C) does not name,
+        while the demand right it revived is relied on: until a later registration is
+        deemed effected on the demand."""
+        for index in range(len(self.cycles) - 1, -1, -1):
+            cycle = self.cycles[index]
+            withdrawn = cycle.withdrawn
+            if withdrawn is None or withdrawn > day:
+                continue
+            if cycle.withdrawal_ground is WithdrawalGround.MISSTATEMENT:
+                continue
+            later = self.cycles[index + 1 :]
+            if any(
+                c.demand_received is not None
+                and c.status_on(day, self.window_days) is CycleStatus.EFFECTIVE
+                for c in later
+            ):
+                return None
+            return cycle
+        return None
+
     def demand_refusal(self, day: date) -> RuleViolation | None:
         """Why a demand received on `day` would be refused; None when it would be accepted."""
         demand = self.terms.demand

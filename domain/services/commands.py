@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from difflib import get_close_matches
 from enum import Enum
 from typing import Any
 
@@ -526,12 +527,23 @@ def parse_command(text: str) -> Parsed:
     family = [s.usage for s in COMMANDS if s.words[0] == lowered[0]]
     if family:
         raise UsageError("say " + " or ".join(f"`{usage}`" for usage in family), " · ".join(family))
-    raise UsageError(f"`{grammar.clip(words[0])}` is not a regrights command", command_list())
+    raise _unknown(f"`{grammar.clip(words[0])}` is not a regrights command", lowered[0])
 
 
 def _known_topic(topic: str) -> None:
     if not any(s.name == topic or s.name.startswith(topic + " ") for s in COMMANDS):
-        raise UsageError(f"there is no command `{grammar.clip(topic)}`", command_list())
+        raise _unknown(f"there is no command `{grammar.clip(topic)}`", topic.split()[0])
+
+
+def _unknown(message: str, word: str) -> UsageError:
+    """A word that names no command: the nearest command, if one is near (a typo), with its
+    usage; else the list of commands."""
+    names = list(dict.fromkeys(s.words[0] for s in COMMANDS))
+    near = get_close_matches(word, names, n=1, cutoff=0.75)
+    if not near:
+        return UsageError(message, command_list())
+    usages = " · ".join(s.usage for s in COMMANDS if s.words[0] == near[0])
+    return UsageError(f"{message}: did you mean `{near[0]}`?", usages)
 
 
 def read_command(text: str) -> Parsed | UsageError:

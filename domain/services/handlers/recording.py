@@ -118,7 +118,9 @@ def admit_event(ctx: Context, command: RecordEvent) -> Admitted | Reply:
     try:
         return Admitted(event, before, before.after(event, agreement.events))
     except RuleViolation as violation:
-        return rule_refusal(violation, command.kind, agreement, event.seq, today, command.days)
+        return rule_refusal(
+            violation, command.kind, agreement, event.seq, today, command.days, on=on
+        )
 
 
 def rule_refusal(
@@ -130,8 +132,10 @@ def rule_refusal(
     days: int | None = None,
     *,
     hypothetical: bool = False,
+    on: date | None = None,
 ) -> Reply:
-    """`agreement` holds the history without the refused event; `hypothetical` for a check."""
+    """`agreement` holds the history without the refused event, dated `on` (default `today`);
+    `hypothetical` for a check."""
     extra: dict[str, Any] = {}
     clash = None
     message = violation.message
@@ -156,10 +160,14 @@ def rule_refusal(
         )
         extra["next_start_allowed"] = allowed.isoformat() if allowed else None
     if kind is EventKind.DELAY_EXTEND:
-        # An extension is refused for its length, not its date: say how long it could be.
+        # An extension is refused for its length, not its date: say how long it could be, on
+        # the day it was to be made, in the words as well as in `extend_max`.
         allowed = None
-        extend_max = days_left(agreement.state(), today).extend_max
-        extra["extend_max"] = extend_max
+        most = days_left(agreement.state(), on or today).extend_max
+        extra["extend_max"] = most
+        if most is not None:
+            plural = "" if most == 1 else "s"
+            message += f"; the running delay can be extended by at most {most} day{plural}"
     answer = RuleRefused(
         message,
         violation.section,
