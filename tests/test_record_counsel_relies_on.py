@@ -245,3 +245,35 @@ def test_a_withdrawal_after_effectiveness_states_the_facts_and_stays_flagged(des
     assert len(flagged()) == 1
     desk.ok("effective on 2026-10-01")
     assert flagged() == []
+
+
+# --------------------------------------------------------------------- given and effective
+
+
+def test_a_notice_mailed_on_its_due_date_is_given_in_time(desk: Desk) -> None:
+    # §9(b): "deemed to be sufficiently given ... when sent by registered mail", "effective ...
+    # four business days after deposit". §4(a): notice at least 15 days before 06-30, by 06-15;
+    # deposited Mon 06-15, effective Fri 06-19: the duty to give it is met on 06-15.
+    desk.today = date(2026, 6, 16)
+    desk.ok("filing-planned 2026-06-30 on 2026-05-01", EDITOR)
+    sent = desk.say("requested-info-sent on 2026-06-15 by mail", EDITOR)
+    assert sent.ok, said(sent)
+    assert not [w for w in sent.warnings if "Late" in w or "Missed" in w]
+    [info] = _requested_info(desk)
+    assert (info["closed_on"], info["outcome"], info["days_late"]) == ("2026-06-15", "met", 0)
+    assert desk.ok("deadlines")["deadlines"] == []
+
+
+def test_a_holders_notice_mailed_on_its_due_date_is_met_and_their_window_runs_from_receipt(
+    desk: Desk,
+) -> None:
+    # §2(a): demand received Mon 03-02, notice due 03-12; deposited Thu 03-12, it takes effect
+    # Wed 03-18, and the holders' 15 days run from their receipt: to 04-02.
+    desk.today = date(2026, 3, 13)
+    desk.ok("s3-eligible on 2026-01-05")
+    desk.ok("demand 1000 on 2026-03-02")
+    notified = desk.say("holders-notified on 2026-03-12 by mail", EDITOR)
+    assert not [w for w in notified.warnings if "Late" in w or "Missed" in w]
+    obligations = {o["kind"]: o for o in desk.ok("compliance")["obligations"]}
+    assert obligations["holder_notice"]["outcome"] == "met"
+    assert obligations["holder_inclusion"]["due"] == "2026-04-02"

@@ -53,19 +53,22 @@ def test_a_holder_cannot_request_more_shares_than_it_owns() -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "named"),
+    ("url", "named", "exit_code"),
     [
-        ("mysql://user:secret@db/regrights", "names a mysql database"),
-        ("garbage", "is not a database URL"),
-        ("sqlite:////nowhere/at/all/regrights.sqlite3", "/nowhere/at/all"),
+        ("mysql://user:secret@db/regrights", "names a mysql database", 2),
+        ("garbage", "is not a database URL", 2),
+        # The setting is sound; the folder it names is not there: unavailable, path named.
+        ("sqlite:////nowhere/at/all/regrights.sqlite3", "/nowhere/at/all", 3),
     ],
 )
-def test_a_database_setting_that_cannot_work_is_a_configuration_error(url: str, named: str) -> None:
+def test_a_database_setting_that_cannot_work_names_the_setting(
+    url: str, named: str, exit_code: int
+) -> None:
     env = cli_env(url)
     done = subprocess.run(
         [REGRIGHTS, "cmd", "--json", "status"], env=env, capture_output=True, text=True
     )
-    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.returncode == exit_code, done.stdout + done.stderr
     error = json.loads(done.stdout)["error"]
     assert "REGRIGHTS_DATABASE_URL" in error and named in error
     assert "secret" not in error

@@ -403,7 +403,8 @@ def _requested_info_sent(state: AgreementState, event: Event) -> None:
             state.terms.requested_information.section,
             "no anticipated filing date is recorded (record `filing-planned DATE` first)",
         )
-    cycle.requested_info_sent = event.effective_on
+    # §4(a) is a duty to give notice: met the day it is given, by hand or deposited (§9(b)).
+    cycle.requested_info_sent = event.on
 
 
 def _filed(state: AgreementState, event: Event) -> None:

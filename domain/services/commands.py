@@ -152,10 +152,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
     _event(
         "requested-info-sent",
         EventKind.REQUESTED_INFO_SENT,
-        "Records the Company's notice to the Investor of the information it requires.",
+        "Records the Company's notice to the Investor of the information it requires, given on "
+        "delivery or on deposit in the mail (§9(b)).",
         "4(a)",
         "closes the Requested Information notice",
-        "requested-info-sent on 2026-08-20",
+        "requested-info-sent on 2026-08-20 by mail",
+        notice=True,
     ),
     _event(
         "filed",

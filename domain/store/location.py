@@ -38,11 +38,17 @@ def database_url_problem(url: str | None) -> str | None:
             f"REGRIGHTS_DATABASE_URL names a {backend} database: regrights runs on SQLite "
             "(sqlite:///FILE) or PostgreSQL (postgresql://USER@HOST/DATABASE)"
         )
+    return None
+
+
+def missing_sqlite_folder(url: str | None) -> str | None:
+    """When the SQLite file of `url` (the default one for None) is in a folder that does not
+    exist: why the database cannot be opened, naming the path."""
     path = sqlite_file(url)
     folder = os.path.dirname(os.path.abspath(path)) if path else None
-    if folder is not None and not os.path.isdir(folder):
-        return (
-            f"REGRIGHTS_DATABASE_URL names the SQLite file {path}, in a folder that does not "
-            f"exist ({folder})"
-        )
-    return None
+    if folder is None or os.path.isdir(folder):
+        return None
+    return (
+        f"the SQLite database cannot be used: REGRIGHTS_DATABASE_URL names the file {path}, "
+        f"in a folder that does not exist ({folder})"
+    )

@@ -40,7 +40,12 @@ from domain.services.wording import section
 log = logging.getLogger("regrights.service")
 
 # Notices: their date is a receipt date by hand, a deposit date by mail (§9(b)).
-NOTICE_KINDS = {EventKind.DEMAND, EventKind.HOLDERS_NOTIFIED, EventKind.PIGGYBACK_NOTICE}
+NOTICE_KINDS = {
+    EventKind.DEMAND,
+    EventKind.HOLDERS_NOTIFIED,
+    EventKind.REQUESTED_INFO_SENT,
+    EventKind.PIGGYBACK_NOTICE,
+}
 DELAY_KINDS = {EventKind.DELAY, EventKind.DELAY_EXTEND, EventKind.DELAY_END}
 
 
