@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 
+from domain.rules.audit_chain import ChainBreak, ChainedEvent, tip_break
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.events import Event
 from domain.rules.registration import AgreementState, position_on
@@ -70,6 +71,11 @@ class Agreement:
         if all(e.on <= day for e in self.events):
             return snapshot.state
         return position_on(self.events, self.terms, day)
+
+    def history_break(self) -> ChainBreak | None:
+        """A break at the tip of the stored hash chain, as read (SPEC §12)."""
+        tail = [ChainedEvent(e, e.stored_hash) for e in self.events[-2:]]
+        return tip_break(self.id, tail, self.row.chain_head)
 
     def snapshot(self) -> Snapshot:
         """The snapshot of `events` as they stand."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from domain.rules.allowed_delay import Delay
+from domain.rules.audit_chain import ChainBreak
 from domain.rules.cutback import HolderClaim, cutback
 from domain.rules.events import Event, EventKind, Facts
 from domain.rules.registration import replay
@@ -32,8 +33,19 @@ def status(ctx: Context, command: Query) -> Reply:
     agreement = ctx.agreement
     state = agreement.state_on(ctx.today)
     data = status_data(agreement.terms, state, ctx.today)
+    broken = agreement.history_break()
+    data["history_break"] = broken.detail if broken is not None else None
+    if broken is not None:
+        data["warnings"].insert(0, history_warning(broken))
     answer = status_answer(state, data, agreement.calendar, show_reasons=ctx.insider)
     return Reply(ok=True, answer=answer, data=data, warnings=data["warnings"])
+
+
+def history_warning(broken: ChainBreak) -> str:
+    return (
+        f"The recorded history does not prove itself: {broken.detail}. Nothing more can be "
+        "recorded until an admin restores it (`regrights verify` names the break)."
+    )
 
 
 def deadlines(ctx: Context, command: Query) -> Reply:
