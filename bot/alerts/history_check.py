@@ -1,11 +1,11 @@
 """Once a day, each agreement's whole hash chain is verified (SPEC §12); a break is posted once
 in the agreement's channels, as an alert.
 
-The alert table keeps the day's check and the break's alert, so no migration is needed: a row
-(`history-check`, the day) marks an agreement checked that day (whichever instance claims it
-checks it), and a break's alert has the key `history_altered#<seq>`, the day as its slot, and is
-posted once per channel like a deadline's: committed "sending" before the post, "posted" after;
-one not confirmed is claimed again the next day.
+Each process remembers the day it last verified each agreement (several instances each verify
+once a day). A break's alert lives in the alert table, so no migration is needed: its key is
+`history_altered#<seq>`, its slot the day, and it is posted once per channel like a deadline's,
+committed "sending" before the post and "posted" after; one not confirmed (or claimed by another
+instance that day) is claimed again the next day, until one is posted.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from bot.alerts.ledger import POSTED, SENDING, SKIPPED, alert_key
+from bot.alerts.ledger import POSTED, SENDING, alert_key
 from bot.alerts.poster import ALERT_BLOCK_PREFIX, AlertMessage, Poster, PostFailed
 from bot.alerts.report import AlertOutcome, PassReport
 from domain.rules.audit_chain import ChainBreak, first_break
@@ -27,7 +29,8 @@ from domain.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger("regrights.alerts")
 
-CHECKED = "history-check"
+# Per database, the day each agreement's chain was last verified by this process.
+_VERIFIED: WeakKeyDictionary[Engine, dict[int, str]] = WeakKeyDictionary()
 
 
 def break_key(found: ChainBreak) -> str:
@@ -35,36 +38,28 @@ def break_key(found: ChainBreak) -> str:
 
 
 def check_histories(uow: UnitOfWork, poster: Poster, now: datetime, report: PassReport) -> None:
-    """Verify, once on `now`'s (UTC) day, every agreement not yet checked that day; post each
-    break found, and any break alert a failed pass left unconfirmed."""
+    """Verify every agreement not yet verified here on `now`'s (UTC) day; post each break."""
     day = now.date().isoformat()
+    verified = _VERIFIED.setdefault(uow.engine, {})
     with uow.read() as store:
-        checked = set(
-            store.session.exec(
-                select(AlertRow.agreement_id).where(
-                    AlertRow.deadline_key == CHECKED, AlertRow.slot_key == day
-                )
-            )
-        )
-        due = [i for i in store.agreement_ids() if i not in checked]
+        due = [i for i in store.agreement_ids() if verified.get(i) != day]
     for agreement_id in due:
-        claims = _check(uow, agreement_id, day, now)
-        for row_id, channel, message in claims:
+        for row_id, channel, message in _check(uow, agreement_id, day, now):
             _post(uow, poster, agreement_id, row_id, channel, message, now, report)
+        verified[agreement_id] = day
 
 
 def _check(
     uow: UnitOfWork, agreement_id: int, day: str, now: datetime
 ) -> list[tuple[int, str, AlertMessage]]:
-    """Claims the day's check; on a break, the alert rows for channels not yet told of it."""
+    """On a break, claims its alert for the channels not yet told of it."""
     try:
         with uow.write() as store:
-            store.session.add(_row(agreement_id, CHECKED, day, "", SKIPPED, now))
-            store.session.flush()
             row = store.agreement(agreement_id)
             found = first_break(agreement_id, store.chained_events(agreement_id), row.chain_head)
             if found is None:
                 return []
+            log.warning("agreement %s: %s", agreement_id, found.detail)
             title = terms_from_snapshot(row.profile_yaml).title
             key = break_key(found)
             told = set(
@@ -80,16 +75,15 @@ def _check(
             for channel in store.channels_of(agreement_id):
                 if channel in told:
                     continue
-                claimed = _row(agreement_id, key, day, channel, SENDING, now)
+                claimed = _row(agreement_id, key, day, channel, now)
                 store.session.add(claimed)
                 store.session.flush()
                 assert claimed.id is not None
                 message = _message(alert_key(agreement_id, key, day), found, title)
                 claims.append((claimed.id, channel, message))
-            log.warning("agreement %s: %s", agreement_id, found.detail)
             return claims
     except IntegrityError:
-        return []  # another instance claimed the day's check first
+        return []  # another instance claimed today's alert first
 
 
 def _post(
@@ -116,19 +110,16 @@ def _post(
     report.posted.append(AlertOutcome(agreement_id, channel, message.key, message.text, ts))
 
 
-def _row(
-    agreement_id: int, key: str, slot: str, channel: str, state: str, now: datetime
-) -> AlertRow:
+def _row(agreement_id: int, key: str, day: str, channel: str, now: datetime) -> AlertRow:
     return AlertRow(
         agreement_id=agreement_id,
         deadline_key=key,
-        slot_key=slot,
+        slot_key=day,
         channel_id=channel,
         slot_at=now,
-        state=state,
-        attempts=1 if state == SENDING else 0,
+        state=SENDING,
+        attempts=1,
         claimed_at=now,
-        settled_at=None if state == SENDING else now,
     )
 
 

@@ -324,7 +324,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         asking.compliance,
         Access.ANYONE,
         "Lists every deadline that has run, with its outcome: met, late (and by how many days), "
-        "missed, open or lapsed.",
+        "missed, open, lapsed or superseded.",
         None,
         None,
         "compliance",
