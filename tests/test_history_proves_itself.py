@@ -7,14 +7,16 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from conftest import REGRIGHTS, cli_env
 
 from bot.alerts.alert_pass import run_alert_pass
+from bot.alerts.history_check import check_histories
 from bot.alerts.poster import AlertMessage
+from bot.alerts.report import PassReport
 from bot.runtime import open_database
 
 DEAL = """\
@@ -90,11 +92,30 @@ def test_the_daily_pass_verifies_the_whole_chain_and_alerts_once(
     _alter(database, 2)  # not the tip: only the whole chain shows it
     engine = open_database(f"sqlite:///{database}")
     poster = Recorder()
-    first = run_alert_pass(engine, poster, datetime(2026, 3, 20, 14, tzinfo=UTC))
+
+    def daily_pass(now: datetime) -> PassReport:
+        """What the scheduler (and `tick`) run: the alert pass, then the history check."""
+        report = run_alert_pass(engine, poster, now)
+        check_histories(engine, poster, now, report)
+        return report
+
+    first = daily_pass(datetime(2026, 3, 20, 14, tzinfo=UTC))
     [(channel, message)] = [(c, m) for c, m in poster.posts if "history_altered" in m.key]
     assert channel == "console" and "event #2" in message.text
     assert any("history_altered" in o.key for o in first.posted)
-    run_alert_pass(engine, poster, datetime(2026, 3, 20, 15, tzinfo=UTC))
-    run_alert_pass(engine, poster, datetime(2026, 3, 21, 14, tzinfo=UTC))
+    daily_pass(datetime(2026, 3, 20, 15, tzinfo=UTC))
+    daily_pass(datetime(2026, 3, 21, 14, tzinfo=UTC))
     assert len([m for _, m in poster.posts if "history_altered" in m.key]) == 1
     engine.dispose()
+
+
+def test_tick_posts_a_break_once(altered: tuple[Path, dict[str, str]]) -> None:
+    database, env = altered
+    _alter(database, 3)
+    # The other holders' notice (due 2026-03-12) is overdue: its weekly alert is due within
+    # eight days of the import, so the pass runs then.
+    later = datetime.now(UTC) + timedelta(days=8)
+    first = _run(env, "tick", "--at", later.isoformat())
+    assert first.stdout.count("does not prove itself") == 1, first.stdout + first.stderr
+    again = _run(env, "tick", "--at", (later + timedelta(days=1)).isoformat())
+    assert "does not prove itself" not in again.stdout

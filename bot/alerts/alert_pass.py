@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.alerts.history_check import check_histories
 from bot.alerts.ledger import (
     POSTED,
     SENDING,
@@ -75,7 +74,6 @@ def run_alert_pass(
         for start in range(0, len(due), PREVIEW_BATCH):
             _preview(uow, due[start : start + PREVIEW_BATCH], now, report)
         return report
-    check_histories(uow, poster, now, report)  # once a day: each whole hash chain (SPEC §12)
     for agreement_id in due:
         try:
             with hold_agreement(engine, agreement_id) as held:

@@ -37,10 +37,13 @@ def break_key(found: ChainBreak) -> str:
     return f"history_altered#{found.seq}"
 
 
-def check_histories(uow: UnitOfWork, poster: Poster, now: datetime, report: PassReport) -> None:
-    """Verify every agreement not yet verified here on `now`'s (UTC) day; post each break."""
+def check_histories(engine: Engine, poster: Poster, now: datetime, report: PassReport) -> None:
+    """Verify every agreement not yet verified here on `now`'s (UTC) day; post each break, and
+    add what was posted to `report`. Run beside the alert pass (which reads only the
+    agreements whose alerts are due), by the scheduler and by `tick`."""
     day = now.date().isoformat()
-    verified = _VERIFIED.setdefault(uow.engine, {})
+    uow = UnitOfWork(engine)
+    verified = _VERIFIED.setdefault(engine, {})
     with uow.read() as store:
         due = [i for i in store.agreement_ids() if verified.get(i) != day]
     for agreement_id in due:
