@@ -180,9 +180,11 @@ def test_nothing_is_left_to_delay_after_the_termination_date(
     desk.today = date(2026, 10, 1)
     for line in history:
         desk.ok(line, EDITOR)
-    status = desk.ok("status")
+    asked = desk.say("status")
+    status = asked.data
     assert status["delay"]["available_days"] == 0
     assert status["delay"]["next_start_allowed"] is None
+    assert "Termination Date has passed, and nothing is left to delay" in said(asked)
     refused = desk.say("delay 30", EDITOR)
     assert refused.exit_code == EXIT_REFUSED, said(refused)
     assert refused.data["section"] == "2(d)"

@@ -341,8 +341,12 @@ def _(answer: a.Status, m: Markup, to_channel: bool) -> str:
         f"; {days(answer.days_used)} used in the last {delay_terms.period_months} months of "
         f"{delay_terms.max_days}; "
         + (
-            "none may begin: there is nothing to delay (no pending demand, and no Registration "
-            "Statement filed or effective)"
+            "none may begin: the Termination Date has passed, and nothing is left to delay"
+            if answer.nothing_to_delay
+            and answer.termination_date is not None
+            and answer.termination_date <= answer.as_of
+            else "none may begin: there is nothing to delay (no pending demand, and no "
+            "Registration Statement filed or effective)"
             if answer.nothing_to_delay
             else f"next may begin {next_start}; " + _room(answer.next_start_days, answer.extend_max)
         )
