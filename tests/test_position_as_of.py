@@ -5,13 +5,15 @@ the delay room, the deadlines, the warnings), deadlines and compliance."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from conftest import ADMIN, CHANNEL
+from conftest import ADMIN, CHANNEL, REGRIGHTS, cli_env
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -141,3 +143,25 @@ def test_the_position_on_a_day_is_that_of_the_events_dated_by_then(
             asked_whole = _position(whole, question, as_of)
             asked_fresh = _position(fresh, question, as_of)
             assert asked_whole == asked_fresh, (question, as_of, recorded)
+
+
+def test_import_as_of_a_day_records_as_if_today_were_that_day(tmp_path: Path) -> None:
+    # §2(a): received 03-02, the other holders' notice is due 03-12; as of 03-20, 8 days over.
+    deal = tmp_path / "deal.txt"
+    deal.write_text("s3-eligible on 2026-01-05\ndemand 1000 on 2026-03-02\n")
+    env = cli_env(f"sqlite:///{tmp_path / 'as-of.sqlite3'}")
+
+    def imported(as_of: str) -> tuple[int, dict[str, Any]]:
+        done = subprocess.run(
+            [REGRIGHTS, "import", "--json", "--as-of", as_of, str(deal)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        return done.returncode, json.loads(done.stdout)
+
+    code, early = imported("2026-03-01")  # the demand is not yet received that day
+    assert (code, early["line"]) == (1, 2) and "future" in early["error"]
+    code, done = imported("2026-03-20")
+    assert code == 0 and done["recorded"] == 2
+    assert any("8 days overdue" in w for w in done["warnings"])
