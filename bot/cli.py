@@ -100,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--user", default="console", help="acting user (default: console)")
     imports.add_argument("--channel", default="console", help="channel (default: console)")
     imports.add_argument("--json", action="store_true", help="print one JSON object")
+    imports.add_argument("--as-of", metavar="YYYY-MM-DD", help="import as if today were this date")
     imports.add_argument("file", metavar="FILE", help="one command per line; # starts a comment")
     for name, what, suffix in (
         ("calendar", "write the deadlines as an iCalendar file (RFC 5545)", "ics"),
@@ -217,7 +218,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
         from bot.importer import run_import
 
-        return run_import(args.file, user=args.user, channel=args.channel, as_json=args.json)
+        return run_import(
+            args.file, user=args.user, channel=args.channel, as_json=args.json, as_of=args.as_of
+        )
     if args.command == "console":
         from bot.console import run_console
         from domain.services.grammar import UsageError, parse_date

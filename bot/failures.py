@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from domain.rules.audit_chain import HistoryAltered
 from domain.rules.terms import ProfileError
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ def describe(exc: BaseException) -> Failure | None:
         return exc
     if isinstance(exc, ProfileError):
         return Failure(str(exc), EXIT_MALFORMED)
+    if isinstance(exc, HistoryAltered):
+        return Failure(str(exc), EXIT_UNAVAILABLE)
     # Only a process that imported slack_sdk can have a Slack error: a `cmd` never imports it.
     slack = sys.modules.get("slack_sdk.errors")
     if slack is not None and isinstance(exc, slack.SlackApiError):

@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.failures import EXIT_MALFORMED, Failure
+from bot.failures import EXIT_MALFORMED, EXIT_UNAVAILABLE, Failure
+from domain.store.location import database_url_problem, missing_sqlite_folder
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,12 @@ class Settings:
         admins = frozenset(
             a.strip() for a in env.get("REGRIGHTS_ADMINS", "").split(",") if a.strip()
         )
+        problem = database_url_problem(env.get("REGRIGHTS_DATABASE_URL"))
+        if problem is not None:
+            raise Failure(problem, EXIT_MALFORMED)
+        missing = missing_sqlite_folder(env.get("REGRIGHTS_DATABASE_URL"))
+        if missing is not None:
+            raise Failure(missing, EXIT_UNAVAILABLE)
         return cls(
             database_url=env.get("REGRIGHTS_DATABASE_URL") or None,
             bot_token=env.get("SLACK_BOT_TOKEN") or None,

@@ -53,6 +53,10 @@ def run_tick(at: str | None, dry_run: bool) -> int:
 
         poster = SlackPoster(alert_client(settings))
     report = run_alert_pass(engine, poster, now, dry_run=dry_run)
+    if not dry_run:
+        from bot.alerts.history_check import check_histories
+
+        check_histories(engine, poster, now, report)  # each whole chain, once a day
     _print(report)
     return 1 if report.pending or report.failed else 0
 

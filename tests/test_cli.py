@@ -71,7 +71,7 @@ def test_status_and_deadlines_json(env: dict[str, str]) -> None:
 
 
 def test_cutback_json_names_every_holder(env: dict[str, str]) -> None:
-    code, result = run_json(env, "cutback", "100", "co=50", "a=40:10", "b=40:30")
+    code, result = run_json(env, "cutback", "100", "co=50", "a=40:100", "b=40:300")
     assert code == 0
     assert result == {
         "ok": True,

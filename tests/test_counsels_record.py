@@ -73,10 +73,11 @@ def test_withdrawal_grounds_and_the_reading_flagged(desk: Desk) -> None:
     assert "§2(a)(ii)(C)" in warning and "§2(a)(ii)(A)" in warning and "can be read" in warning
     history = desk.ok("history 1")["events"][0]
     assert (history["kind"], history["ground"]) == ("withdrawn", "other")
-    # A new demand no longer rests on the reading: the flag goes.
+    # A new demand rests on the same reading: the flag stays until it is effected (SPEC §12).
     desk.today = date(2026, 5, 1)
     desk.ok("demand 500")
-    assert not any("withdrew" in w for w in desk.ok("status")["warnings"])
+    [warning] = [w for w in desk.ok("status")["warnings"] if "withdrew" in w]
+    assert "2026-05-01 rests on that reading" in warning
 
 
 def test_an_allowed_delay_needs_a_registration_to_delay(desk: Desk, engine: Engine) -> None:

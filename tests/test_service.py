@@ -64,6 +64,7 @@ def test_status_has_the_stable_keys(desk: Desk) -> None:
         "next_start_allowed",
         "available_days",
         "extend_max",
+        "next_start_available_days",
     }
     assert status["agreement"] == "nstor-2002"
 
@@ -97,6 +98,7 @@ def test_delay_caps_and_next_start(desk: Desk, engine: Engine) -> None:
         "next_start_allowed": "2027-11-02",
         "available_days": 0,
         "extend_max": None,
+        "next_start_available_days": 90,
     }
 
 

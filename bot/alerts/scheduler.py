@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.alerts.alert_pass import run_alert_pass
+from bot.alerts.history_check import check_histories
 from bot.alerts.poster import Poster
 from bot.alerts.slack_poster import SlackPoster, alert_client
 from bot.clock import utc_now
@@ -37,7 +38,9 @@ def start_alert_scheduler(
 
     def alert_pass() -> None:
         try:
-            report = run_alert_pass(engine, poster, clock())
+            now = clock()
+            report = run_alert_pass(engine, poster, now)
+            check_histories(engine, poster, now, report)  # each whole chain, once a day
         except Exception:
             log.exception("alert pass failed; the next pass retries")
             return

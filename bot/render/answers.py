@@ -341,10 +341,14 @@ def _(answer: a.Status, m: Markup, to_channel: bool) -> str:
         f"; {days(answer.days_used)} used in the last {delay_terms.period_months} months of "
         f"{delay_terms.max_days}; "
         + (
-            "none may begin: there is nothing to delay (no pending demand, and no Registration "
-            "Statement filed or effective)"
+            "none may begin: the Termination Date has passed, and nothing is left to delay"
             if answer.nothing_to_delay
-            else f"next may begin {next_start}; " + _room(answer.available_days, answer.extend_max)
+            and answer.termination_date is not None
+            and answer.termination_date <= answer.as_of
+            else "none may begin: there is nothing to delay (no pending demand, and no "
+            "Registration Statement filed or effective)"
+            if answer.nothing_to_delay
+            else f"next may begin {next_start}; " + _room(answer.next_start_days, answer.extend_max)
         )
     )
     lines = [
@@ -498,6 +502,9 @@ def _outcome(record: Obligation, as_of: date) -> str:
         return f"MISSED — never met; {ended_by(record)} on {day(closed)}, {late} after it was due"
     if record.outcome is Outcome.OPEN:
         return f"open, {days_left((record.due - as_of).days)}"
+    if record.outcome is Outcome.SUPERSEDED:
+        assert closed is not None
+        return f"superseded on {day(closed)}, before it fell due ({ended_by(record)})"
     return "lapsed (the window closed)"
 
 

@@ -129,3 +129,58 @@ def first_break(
 
 def _holds(chained: ChainedEvent, previous: str) -> bool:
     return chained.stored_hash == event_hash(chained.event, previous)
+
+
+class HistoryAltered(Exception):
+    """A write refused: the stored history no longer proves itself (SPEC §12)."""
+
+    def __init__(self, found: ChainBreak) -> None:
+        self.found = found
+        super().__init__(
+            f"the recorded history does not prove itself: {found.detail}. Nothing was recorded; "
+            "`regrights verify` names the break, and an admin restores the event from an export"
+        )
+
+
+def tip_break(
+    agreement_id: int, tail: Sequence[ChainedEvent], head: str | None
+) -> ChainBreak | None:
+    """The chain checked at its tip only, as a write does before appending: `tail` holds the
+    last stored events (two are enough), `head` the hash the agreement last recorded."""
+    if not tail:
+        if head is None:
+            return None
+        return ChainBreak(
+            Break.MISSING,
+            1,
+            "every event is missing (the history is empty, but events were recorded)",
+        )
+    last = tail[-1]
+    if len(tail) > 1:
+        previous: str | None = tail[-2].stored_hash or ""
+    else:
+        previous = genesis(agreement_id) if last.event.seq == 1 else None
+    if previous is not None and not _holds(last, previous):
+        event = last.event
+        return ChainBreak(
+            Break.ALTERED,
+            event.seq,
+            f"event #{event.seq} ({event.kind.value} on {event.on}) was altered after it was "
+            "recorded",
+        )
+    if head is not None and head != last.stored_hash:
+        following = last.event.seq + 1
+        return ChainBreak(
+            Break.MISSING,
+            following,
+            f"event #{following} is missing (the history ends at #{last.event.seq}, but more "
+            "was recorded)",
+        )
+    return None
+
+
+def refuse_altered_tip(agreement_id: int, tail: Sequence[ChainedEvent], head: str | None) -> None:
+    """Raises HistoryAltered when the chain's tip does not hold."""
+    found = tip_break(agreement_id, tail, head)
+    if found is not None:
+        raise HistoryAltered(found)

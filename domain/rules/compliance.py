@@ -4,7 +4,8 @@ Outcomes: `met` (closed on or before its due date), `late` (closed after it), `m
 date passed and it was never met: still open, closed by something other than performance, or
 overtaken by a withdrawal, a new registration or the Termination Date), `open` (not yet due),
 `lapsed` (a window that closes by passing its date, or an obligation that ended before it fell
-due).
+due), `superseded` (a clock moved by a later event before it fell due: a re-planned filing date
+moves the Requested Information notice).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from domain.rules.registration import (
     DelayRecord,
     PiggybackNotice,
     RegistrationCycle,
+    ReplacedPlan,
 )
 
 
@@ -29,6 +31,7 @@ class Outcome(StrEnum):
     MISSED = "missed"
     OPEN = "open"
     LAPSED = "lapsed"
+    SUPERSEDED = "superseded"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class Obligation:
     outcome: Outcome
     days_late: int | None
     performed: bool = True
+    moved_to: date | None = None  # a clock moved by a later event: its new due date
 
 
 def obligations(state: AgreementState, as_of: date) -> list[Obligation]:
@@ -192,6 +196,9 @@ def _cycle_obligations(
                 as_of,
                 ends=ends,
             )
+    for plan in cycle.replaced_plans:
+        if plan.recorded_on <= as_of:
+            yield _replaced_plan(state, cycle, plan, as_of)
     if cycle.filing_planned is not None and cycle.filing_planned_recorded is not None:
         clock = terms.requested_information
         sent, filed = cycle.requested_info_sent, cycle.filed
@@ -223,6 +230,47 @@ def _cycle_obligations(
         )
 
 
+def _replaced_plan(
+    state: AgreementState, cycle: RegistrationCycle, plan: ReplacedPlan, as_of: date
+) -> Obligation:
+    """A Requested Information clock (§4(a)) a re-planned filing date moved: met or late if the
+    notice was sent while it ran; else `superseded` if moved before it fell due, `missed` if
+    moved after."""
+    clock = state.terms.requested_information
+    key = f"requested_info#{plan.seq}"
+    due = plan.planned - timedelta(days=clock.days)
+    sent = cycle.requested_info_sent
+    if sent is not None and sent <= plan.replaced_on:
+        return _judge(
+            key,
+            DeadlineKind.REQUESTED_INFO,
+            clock.section,
+            plan.recorded_on,
+            due,
+            as_of,
+            closed_on=sent,
+        )
+    moved_to = plan.next_planned - timedelta(days=clock.days)
+    if plan.replaced_on > as_of:  # not yet moved on the day asked about
+        return _judge(key, DeadlineKind.REQUESTED_INFO, clock.section, plan.recorded_on, due, as_of)
+    if plan.replaced_on <= due:
+        outcome, late = Outcome.SUPERSEDED, None
+    else:
+        outcome, late = Outcome.MISSED, (plan.replaced_on - due).days
+    return Obligation(
+        DeadlineKind.REQUESTED_INFO,
+        clock.section,
+        key,
+        plan.recorded_on,
+        due,
+        plan.replaced_on,
+        outcome,
+        late,
+        performed=False,
+        moved_to=moved_to,
+    )
+
+
 def _delay_obligations(
     state: AgreementState, delays: Iterable[DelayRecord], as_of: date
 ) -> Iterable[Obligation]:
@@ -234,7 +282,7 @@ def _delay_obligations(
                 DeadlineKind.DELAY_EXPIRY,
                 section,
                 record.start,
-                record.delay.expires,
+                record.due_before_end or record.delay.expires,  # an early end keeps its due
                 as_of,
                 closed_on=record.ended_early_on,
             )

@@ -76,6 +76,8 @@ class Event:
     actor: str = ""
     source: str = ""
     recorded_at: datetime | None = None
+    # The hash stored beside it (see audit_chain), when read from the store.
+    stored_hash: str | None = field(default=None, compare=False)
 
 
 def live_events(events: list[Event]) -> list[Event]:

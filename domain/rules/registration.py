@@ -32,6 +32,18 @@ class CycleStatus(StrEnum):
 OPEN_STATUSES = {CycleStatus.REQUESTED, CycleStatus.FILED}
 
 
+@dataclass(frozen=True)
+class ReplacedPlan:
+    """An anticipated filing date re-planned on `replaced_on`: its Requested Information clock
+    (§4(a)) stopped running then, and stays on the record (SPEC §12)."""
+
+    seq: int
+    planned: date
+    recorded_on: date
+    replaced_on: date
+    next_planned: date
+
+
 @dataclass
 class RegistrationCycle:
     """One registration, usually begun by the Investor's demand."""
@@ -46,6 +58,7 @@ class RegistrationCycle:
     filing_planned: date | None = None
     filing_planned_seq: int | None = None
     filing_planned_recorded: date | None = None
+    replaced_plans: tuple[ReplacedPlan, ...] = ()
     requested_info_sent: date | None = None
     filed: date | None = None
     filed_seq: int | None = None
@@ -78,6 +91,7 @@ class DelayRecord:
     days: int
     reason: str | None
     ended_early_on: date | None = None
+    due_before_end: date | None = None  # the expiry it had when it was ended early
 
     @property
     def delay(self) -> Delay:
@@ -130,6 +144,27 @@ class AgreementState:
             if c.demand_received is not None
             and c.status_on(day, self.window_days) is CycleStatus.EFFECTIVE
         ]
+
+    def withdrawal_relied_on(self, day: date) -> RegistrationCycle | None:
+        """The last registration withdrawn by `day` on a ground §2(a)(ii)(C) does not name,
+        while the demand right it revived is relied on: until a later registration is
+        deemed effected on the demand."""
+        for index in range(len(self.cycles) - 1, -1, -1):
+            cycle = self.cycles[index]
+            withdrawn = cycle.withdrawn
+            if withdrawn is None or withdrawn > day:
+                continue
+            if cycle.withdrawal_ground is WithdrawalGround.MISSTATEMENT:
+                continue
+            later = self.cycles[index + 1 :]
+            if any(
+                c.demand_received is not None
+                and c.status_on(day, self.window_days) is CycleStatus.EFFECTIVE
+                for c in later
+            ):
+                return None
+            return cycle
+        return None
 
     def demand_refusal(self, day: date) -> RuleViolation | None:
         """Why a demand received on `day` would be refused; None when it would be accepted."""
@@ -206,9 +241,10 @@ class AgreementState:
         )
 
     def has_registration_to_delay(self, day: date) -> bool:
-        """Whether on `day` there is a pending demand, or a filed or effective registration."""
+        """Whether on `day` there is a pending demand, or a filed or effective registration;
+        after the Termination Date there is none (nothing is left to delay)."""
         cycle = self.current_cycle
-        if cycle is None:
+        if cycle is None or self.terminated_on(day):
             return False
         status = cycle.status_on(day, self.window_days)
         if status is CycleStatus.WITHDRAWN:
@@ -229,6 +265,20 @@ def replay(events: list[Event], terms: TermsProfile) -> AgreementState:
     for event in sorted(live_events(events), key=replay_order):
         fold(state, event)
     return state
+
+
+def position_on(events: list[Event], terms: TermsProfile, day: date) -> AgreementState:
+    """The agreement as it stood on `day` (SPEC §12): replayed from the standing events dated
+    (given) on or before it, and from none dated after it."""
+    dated = [e for e in live_events(events) if e.on <= day]
+    while True:
+        try:
+            return replay(dated, terms)
+        except RuleViolation as violation:
+            # An event that stood only on a fact dated later: on `day` it did not yet stand.
+            if violation.seq is None:
+                raise
+            dated = [e for e in dated if e.seq != violation.seq]
 
 
 def replay_order(event: Event) -> tuple[date, int]:
@@ -331,6 +381,16 @@ def _filing_planned(state: AgreementState, event: Event) -> None:
             state.terms.requested_information.section,
             f"the Registration Statement was already filed on {cycle.filed}",
         )
+    if cycle.filing_planned is not None:
+        assert cycle.filing_planned_seq is not None and cycle.filing_planned_recorded is not None
+        replaced = ReplacedPlan(
+            cycle.filing_planned_seq,
+            cycle.filing_planned,
+            cycle.filing_planned_recorded,
+            event.on,
+            event.facts.planned_filing or cycle.filing_planned,
+        )
+        cycle.replaced_plans = (*cycle.replaced_plans, replaced)
     cycle.filing_planned = event.facts.planned_filing
     cycle.filing_planned_seq = event.seq
     cycle.filing_planned_recorded = event.on
@@ -343,7 +403,8 @@ def _requested_info_sent(state: AgreementState, event: Event) -> None:
             state.terms.requested_information.section,
             "no anticipated filing date is recorded (record `filing-planned DATE` first)",
         )
-    cycle.requested_info_sent = event.effective_on
+    # §4(a) is a duty to give notice: met the day it is given, by hand or deposited (§9(b)).
+    cycle.requested_info_sent = event.on
 
 
 def _filed(state: AgreementState, event: Event) -> None:
@@ -430,6 +491,11 @@ def _delay(state: AgreementState, event: Event) -> None:
             f"an Allowed Delay is already running until {active.delay.expires} "
             "(use `delay extend` or `delay end`)",
         )
+    if state.terminated_on(event.effective_on):
+        raise RuleViolation(
+            state.terms.allowed_delay.section,
+            f"the Termination Date was {state.termination_date}: there is nothing left to delay",
+        )
     if not state.has_registration_to_delay(event.effective_on):
         raise RuleViolation(
             state.terms.allowed_delay.section,
@@ -468,6 +534,7 @@ def _delay_end(state: AgreementState, event: Event) -> None:
         raise RuleViolation(
             section, "the delay began that same day: use `undo` to retract it instead"
         )
+    active.due_before_end = active.delay.expires
     active.days = (event.effective_on - active.start).days
     active.ended_early_on = event.effective_on
 

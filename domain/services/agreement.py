@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 
+from domain.rules.audit_chain import ChainBreak, ChainedEvent, tip_break
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.events import Event
-from domain.rules.registration import AgreementState
+from domain.rules.registration import AgreementState, position_on
 from domain.rules.stored_terms import terms_from_stored
 from domain.rules.terms import TermsProfile
 from domain.services.snapshots import Snapshot, Snapshots
@@ -60,6 +61,21 @@ class Agreement:
 
     def state(self) -> AgreementState:
         return self.snapshot().state
+
+    def state_on(self, day: date) -> AgreementState:
+        """The agreement as it stood on `day`: from the standing events dated on or before it
+        (SPEC §12). The kept snapshot when no standing event is dated after `day`."""
+        snapshot = self.snapshot()
+        if snapshot.latest is None or snapshot.latest[0] <= day:
+            return snapshot.state  # every standing event took effect, so was given, by `day`
+        if all(e.on <= day for e in self.events):
+            return snapshot.state
+        return position_on(self.events, self.terms, day)
+
+    def history_break(self) -> ChainBreak | None:
+        """A break at the tip of the stored hash chain, as read (SPEC §12)."""
+        tail = [ChainedEvent(e, e.stored_hash) for e in self.events[-2:]]
+        return tip_break(self.id, tail, self.row.chain_head)
 
     def snapshot(self) -> Snapshot:
         """The snapshot of `events` as they stand."""

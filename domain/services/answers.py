@@ -258,6 +258,7 @@ class Status:
     available_days: int = 0  # the longest delay that could begin on `as_of`
     extend_max: int | None = None  # while a delay runs, the most it could be extended by
     nothing_to_delay: bool = False  # §2(d): no pending demand, filing or effective registration
+    next_start_days: int = 0  # the longest delay that could begin on `next_delay_start`
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ class CalendarFeed:
 
 
 def feed_of(agreement: Agreement, today: date) -> CalendarFeed:
-    deadlines = running_deadlines(agreement.state(), today)
+    deadlines = running_deadlines(agreement.state_on(today), today)
     return CalendarFeed(
         agreement=agreement.terms.id,
         title=agreement.terms.title,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from difflib import get_close_matches
 from enum import Enum
 from typing import Any
 
@@ -151,10 +152,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
     _event(
         "requested-info-sent",
         EventKind.REQUESTED_INFO_SENT,
-        "Records the Company's notice to the Investor of the information it requires.",
+        "Records the Company's notice to the Investor of the information it requires, given on "
+        "delivery or on deposit in the mail (§9(b)).",
         "4(a)",
         "closes the Requested Information notice",
-        "requested-info-sent on 2026-08-20",
+        "requested-info-sent on 2026-08-20 by mail",
+        notice=True,
     ),
     _event(
         "filed",
@@ -321,7 +324,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         asking.compliance,
         Access.ANYONE,
         "Lists every deadline that has run, with its outcome: met, late (and by how many days), "
-        "missed, open or lapsed.",
+        "missed, open, lapsed or superseded.",
         None,
         None,
         "compliance",
@@ -527,12 +530,23 @@ def parse_command(text: str) -> Parsed:
     family = [s.usage for s in COMMANDS if s.words[0] == lowered[0]]
     if family:
         raise UsageError("say " + " or ".join(f"`{usage}`" for usage in family), " · ".join(family))
-    raise UsageError(f"`{grammar.clip(words[0])}` is not a regrights command", command_list())
+    raise _unknown(f"`{grammar.clip(words[0])}` is not a regrights command", lowered[0])
 
 
 def _known_topic(topic: str) -> None:
     if not any(s.name == topic or s.name.startswith(topic + " ") for s in COMMANDS):
-        raise UsageError(f"there is no command `{grammar.clip(topic)}`", command_list())
+        raise _unknown(f"there is no command `{grammar.clip(topic)}`", topic.split()[0])
+
+
+def _unknown(message: str, word: str) -> UsageError:
+    """A word that names no command: the nearest command, if one is near (a typo), with its
+    usage; else the list of commands."""
+    names = list(dict.fromkeys(s.words[0] for s in COMMANDS))
+    near = get_close_matches(word, names, n=1, cutoff=0.75)
+    if not near:
+        return UsageError(message, command_list())
+    usages = " · ".join(s.usage for s in COMMANDS if s.words[0] == near[0])
+    return UsageError(f"{message}: did you mean `{near[0]}`?", usages)
 
 
 def read_command(text: str) -> Parsed | UsageError:

@@ -34,6 +34,7 @@ def obligation_data(record: Obligation) -> dict[str, Any]:
         "days_late": record.days_late,
         "opened_on": record.opened_on.isoformat(),
         "key": record.key,
+        "moved_to": record.moved_to.isoformat() if record.moved_to else None,
     }
 
 
@@ -49,6 +50,8 @@ def compliance_reply(state: AgreementState, as_of: date, calendar: BusinessCalen
 
 def ended_by(record: Obligation) -> str:
     """What stopped an obligation that was never met."""
+    if record.moved_to is not None:
+        return f"the filing was re-planned (the notice now due {record.moved_to})"
     if record.kind is DeadlineKind.REQUESTED_INFO:
         return "the Registration Statement was filed without it"
     return "it stopped running"

@@ -422,6 +422,13 @@ def _claim(raw: str, usage: str, *, owned: bool) -> tuple[str, int, int]:
         raise UsageError(f"`{clip(raw)}` is not of the form {form}", usage)
     requested = _positive(match.group(2), "shares requested", usage, allow_zero=True)
     held = _positive(match.group(3), "shares owned", usage, allow_zero=True) if owned else 0
+    if owned and requested > held:
+        # §2(b)(i): a holder asks to include its own Registrable Securities, no more.
+        raise UsageError(
+            f"`{match.group(1)}` requests {requested:,} shares but owns {held:,}: a holder can "
+            "ask to include only shares it owns",
+            usage,
+        )
     return match.group(1), requested, held
 
 

@@ -25,9 +25,10 @@ class Line:
 
 
 def command_lines(text: str) -> list[Line]:
-    """The lines that hold a command: `#` starts a comment, blank lines are skipped."""
+    """The lines that hold a command: `#` starts a comment, blank lines are skipped. A UTF-8
+    byte-order mark (as Notepad saves a file) is not part of the first line."""
     found = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
         words = raw.split("#", 1)[0].strip()
         if words:
             found.append(Line(number, words))

@@ -16,7 +16,7 @@ from domain.store.ports import Transactions
 def timeline_of(agreement: Agreement, caller: Caller) -> TimelineView:
     today = agreement.today(caller)
     terms = agreement.terms
-    return TimelineView(terms.id, terms.title, timeline(agreement.state(), today))
+    return TimelineView(terms.id, terms.title, timeline(agreement.state_on(today), today))
 
 
 def channel_timeline(uow: Transactions, caller: Caller) -> TimelineView | None:

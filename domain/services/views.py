@@ -80,8 +80,16 @@ def warnings(state: AgreementState, as_of: date) -> list[str]:
                 f"A stop order ({cycle.stop_order}) interfered with the registration: under "
                 f"{section(terms.demand.stop_order_section)} it is not deemed effected{lifted}."
             )
-        elif status is CycleStatus.WITHDRAWN:
+        elif (
+            status is CycleStatus.WITHDRAWN
+            and cycle.withdrawal_ground is WithdrawalGround.MISSTATEMENT
+        ):
             found.append(withdrawal_warning(terms, cycle))
+    relied = state.withdrawal_relied_on(as_of)
+    if relied is not None:
+        found.append(
+            withdrawal_warning(terms, relied, later=cycle if cycle is not relied else None)
+        )
     active = state.delay_active_on(as_of)
     if active is not None:
         found += delay_past_effectiveness(state, active.delay, as_of)
@@ -94,9 +102,12 @@ def warnings(state: AgreementState, as_of: date) -> list[str]:
     return found
 
 
-def withdrawal_warning(terms: TermsProfile, cycle: RegistrationCycle) -> str:
+def withdrawal_warning(
+    terms: TermsProfile, cycle: RegistrationCycle, later: RegistrationCycle | None = None
+) -> str:
     """§2(a)(ii)(C) names one ground for a withdrawal that is not deemed effected; for any other
-    the bot follows (A), a registration that never became effective, and says so."""
+    the bot follows (A), a registration that does not become and remain effective, and says so
+    with the facts, also once a `later` registration rests on the revived right."""
     withdrawal = section(terms.demand.withdrawal_section)
     if cycle.withdrawal_ground is WithdrawalGround.MISSTATEMENT:
         return (
@@ -105,11 +116,23 @@ def withdrawal_warning(terms: TermsProfile, cycle: RegistrationCycle) -> str:
             "effected, and the demand right is available again."
         )
     ground = "on another ground" if cycle.withdrawal_ground else "without a recorded ground"
+    effective, withdrawn = cycle.effective, cycle.withdrawn
+    facts = (
+        f"the registration, effective on {effective}, did not remain effective until the "
+        "Termination Date"
+        if effective is not None and withdrawn is not None and effective <= withdrawn
+        else "the registration never became effective"
+    )
+    resting = (
+        f" The demand received {later.demand_received} rests on that reading."
+        if later is not None and later.demand_received is not None
+        else ""
+    )
     return (
         f"The Investor withdrew its request on {cycle.withdrawn} {ground}. The demand right is "
-        f"treated as available again under {section(terms.demand.stop_order_section)} (the "
-        f"registration never became effective); but {withdrawal} names only an uncorrected "
-        "misstatement, and can be read to mean any other withdrawal uses the demand up."
+        f"treated as available again under {section(terms.demand.stop_order_section)} "
+        f"({facts}); but {withdrawal} names only an uncorrected misstatement, and can be read "
+        f"to mean any other withdrawal uses the demand up.{resting}"
     )
 
 
@@ -139,6 +162,8 @@ def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> di
         else None  # §2(d): with nothing to delay, no delay can begin
     )
     room = days_left(state, as_of)
+    # The words name the day a delay may next begin: the days available are that day's.
+    next_room = room if next_start in {None, as_of} else days_left(state, next_start)
     return {
         "ok": True,
         "as_of": as_of.isoformat(),
@@ -154,6 +179,7 @@ def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> di
             "next_start_allowed": next_start.isoformat() if next_start else None,
             "available_days": room.available_days,
             "extend_max": room.extend_max,
+            "next_start_available_days": next_room.available_days,
         },
         "sales_suspended": state.sales_suspended_on(as_of),
         "termination_date": (
@@ -299,6 +325,7 @@ def status_answer(
         warnings=data["warnings"],
         available_days=data["delay"]["available_days"],
         extend_max=data["delay"]["extend_max"],
+        next_start_days=data["delay"]["next_start_available_days"],
         nothing_to_delay=not state.has_registration_to_delay(as_of),
     )
 

@@ -24,6 +24,7 @@ EVENT_COLUMNS = (
     "actor",
     "source",
     "recorded_at",
+    "chain_hash",
 )
 
 
@@ -50,4 +51,5 @@ def event_from_row(row: Mapping[Any, Any]) -> Event:
         actor=row["actor"],
         source=row["source"],
         recorded_at=row["recorded_at"],
+        stored_hash=row.get("chain_hash"),
     )

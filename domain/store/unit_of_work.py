@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, insert, inspect, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from domain.rules.audit_chain import ChainedEvent, event_hash, genesis
+from domain.rules.audit_chain import ChainedEvent, event_hash, genesis, refuse_altered_tip
 from domain.rules.events import Event
 from domain.store.database import connection_gate
 from domain.store.event_rows import event_from_row
@@ -213,6 +213,8 @@ class AgreementStore:
         facts = event.facts
         assert event.recorded_at is not None
         agreement = self.agreement(agreement_id)
+        if agreement_id not in self._last_seq:  # the first append here: the tip must hold
+            refuse_altered_tip(agreement_id, self.chain_tail(agreement_id), agreement.chain_head)
         chained = event_hash(event, agreement.chain_head or genesis(agreement_id))
         agreement.chain_head = chained
         self.session.add(agreement)
@@ -243,6 +245,17 @@ class AgreementStore:
         if self._unwritten:
             rows, self._unwritten = self._unwritten, []
             self.session.connection().execute(insert(EventRow), rows)
+
+    def chain_tail(self, agreement_id: int) -> list[ChainedEvent]:
+        """The last two stored events of the agreement with their stored hashes, in order."""
+        self.write_appended()
+        rows = self.session.connection().execute(
+            core_select(_EVENTS)
+            .where(_EVENTS.c.agreement_id == agreement_id)
+            .order_by(_EVENTS.c.seq.desc())
+            .limit(2)
+        )
+        return [ChainedEvent(event_from_row(row._mapping), row.chain_hash) for row in rows][::-1]
 
     def chained_events(self, agreement_id: int) -> list[ChainedEvent]:
         """Every stored event of the agreement with its stored hash, in sequence order."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from domain.rules.allowed_delay import Delay
+from domain.rules.audit_chain import ChainBreak
 from domain.rules.cutback import HolderClaim, cutback
 from domain.rules.events import Event, EventKind, Facts
 from domain.rules.registration import replay
@@ -30,15 +31,26 @@ from domain.services.views import (
 
 def status(ctx: Context, command: Query) -> Reply:
     agreement = ctx.agreement
-    state = agreement.state()
+    state = agreement.state_on(ctx.today)
     data = status_data(agreement.terms, state, ctx.today)
+    broken = agreement.history_break()
+    data["history_break"] = broken.detail if broken is not None else None
+    if broken is not None:
+        data["warnings"].insert(0, history_warning(broken))
     answer = status_answer(state, data, agreement.calendar, show_reasons=ctx.insider)
     return Reply(ok=True, answer=answer, data=data, warnings=data["warnings"])
 
 
+def history_warning(broken: ChainBreak) -> str:
+    return (
+        f"The recorded history does not prove itself: {broken.detail}. Nothing more can be "
+        "recorded until an admin restores it (`regrights verify` names the break)."
+    )
+
+
 def deadlines(ctx: Context, command: Query) -> Reply:
     agreement, today = ctx.agreement, ctx.today
-    answer = deadlines_answer(agreement.state(), today, agreement.calendar)
+    answer = deadlines_answer(agreement.state_on(today), today, agreement.calendar)
     return Reply(
         ok=True,
         answer=answer,
@@ -139,7 +151,7 @@ def _would_be_refused(
 
 def compliance(ctx: Context, command: Query) -> Reply:
     agreement = ctx.agreement
-    return compliance_reply(agreement.state(), ctx.today, agreement.calendar)
+    return compliance_reply(agreement.state_on(ctx.today), ctx.today, agreement.calendar)
 
 
 def cutback_shares(ctx: Context, command: CutbackRequest) -> Reply:

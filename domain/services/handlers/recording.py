@@ -10,6 +10,7 @@ from typing import Any
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.calendar import Delivery
 from domain.rules.compliance import lateness_of
+from domain.rules.dating import impossible_date, request_received_on
 from domain.rules.deadlines import running_deadlines
 from domain.rules.events import Event, EventKind, Facts, latest_standing
 from domain.rules.registration import AgreementState, DelayRecord
@@ -39,7 +40,12 @@ from domain.services.wording import section
 log = logging.getLogger("regrights.service")
 
 # Notices: their date is a receipt date by hand, a deposit date by mail (§9(b)).
-NOTICE_KINDS = {EventKind.DEMAND, EventKind.HOLDERS_NOTIFIED, EventKind.PIGGYBACK_NOTICE}
+NOTICE_KINDS = {
+    EventKind.DEMAND,
+    EventKind.HOLDERS_NOTIFIED,
+    EventKind.REQUESTED_INFO_SENT,
+    EventKind.PIGGYBACK_NOTICE,
+}
 DELAY_KINDS = {EventKind.DELAY, EventKind.DELAY_EXTEND, EventKind.DELAY_END}
 
 
@@ -90,6 +96,8 @@ def admit_event(ctx: Context, command: RecordEvent) -> Admitted | Reply:
     effective_on = agreement.calendar.effective_on(
         on, delivery or Delivery.HAND, terms.notices.mail_business_days
     )
+    if command.kind is EventKind.PIGGYBACK_REQUESTED:
+        effective_on = request_received_on(agreement.events, on)
     event = Event(
         seq=store.next_seq(agreement.id),
         kind=command.kind,
@@ -108,11 +116,16 @@ def admit_event(ctx: Context, command: RecordEvent) -> Admitted | Reply:
         source=f"{caller.source}:{caller.channel}",
         recorded_at=agreement.clock(caller),
     )
+    impossible = impossible_date(agreement.events, event, terms)
+    if impossible is not None:
+        return Reply.malformed(f"{impossible}: nothing was recorded", ctx.usage or None)
     before = agreement.snapshot()
     try:
         return Admitted(event, before, before.after(event, agreement.events))
     except RuleViolation as violation:
-        return rule_refusal(violation, command.kind, agreement, event.seq, today, command.days)
+        return rule_refusal(
+            violation, command.kind, agreement, event.seq, today, command.days, on=on
+        )
 
 
 def rule_refusal(
@@ -124,8 +137,10 @@ def rule_refusal(
     days: int | None = None,
     *,
     hypothetical: bool = False,
+    on: date | None = None,
 ) -> Reply:
-    """`agreement` holds the history without the refused event; `hypothetical` for a check."""
+    """`agreement` holds the history without the refused event, dated `on` (default `today`);
+    `hypothetical` for a check."""
     extra: dict[str, Any] = {}
     clash = None
     message = violation.message
@@ -150,10 +165,14 @@ def rule_refusal(
         )
         extra["next_start_allowed"] = allowed.isoformat() if allowed else None
     if kind is EventKind.DELAY_EXTEND:
-        # An extension is refused for its length, not its date: say how long it could be.
+        # An extension is refused for its length, not its date: say how long it could be, on
+        # the day it was to be made, in the words as well as in `extend_max`.
         allowed = None
-        extend_max = days_left(agreement.state(), today).extend_max
-        extra["extend_max"] = extend_max
+        most = days_left(agreement.state(), on or today).extend_max
+        extra["extend_max"] = most
+        if most is not None:
+            plural = "" if most == 1 else "s"
+            message += f"; the running delay can be extended by at most {most} day{plural}"
     answer = RuleRefused(
         message,
         violation.section,
