@@ -114,6 +114,9 @@ class Notices:
     holiday_calendar: Annotated[str, MinLen(2), Check(_known_calendar)]
     # Optional so that agreements set up before notices were drafted still load.
     addresses: NoticeAddresses | None = None
+    # The name the agreement gives itself in its preamble ("Registration Rights Agreement"),
+    # for the Re: line of a notice beside its date and the parties' names.
+    agreement_name: Annotated[str, MinLen(1), MaxLen(200)] | None = None
 
 
 @dataclass(frozen=True)
