@@ -26,7 +26,6 @@ from docx.text.paragraph import Paragraph
 
 from bot.notices.render import render_notice
 from bot.runtime import build_service, open_database
-from domain.rules.notices import NoticeKind
 from domain.services.answers import NoticeDrafted
 from domain.services.replies import EXIT_REFUSED, Reply
 

@@ -353,19 +353,23 @@ def _company_registration(letter: _Letter, section: str) -> date:
         return letter.filing
     state = letter.state
     cycle = state.current_cycle
-    if cycle is not None and cycle.demand_received is not None:
-        if cycle.status_on(letter.given_on, state.window_days) in OPEN_STATUSES:
-            planned = (
-                f"the registration planned for {cycle.filing_planned}"
-                if cycle.filing_planned
-                else "the registration under way"
-            )
-            raise RuleViolation(
-                section,
-                f"{planned} is the Investor's own Demand Registration (received "
-                f"{cycle.demand_received}): a piggyback notice is for a registration the Company "
-                f"proposes; {PIGGYBACK_FILING_HINT}",
-            )
+    demand_pending = (
+        cycle is not None
+        and cycle.demand_received is not None
+        and cycle.status_on(letter.given_on, state.window_days) in OPEN_STATUSES
+    )
+    if cycle is not None and demand_pending:
+        planned = (
+            f"the registration planned for {cycle.filing_planned}"
+            if cycle.filing_planned
+            else "the registration under way"
+        )
+        raise RuleViolation(
+            section,
+            f"{planned} is the Investor's own Demand Registration (received "
+            f"{cycle.demand_received}): a piggyback notice is for a registration the Company "
+            f"proposes; {PIGGYBACK_FILING_HINT}",
+        )
     if cycle is None or cycle.filing_planned is None or cycle.demand_received is not None:
         raise RuleViolation(
             section,
