@@ -271,8 +271,8 @@ def test_only_the_reply_says_a_delay_notice_is_not_prompt(demanded: Desk) -> Non
     assert reply.data["prompt"] is False
     assert (
         "§2(d) requires the Delay Notice promptly: given on 2024-06-06 (Thu), it goes out 3 "
-        "business days after the delay began on 2024-06-03 (Mon) (more than 2); the letter "
-        "does not say so."
+        "business days after the delay began on 2024-06-03 (Mon), more than the 2 taken as "
+        "prompt; the letter does not say so."
     ) in said(reply)
     assert late.body == [p.replace("June 5, 2024", "June 6, 2024") for p in letter.body]
     for word in ("prompt", "late", "June 3, 2024 and"):
@@ -360,7 +360,7 @@ def test_the_holders_notice_defines_what_it_uses_and_promises_nothing(demanded: 
         "by itself give you any right to have securities registered. The inclusion of any of "
         "your securities in the Registration is subject to"
     ) in body
-    assert "The Registration may be delayed, and may not be filed or become effective." in body
+    assert "The Registration may be delayed, and may never become effective." in body
 
 
 def test_a_piggyback_notice_beside_a_pending_demand_names_the_company_registration(

@@ -108,10 +108,9 @@ def delay_expiry(facts: DelayFacts) -> str:
 
 
 def sections(references: tuple[str, ...]) -> str:
-    named = [f"Section {s}" for s in references]
-    if len(named) == 1:
-        return named[0]
-    return "Sections " + ", ".join(references[:-1]) + f" and {references[-1]}"
+    """`Section 2(b)(ii)`, or `Sections 2(b)(ii), 2(b)(iii) and 2(b)(iv)`."""
+    *first, last = references
+    return f"Sections {', '.join(first)} and {last}" if first else f"Section {last}"
 
 
 def template_context(draft: NoticeDraft) -> dict[str, Any]:

@@ -50,8 +50,8 @@ def for_counsel(draft: NoticeDraft) -> list[str]:
         notes.append(
             f"{section(draft.section)} requires the Delay Notice promptly: given on {given}, it "
             f"goes out {facts.business_days_since_start} business days after the delay began "
-            f"on {day(facts.start)} (more than {PROMPT_BUSINESS_DAYS}); the letter does not "
-            "say so."
+            f"on {day(facts.start)}, more than the {PROMPT_BUSINESS_DAYS} taken as prompt; the "
+            "letter does not say so."
         )
     if isinstance(facts, PiggybackFacts) and facts.window_outlasts_filing:
         notes.append(
