@@ -23,9 +23,13 @@ import pytest
 from conftest import ADMIN, EDITOR, REGRIGHTS, Desk, cli_env, said
 from docx.document import Document
 from docx.text.paragraph import Paragraph
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.notices.render import render_notice
 from bot.runtime import build_service, open_database
+from domain.rules.calendar import BusinessCalendar, Delivery
+from domain.rules.terms import ProfileError, load_profile, parse_profile, profile_text
 from domain.services.answers import NoticeDrafted
 from domain.services.replies import EXIT_REFUSED, Reply
 
@@ -579,3 +583,67 @@ def test_the_shell_writes_the_letter_counsel_reads(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     letter = read_letter(out.read_bytes())
     assert long_date(today) in letter.body and letter.properties["author"] == COMPANY
+
+
+# ------------------------------------------------------------- the profile and any letter day
+
+
+def test_the_profile_names_the_agreement_and_the_loader_checks_it(
+    tmp_path: Path, desk: Desk
+) -> None:
+    assert load_profile("nstor-2002").notices.agreement_name == "Registration Rights Agreement"
+    text, _ = profile_text("nstor-2002")
+    named = "  agreement_name: Registration Rights Agreement\n"
+    assert named in text
+    for bad in ('  agreement_name: ""\n', f"  agreement_name: {'x' * 201}\n"):
+        with pytest.raises(ProfileError) as raised:
+            parse_profile(text.replace(named, bad))
+        assert any(p.startswith("notices.agreement_name") for p in raised.value.problems)
+    # A profile without it (set up before notices named the agreement) still drafts: the
+    # Re: line then describes the agreement rather than naming it.
+    unnamed = text.replace("id: nstor-2002", "id: unnamed").replace(named, "")
+    (tmp_path / "unnamed.yaml").write_text(unnamed)
+    desk.service.profile_dirs = (tmp_path,)
+    desk.ok("setup unnamed")
+    desk.today = date(2024, 8, 1)
+    desk.ok("filing-planned 2024-10-01")
+    letter, _ = drafted(desk, "notice piggyback")
+    assert letter.paragraph("Re: ") == (
+        "Re: Notice of Piggyback Registration under Section 2(b)(i) of the registration rights "
+        f'agreement dated as of June 7, 2002 between {COMPANY} and {INVESTOR} (the "Agreement")'
+    )
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    today=st.dates(min_value=date(2024, 5, 1), max_value=date(2024, 7, 31)),
+    offset=st.integers(min_value=-5, max_value=40),
+    delivery=st.sampled_from(["hand", "mail"]),
+)
+def test_any_letter_day_is_today_or_later_and_the_letter_never_tells_its_timing(
+    demanded: Desk, today: date, offset: int, delivery: str
+) -> None:
+    demanded.today = today
+    given_on = today + timedelta(days=offset)
+    reply = demanded.say(f"notice holders on {given_on} by {delivery}")
+    if given_on < today:
+        assert reply.exit_code == EXIT_REFUSED
+        assert f"{given_on} is before today, {today}" in said(reply)
+        return
+    assert isinstance(reply.answer, NoticeDrafted), said(reply)
+    letter = read_letter(render_notice(reply.answer.draft))
+    calendar = BusinessCalendar("US")
+    effective = calendar.effective_on(given_on, Delivery(delivery), 4)
+    due = date(2024, 5, 11)  # ten days after the demand was received
+    assert long_date(given_on) in letter.body
+    service = letter.paragraph("This notice is ")
+    assert long_date(given_on) in service and long_date(effective) in service
+    assert reply.data["effective_on"] == effective.isoformat()
+    assert reply.data["days_late"] == max(0, (given_on - due).days)
+    assert long_date(due) not in letter.text
+    assert not re.search(r"\blate\b", letter.text, re.IGNORECASE)
+    assert (reply.data["days_late"] > 0) == ("the last day §2(a) allows" in said(reply))
