@@ -190,8 +190,8 @@ def test_a_delay_notice_needs_the_delay_running_when_the_notice_takes_effect(
     # Deposited Saturday July 20, it would take effect on Thursday July 25: the delay is over.
     assert refused.exit_code == EXIT_REFUSED
     assert (
-        "the Allowed Delay that began on 2024-06-10 expires on 2024-07-25, before this notice "
-        "would take effect on 2024-07-25: a Delay Notice is given of a delay still running when "
+        "the Allowed Delay that began on 2024-06-10 expires on 2024-07-25, and this notice would "
+        "take effect only on 2024-07-25: a Delay Notice is given of a delay still running when "
         "it takes effect"
     ) in said(refused)
     letter, _ = drafted(demanded, "notice delay on 2024-07-18 by mail")  # effective July 24

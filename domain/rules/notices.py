@@ -166,12 +166,6 @@ def draft_notice(
             f"a notice is dated the day it is given (delivered, or deposited in the mail), "
             f"and {given_on} is before today, {today}: draft it for today or a later day",
         )
-    if filing is not None and kind is not NoticeKind.PIGGYBACK:
-        raise RuleViolation(
-            notices.section,
-            "`filing DATE` names the Company's registration of a piggyback notice; "
-            f"a {kind.value} notice takes its dates from the record",
-        )
     if notices.addresses is None:
         raise RuleViolation(
             notices.section,
@@ -235,7 +229,7 @@ def _delay(letter: _Letter) -> _Drafted:
             raise RuleViolation(
                 section,
                 f"the Allowed Delay that began on {record.start} expires on "
-                f"{record.delay.expires}, before this notice would take effect on {effective}: "
+                f"{record.delay.expires}, and this notice would take effect only on {effective}: "
                 "a Delay Notice is given of a delay still running when it takes effect",
             )
         raise RuleViolation(
