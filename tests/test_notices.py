@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from bot.notices.render import notice_filename, render_notice
 from bot.render.answers import render
 from domain.rules.calendar import BusinessCalendar, Delivery
-from domain.rules.notices import NoticeDraft, NoticeKind, deemed_given
+from domain.rules.notices import NoticeDraft, NoticeKind, effective_with_holidays
 from domain.rules.terms import ProfileError, load_profile, parse_profile, profile_text
 from domain.services.answers import NoticeDrafted
 from domain.services.replies import EXIT_REFUSED
 
 REASONS = load_profile("nstor-2002").allowed_delay.reasons
-COMPANY = ["nStor Technologies, Inc.", "100 Century Blvd.", "West Palm Beach, FL 33417"]
+COMPANY = ["nSTOR Technologies, Inc.", "100 Century Blvd.", "West Palm Beach, FL 33417"]
 INVESTOR = [
     "Pacific Technology Group, Inc.",
     "2740 No. Dallas Parkway",
@@ -69,15 +69,16 @@ def test_holders_notice_by_mail_names_the_holiday_that_moved_it(demanded: Desk) 
     assert _has_block(text, ["With a copy to:", *INVESTOR])
     assert "May 24, 2024" in _lines(text)
     assert "By registered mail, return receipt requested" in _lines(text)
-    assert "Notice of Demand Registration under Section 2(a)" in text
+    assert "Notice of a proposed registration under Section 2(a)" in text
     assert "dated as of June 7, 2002" in text
-    assert "On May 1, 2024 the Company received" in text
-    assert "approximately 100,000 Registrable Securities" in text
+    assert "approximately 100,000 shares of its common stock" in text
     # Deposited Friday May 24; Monday May 27 is Memorial Day: the 4th business day after is
     # Friday May 31, and the other holders' 15 days run from then, to June 15.
     assert (
-        "effective under Section 9(b) of the Agreement 4 business days after deposit, on "
-        "May 31, 2024 (not counting Memorial Day, May 27, 2024, which is not a business day)."
+        "deposited with the United States Postal Service on May 24, 2024, when it is deemed "
+        "given under Section 9(b) of the Agreement, and is effective 4 business days after "
+        "deposit, on May 31, 2024 (not counting Memorial Day, May 27, 2024, which is not a "
+        "business day)."
     ) in text
     assert (
         "within 15 days after your receipt of this notice, that is, no later than June 15, 2024"
@@ -89,17 +90,22 @@ def test_holders_notice_by_hand_is_effective_on_receipt(demanded: Desk) -> None:
     demanded.today = date(2024, 5, 6)
     text = _draft_text(demanded, NoticeKind.HOLDERS)
     assert "By hand delivery" in _lines(text)
-    assert "given by personal delivery on May 6, 2024 and is effective upon receipt" in text
+    assert "delivered personally on May 6, 2024, when it is deemed given" in text
+    assert "and is effective upon receipt." in text
     assert "no later than May 21, 2024" in text
 
 
 def test_the_reply_warns_when_the_holders_notice_would_be_late(demanded: Desk) -> None:
+    # Due May 11 (10 days after receipt): a duty to give is met on deposit (SPEC §12), so
+    # deposited May 9 it is in time though it takes effect May 15; deposited May 13, it is late.
     demanded.today = date(2024, 5, 9)
     reply = demanded.say("notice holders by mail")
-    assert reply.ok
-    # Due May 11 (10 days after receipt); deposited May 9, effective May 15: 4 days late.
-    assert reply.data["deemed_given"] == "2024-05-15" and reply.data["days_late"] == 4
-    assert "4 days after 2024-05-11 (Sat), the last day §2(a) allows" in render(reply.answer)
+    assert reply.ok and reply.data["effective_on"] == "2024-05-15"
+    assert reply.data["days_late"] == 0 and "allows" not in render(reply.answer)
+    demanded.today = date(2024, 5, 13)
+    reply = demanded.say("notice holders by mail")
+    assert reply.data["days_late"] == 2
+    assert "2 days after 2024-05-11 (Sat), the last day §2(a) allows" in render(reply.answer)
 
 
 def test_requested_information_notice(demanded: Desk) -> None:
@@ -108,11 +114,9 @@ def test_requested_information_notice(demanded: Desk) -> None:
     text = _draft_text(demanded, NoticeKind.REQUESTED_INFO)
     assert _has_block(text, INVESTOR)
     assert "Requested Information under Section 4(a)" in text
-    assert (
-        "The first anticipated filing date of the Registration Statement is July 15, 2024." in text
-    )
-    assert "at least 15 days prior to that date (no later than June 30, 2024)" in text
-    assert "effective upon receipt under Section 9(b)" in text
+    assert "which the Company anticipates first filing on July 15, 2024." in text
+    assert "June 30, 2024" not in text and "15 days" not in text
+    assert "and is effective upon receipt." in text
 
 
 def test_piggyback_notice_for_a_registration_the_company_proposes(desk: Desk) -> None:
@@ -146,6 +150,7 @@ def test_a_delay_notice_states_the_delay_never_its_reason(
     assert "existence of an Allowed Delay, which began on June 10, 2024" in text
     assert "cease all sales or other dispositions of Registrable Securities" in text
     assert "runs for 45 days, through July 24, 2024, and expires on July 25, 2024" in text
+    assert "delaying the filing of the Registration Statement" in text
     for said in (text, render(reply.answer), str(reply.data)):
         assert REASONS[reason].lower() not in said.lower()
         assert "reason" not in said.lower()
@@ -165,6 +170,7 @@ def test_a_delay_notice_follows_an_extension(demanded: Desk) -> None:
     "setup, kind, section, why",
     [
         ([], "delay", "2(d)", "no Allowed Delay is running on 2024-07-01"),
+        ([], "piggyback", "2(b)(i)", "no registration the Company proposes is recorded"),
         (
             ["demand 1000 on 2024-05-01", "delay 10 from 2024-05-02", "delay end on 2024-05-05"],
             "delay",
@@ -179,7 +185,6 @@ def test_a_delay_notice_follows_an_extension(demanded: Desk) -> None:
             "4(a)",
             "already filed on 2024-07-01",
         ),
-        ([], "piggyback", "2(b)(i)", "no anticipated filing date is recorded"),
         (
             ["demand 1000 on 2024-05-01", "filing-planned 2024-08-01"],
             "piggyback",
@@ -271,14 +276,14 @@ def test_a_profile_without_addresses_refuses_notices_citing_9b(tmp_path: Path, d
 )
 def test_a_mailed_notice_takes_effect_on_the_nth_business_day(deposit: date, n: int) -> None:
     calendar = BusinessCalendar("US")
-    effective, holidays = deemed_given(calendar, deposit, Delivery.MAIL, n)
+    effective, holidays = effective_with_holidays(calendar, deposit, Delivery.MAIL, n)
     between = [deposit + timedelta(days=k) for k in range(1, (effective - deposit).days + 1)]
     assert sum(calendar.is_business_day(d) for d in between) == n
     assert n == 0 or calendar.is_business_day(effective)
     assert [h.day for h in holidays] == [
         d for d in between if d.weekday() < 5 and calendar.is_holiday(d)
     ]
-    assert deemed_given(calendar, deposit, Delivery.HAND, n) == (deposit, ())
+    assert effective_with_holidays(calendar, deposit, Delivery.HAND, n) == (deposit, ())
 
 
 # --------------------------------------------------------- templates and the shell
@@ -300,7 +305,7 @@ def test_a_firm_template_replaces_the_bundled_one(tmp_path: Path, demanded: Desk
     assert notice_filename(draft) == "delay-notice-2024-06-10.docx"
     # Only the kinds the folder has are replaced.
     holders = _draft(demanded, "notice holders")
-    assert "Notice of Demand Registration" in "\n".join(
+    assert "Notice of a proposed registration" in "\n".join(
         p.text for p in docx.Document(io.BytesIO(render_notice(holders, tmp_path))).paragraphs
     )
 

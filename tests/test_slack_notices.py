@@ -89,16 +89,17 @@ def test_a_malformed_notice_is_answered_at_once(bot: SlackBot) -> None:
 def test_holders_notice_over_slack(bot: SlackBot) -> None:
     bot.record("s3-eligible on 2024-01-02")
     bot.record("demand 100000 on 2024-05-28")
-    _answer(bot, "notice holders on 2024-05-31 by mail", ADMIN)
+    _answer(bot, "notice holders on 2024-06-07 by mail", ADMIN)
     (sent,) = wait_for(lambda: bot.slack.direct_files())
     text = _text(sent["content"])
-    # Deposited Friday May 31: four business days after is Thursday June 6, and the other
-    # holders' 15 days run from then.
+    # Deposited Friday June 7 (a letter is never dated before today, June 3): deemed given
+    # that day, effective four business days after, Thursday June 13, and the other holders'
+    # 15 days run from then.
     assert (
-        "effective under Section 9(b) of the Agreement 4 business days after deposit, on June 6, 2024."
-        in text
+        "on June 7, 2024, when it is deemed given under Section 9(b) of the Agreement, and is "
+        "effective 4 business days after deposit, on June 13, 2024." in text
     )
-    assert "no later than June 21, 2024" in text
+    assert "no later than June 28, 2024" in text
 
 
 # ------------------------------------------------- the stand-in's direct file methods

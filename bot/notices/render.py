@@ -8,9 +8,11 @@ kind is given are those of `bot.notices.context.template_context`."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+from docx.opc.coreprops import CoreProperties
 from docxtpl import DocxTemplate
 
 from bot.notices.context import template_context
@@ -27,9 +29,34 @@ def template_for(kind: NoticeKind, directory: Path | None) -> Path | io.BytesIO:
 def render_notice(draft: NoticeDraft, directory: Path | None = None) -> bytes:
     document = DocxTemplate(template_for(draft.kind, directory))
     document.render(template_context(draft), autoescape=True)
+    name_the_company_alone(document.docx.core_properties, draft.company.name)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def name_the_company_alone(properties: CoreProperties, company: str) -> None:
+    """The file goes to the counterparty: its properties name the Company as author and
+    nothing else, whatever the template (or the library that made it) left there."""
+    for name in _TEXT_PROPERTIES:
+        setattr(properties, name, "")
+    properties.author = company
+    properties.revision = 1
+    properties.created = properties.modified = datetime.now(UTC).replace(microsecond=0)
+
+
+_TEXT_PROPERTIES = (
+    "title",
+    "subject",
+    "keywords",
+    "comments",
+    "category",
+    "content_status",
+    "identifier",
+    "language",
+    "last_modified_by",
+    "version",
+)
 
 
 def notice_filename(draft: NoticeDraft) -> str:

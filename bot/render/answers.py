@@ -8,12 +8,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from functools import singledispatch
 
+from bot.notices.reply import NOTICE_TITLES, drafted_reply
 from bot.render.dates import day, days, days_left, section
 from bot.render.markup import PLAIN, Markup
-from domain.rules.calendar import Delivery
 from domain.rules.compliance import Obligation, Outcome
 from domain.rules.events import EventKind, WithdrawalGround
-from domain.rules.notices import NoticeDraft, NoticeKind
 from domain.rules.terms import TermsProfile
 from domain.services import answers as a
 from domain.services.agreement import ADMIN
@@ -643,44 +642,10 @@ DEMAND_STATE_WORDS = {
 
 # --------------------------------------------------------------------- notices
 
-NOTICE_TITLES = {
-    NoticeKind.DELAY: "Delay Notice",
-    NoticeKind.HOLDERS: "Notice of Demand Registration to the other security holders",
-    NoticeKind.REQUESTED_INFO: "Requested Information notice",
-    NoticeKind.PIGGYBACK: "Notice of Piggyback Registration",
-}
-
-
-def deemed_given(draft: NoticeDraft) -> str:
-    service = draft.service
-    if service.method is Delivery.HAND:
-        return f"delivered by hand on {day(service.given_on)}, effective on receipt"
-    moved = "".join(f"; {h.name} ({h.day}) is not a business day" for h in service.holidays)
-    return (
-        f"deposited in the mail on {day(service.given_on)}, deemed given "
-        f"{service.business_days} business days later, on {day(service.deemed_given)}{moved}"
-    )
-
 
 @_render.register
 def _(answer: a.NoticeDrafted, m: Markup, to_channel: bool) -> str:
-    draft = answer.draft
-    title = f"{NOTICE_TITLES[draft.kind]} ({section(draft.section)})"
-    given = f"{deemed_given(draft)} ({section(draft.service.section)})"
-    if answer.filename is None:
-        text = (
-            f"The {title} would be {given}. The draft is a Word file: "
-            f"{m.code(f'regrights notice {draft.kind.value} --out FILE.docx')}, or "
-            f"{m.code(f'/regrights notice {draft.kind.value}')} in Slack."
-        )
-    else:
-        text = f"Drafted the {title} as {m.code(answer.filename)}: {given}."
-    if draft.days_late and draft.due is not None:
-        text += (
-            f" Given this way it takes effect {days(draft.days_late)} after {day(draft.due)}, "
-            f"the last day {section(draft.section)} allows."
-        )
-    return text
+    return drafted_reply(answer, m)
 
 
 @_render.register

@@ -12,7 +12,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.notices.render import notice_filename, render_notice
-from bot.render.answers import NOTICE_TITLES, render
+from bot.notices.reply import NOTICE_TITLES
+from bot.render.answers import render
 from bot.slack.delivery import tell
 from bot.slack.markup import MRKDWN
 from domain.services.answers import NoticeDrafted, NoticeNotSent

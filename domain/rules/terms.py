@@ -181,6 +181,9 @@ class Notices:
     addresses: NoticeAddresses | None = None
     # An agreement whose mail takes effect after calendar days says so here (refused for now).
     mail_days: Annotated[int | None, Check(_mail_days_not_yet)] = None
+    # The name the agreement gives itself in its preamble ("Registration Rights Agreement"),
+    # for the Re: line of a notice beside its date and the parties' names.
+    agreement_name: Annotated[str, MinLen(1), MaxLen(200)] | None = None
 
 
 @dataclass(frozen=True)

@@ -381,17 +381,21 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "notice",
-        f"notice delay|holders|requested-info|piggyback {ON} {BY}",
+        f"notice delay|holders|requested-info|piggyback [filing {DATE}] {ON} {BY}",
         grammar.notice,
         notices.draft,
         Access.ANYONE,
-        "Drafts the Company's written notice as a Word file: the Delay Notice (its existence, "
-        "never its reason), the notice of a demand to the other holders, the Requested "
-        "Information notice or the piggyback notice, with the dates the clocks give and when "
-        "it is deemed given under §9(b).",
+        "Drafts the Company's written notice as a Word file, dated the day it is given (today, "
+        "or a later `on` day): the Delay Notice (its existence, never its reason), the notice "
+        "of a demand to the other holders, the Requested Information notice or the piggyback "
+        "notice, with the dates the clocks give, the day it is given and the day it takes "
+        "effect under §9(b). A piggyback notice is for a registration the Company proposes, "
+        "not the Investor's demand: it is the one recorded with `filing-planned` when no "
+        "demand is pending; otherwise name it by its anticipated filing date, "
+        "`notice piggyback filing YYYY-MM-DD`.",
         "9(b)",
         None,
-        "notice delay by mail on 2026-06-01",
+        "notice piggyback filing 2026-09-01 by mail",
     ),
     CommandSpec(
         "timeline",

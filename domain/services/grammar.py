@@ -122,11 +122,13 @@ class CalendarLink:
 
 @dataclass(frozen=True)
 class NoticeRequest:
-    """Draft a notice; `on` is the day it is delivered or deposited (default today)."""
+    """Draft a notice; `on` is the day it is delivered or deposited (default today); `filing`
+    names the Company's registration a piggyback notice is for, by its anticipated filing."""
 
     kind: NoticeKind
     on: date | None = None
     delivery: Delivery = Delivery.HAND
+    filing: date | None = None
 
 
 Command = (
@@ -238,7 +240,7 @@ class _Options:
 
 
 def notice(args: list[str], usage: str) -> Command:
-    options = _Options(usage, args, dates=("on",), delivery=True)
+    options = _Options(usage, args, dates=("on", "filing"), delivery=True)
     (raw,) = options.exactly(1, "the notice: delay, holders, requested-info or piggyback")
     try:
         kind = NoticeKind(raw.lower())
@@ -247,7 +249,10 @@ def notice(args: list[str], usage: str) -> Command:
             f"`{clip(raw)}` is not a notice: say delay, holders, requested-info or piggyback",
             usage,
         ) from None
-    return NoticeRequest(kind, on=options.date("on"), delivery=options.delivery)
+    filing = options.date("filing")
+    if filing is not None and kind is not NoticeKind.PIGGYBACK:
+        raise UsageError("`filing DATE` is for `notice piggyback` alone", usage)
+    return NoticeRequest(kind, on=options.date("on"), delivery=options.delivery, filing=filing)
 
 
 def parse_date(raw: str, usage: str | None = None) -> date:
