@@ -161,22 +161,34 @@ def _name_before(text: str) -> str | None:
 
 def _as_written(name: str, text: str) -> str:
     """A name the preamble writes in capitals, as the agreement writes it elsewhere in
-    ordinary case (`nStor Technologies, Inc.`), else in title case."""
+    ordinary case, else in title case. A word the preamble writes in mixed case is a spelling
+    chosen on purpose and is kept (`nSTOR TECHNOLOGIES, INC.` is `nSTOR Technologies, Inc.`)."""
     if not _shouted(name):
         return name
+    if any(_mixed_case(word) for word in name.split()):
+        return _title_cased(name)
     pattern = re.escape(name).replace(r"\ ", r"\s+")
     for match in re.finditer(pattern, text, re.IGNORECASE):
         if not _shouted(match.group(0)):
             return re.sub(r"\s+", " ", match.group(0))
+    return _title_cased(name)
+
+
+def _title_cased(name: str) -> str:
     words = [
         w
-        if _KEPT_UPPER.match(w)
+        if _KEPT_UPPER.match(w) or _mixed_case(w)
         else w.lower()
         if index and w.lower() in _MINOR_WORDS
         else w.capitalize()
         for index, w in enumerate(name.split())
     ]
     return " ".join(words)
+
+
+def _mixed_case(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return any(c.islower() for c in letters) and any(c.isupper() for c in letters)
 
 
 def _shouted(name: str) -> bool:
