@@ -13,8 +13,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.notices.render import notice_filename, render_notice
 from bot.render.answers import NOTICE_TITLES, render
-from bot.slack.delivery import tell
 from bot.slack.markup import MRKDWN
+from bot.slack.tell import tell
 from domain.services.answers import NoticeDrafted, NoticeNotSent
 from domain.services.commands import Parsed
 from domain.services.grammar import NoticeRequest, UsageError

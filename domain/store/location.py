@@ -4,7 +4,7 @@ from __future__ import annotations
 
 DEFAULT_DATABASE_URL = "sqlite:///regrights.sqlite3"
 # The newest migration's revision id; tests hold it to the migrations folder.
-HEAD = "0004_calendar_feeds"
+HEAD = "0005_announcements"
 
 
 def sqlite_file(url: str | None) -> str | None:

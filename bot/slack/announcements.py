@@ -1,0 +1,231 @@
+"""A recorded write's announcement in its channel, owed from the write's own commit.
+
+`owe` adds the announcement to the write's transaction (`RegRightsService.execute`'s
+`before_commit`), so it is stored before the ack says "Recorded". It is then posted exactly
+once, as the alerts are (`bot.alerts.alert_pass`): under the agreement's lock, held only while
+its process lives (`bot.alerts.locks`); a post is counted before it is made, and a row whose
+post was begun is looked for in the channel, by its first block's id, before it is posted
+again. `post_owed` runs in the write's lazy listener; `redrive`, at start and in the
+scheduler's pass, posts what a process that died (or a Slack that failed) left owed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from http.client import HTTPException
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine, func
+from sqlmodel import col, select
+
+from bot.alerts.locks import hold_agreement
+from bot.slack.blocks import Message, announcement_message
+from domain.services.replies import Reply
+from domain.store.tables import AnnouncementRow
+from domain.store.unit_of_work import AgreementStore, UnitOfWork
+
+log = logging.getLogger("regrights.slack")
+
+PENDING, POSTED, REFUSED = "pending", "posted", "refused"
+KEY_PREFIX = "regrights_announcement:"
+TRIES_PER_PASS = 2  # after a failure that may have reached Slack, look, then post once more
+_LOOK_AT = 100  # the latest messages looked through for a post whose fate is unknown
+_CONNECTION_ERRORS = (OSError, HTTPException)
+
+
+@dataclass(frozen=True)
+class Owed:
+    """The announcement a write left to post (plain data: Bolt copies it to the lazy listener)."""
+
+    agreement_id: int
+    row_id: int
+
+
+class Announcements:
+    def __init__(
+        self, engine: Engine, client: WebClient, owner: str, clock: Callable[[], datetime]
+    ) -> None:
+        self._engine = engine
+        self._uow = UnitOfWork(engine)
+        self._client = client
+        self._owner = owner[:64]  # the serving process, for `unfinished`
+        self._clock = clock
+
+    def owe(
+        self, store: AgreementStore, reply: Reply, user: str, channel: str, thread_ts: str | None
+    ) -> Owed | None:
+        """Inside the write's transaction: the announcement its reply calls for, if any."""
+        if not reply.announce or reply.agreement_id is None:
+            return None
+        message = announcement_message(reply, user)
+        message["blocks"][0]["block_id"] = KEY_PREFIX + uuid.uuid4().hex
+        row = AnnouncementRow(
+            agreement_id=reply.agreement_id,
+            seq=reply.recorded_seq,
+            channel_id=channel,
+            thread_ts=thread_ts,
+            message=json.dumps(message),
+            state=PENDING,
+            owner=self._owner,
+            created_at=self._clock(),
+        )
+        store.session.add(row)
+        store.session.flush()
+        assert row.id is not None
+        return Owed(reply.agreement_id, row.id)
+
+    def owe_after(self, reply: Reply, user: str, channel: str) -> Owed | None:
+        """`owe` in a transaction of its own, for a write that commits by itself (`setup`)."""
+        with self._uow.write() as store:
+            return self.owe(store, reply, user, channel, thread_ts=None)
+
+    def post_owed(self, agreement_id: int) -> None:
+        """Post the agreement's owed announcements, oldest first. If another thread or instance
+        holds them, it posts ours too: a holder looks again once it lets go, and finds any row
+        committed while it held them."""
+        tried: set[int] = set()
+        while True:
+            with hold_agreement(self._engine, agreement_id, "announcements") as held:
+                if not held:
+                    return
+                for row in self._pending(agreement_id, exclude=tried):
+                    assert row.id is not None
+                    tried.add(row.id)
+                    self._deliver(row)
+            if not self._pending(agreement_id, exclude=tried):
+                return
+
+    def refusal(self, owed: Owed) -> str | None:
+        """Slack's error when it would not take the announcement; None otherwise."""
+        with self._uow.read() as store:
+            row = store.session.get(AnnouncementRow, owed.row_id)
+            return row.last_error if row is not None and row.state == REFUSED else None
+
+    def posted(self, agreement_id: int, seq: int) -> AnnouncementRow | None:
+        """The announcement of event `seq` as posted, if one was."""
+        with self._uow.read() as store:
+            return store.session.exec(
+                select(AnnouncementRow).where(
+                    AnnouncementRow.agreement_id == agreement_id,
+                    AnnouncementRow.seq == seq,
+                    AnnouncementRow.state == POSTED,
+                )
+            ).first()
+
+    def redrive(self) -> None:
+        """Post every announcement still owed, whoever owed it."""
+        with self._uow.read() as store:
+            agreements = store.session.exec(
+                select(AnnouncementRow.agreement_id)
+                .where(AnnouncementRow.state == PENDING)
+                .distinct()
+            ).all()
+        for agreement_id in agreements:
+            try:
+                self.post_owed(agreement_id)
+            except Exception:
+                log.exception("announcements of agreement %s: the next pass retries", agreement_id)
+
+    def unfinished(self) -> int:
+        """How many writes this process acknowledged are not yet announced."""
+        with self._uow.read() as store:
+            return int(
+                store.session.exec(
+                    select(func.count())
+                    .select_from(AnnouncementRow)
+                    .where(AnnouncementRow.state == PENDING, AnnouncementRow.owner == self._owner)
+                ).one()
+            )
+
+    # ----------------------------------------------------------------- one announcement
+
+    def _pending(self, agreement_id: int, exclude: set[int]) -> list[AnnouncementRow]:
+        with self._uow.read() as store:
+            rows = store.session.exec(
+                select(AnnouncementRow)
+                .where(AnnouncementRow.agreement_id == agreement_id)
+                .where(AnnouncementRow.state == PENDING)
+                .order_by(col(AnnouncementRow.id))
+            ).all()
+        return [row for row in rows if row.id not in exclude]
+
+    def _deliver(self, row: AnnouncementRow) -> None:
+        message: Message = json.loads(row.message)
+        key = str(message["blocks"][0]["block_id"])
+        look_first = row.attempts > 0  # a post was begun: it may be in the channel already
+        for _ in range(TRIES_PER_PASS):
+            try:
+                if look_first:
+                    found = self._find(row, key)
+                    if found is not None:
+                        self._settle(row, POSTED, ts=found)
+                        return
+                self._settle(row, PENDING, attempt=True)
+                posted = self._client.chat_postMessage(
+                    channel=row.channel_id,
+                    thread_ts=row.thread_ts,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                    **message,
+                )
+            except SlackApiError as exc:
+                error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+                if not _uncertain(exc):
+                    log.warning("could not announce in %s: %s", row.channel_id, error)
+                    self._settle(row, REFUSED, error=error)
+                    return
+                self._settle(row, PENDING, error=error)
+            except _CONNECTION_ERRORS as exc:
+                self._settle(row, PENDING, error=f"{type(exc).__name__}: {exc}")
+            else:
+                self._settle(row, POSTED, ts=str(posted["ts"]))
+                return
+            log.warning("announcing in %s may have failed; looking for it", row.channel_id)
+            look_first = True
+
+    def _find(self, row: AnnouncementRow, key: str) -> str | None:
+        """The ts of the announcement if it is among the channel's (or thread's) latest."""
+        if row.thread_ts is None:
+            found = self._client.conversations_history(channel=row.channel_id, limit=_LOOK_AT)
+        else:
+            found = self._client.conversations_replies(
+                channel=row.channel_id, ts=row.thread_ts, limit=_LOOK_AT
+            )
+        messages: list[dict[str, Any]] = found.get("messages") or []
+        for posted in messages:
+            blocks = posted.get("blocks") or [{}]
+            if blocks[0].get("block_id") == key:
+                return str(posted["ts"])
+        return None
+
+    def _settle(
+        self,
+        row: AnnouncementRow,
+        state: str,
+        *,
+        ts: str | None = None,
+        error: str | None = None,
+        attempt: bool = False,
+    ) -> None:
+        with self._uow.write() as store:
+            stored = store.session.get(AnnouncementRow, row.id)
+            assert stored is not None
+            stored.state, stored.ts = state, ts
+            stored.attempts += int(attempt)
+            if error is not None:
+                stored.last_error = error[:200]
+            if state != PENDING:
+                stored.settled_at = self._clock()
+            store.session.add(stored)
+
+
+def _uncertain(exc: SlackApiError) -> bool:
+    """Whether a failed post may still be stored, or is worth trying later: a 5xx, a 429."""
+    status = int(exc.response.status_code)
+    return status >= 500 or status == 429
