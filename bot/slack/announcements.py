@@ -15,7 +15,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from http.client import HTTPException
 from typing import Any
 
@@ -35,7 +35,9 @@ log = logging.getLogger("regrights.slack")
 PENDING, POSTED, REFUSED = "pending", "posted", "refused"
 KEY_PREFIX = "regrights_announcement:"
 TRIES_PER_PASS = 2  # after a failure that may have reached Slack, look, then post once more
-_LOOK_AT = 100  # the latest messages looked through for a post whose fate is unknown
+_PAGE = 200  # messages read at a time when looking for a post whose fate is unknown
+# Slack stamps a message with its own clock; look a little before the post was begun.
+_LOOKBACK_MARGIN = timedelta(minutes=10)
 _CONNECTION_ERRORS = (OSError, HTTPException)
 
 
@@ -190,18 +192,25 @@ class Announcements:
             look_first = True
 
     def _find(self, row: AnnouncementRow, key: str) -> str | None:
-        """The ts of the announcement if it is among the channel's (or thread's) latest."""
+        """The ts of the announcement if the channel (or its thread) has it, looking from a
+        little before its latest post was begun."""
+        begun = row.attempted_at or row.created_at
+        begun = begun if begun.tzinfo else begun.replace(tzinfo=UTC)
+        oldest = f"{(begun - _LOOKBACK_MARGIN).timestamp():.6f}"
         if row.thread_ts is None:
-            found = self._client.conversations_history(channel=row.channel_id, limit=_LOOK_AT)
-        else:
-            found = self._client.conversations_replies(
-                channel=row.channel_id, ts=row.thread_ts, limit=_LOOK_AT
+            pages = self._client.conversations_history(
+                channel=row.channel_id, oldest=oldest, limit=_PAGE
             )
-        messages: list[dict[str, Any]] = found.get("messages") or []
-        for posted in messages:
-            blocks = posted.get("blocks") or [{}]
-            if blocks[0].get("block_id") == key:
-                return str(posted["ts"])
+        else:
+            pages = self._client.conversations_replies(
+                channel=row.channel_id, ts=row.thread_ts, oldest=oldest, limit=_PAGE
+            )
+        for page in pages:
+            messages: list[dict[str, Any]] = page.get("messages") or []
+            for posted in messages:
+                blocks = posted.get("blocks") or [{}]
+                if blocks[0].get("block_id") == key:
+                    return str(posted["ts"])
         return None
 
     def _settle(
@@ -217,7 +226,9 @@ class Announcements:
             stored = store.session.get(AnnouncementRow, row.id)
             assert stored is not None
             stored.state, stored.ts = state, ts
-            stored.attempts += int(attempt)
+            if attempt:
+                stored.attempts += 1
+                stored.attempted_at = datetime.now(UTC)
             if error is not None:
                 stored.last_error = error[:200]
             if state != PENDING:

@@ -124,6 +124,7 @@ class AnnouncementRow(SQLModel, table=True):
     state: str = Field(max_length=16, index=True)
     ts: str | None = Field(default=None, max_length=32)
     attempts: int = 0
+    attempted_at: datetime | None = None  # the latest post begun, by the real clock (Slack's)
     last_error: str | None = Field(default=None, max_length=200)
     owner: str = Field(max_length=64)  # the serving process that acknowledged the write
     created_at: datetime
