@@ -4,17 +4,16 @@ listeners' dependencies in their context, and every listener registered."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import partial
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.clock import utc_now
 from bot.settings import Settings
 from bot.slack.announcements import Announcements
-from bot.slack.deps import Deps, with_deps
-from bot.slack.event_retries import once_per_event
 from bot.slack.listeners import register_listeners
+from bot.slack.middleware import Deps, RegrightsMiddleware
 from bot.slack.web_retries import web_client
 from domain.services.service import RegRightsService
 from domain.store.unit_of_work import UnitOfWork
@@ -22,6 +21,7 @@ from domain.store.unit_of_work import UnitOfWork
 # A write not stored within this many seconds is abandoned, so that its ack, which says so,
 # still reaches Slack within its three seconds.
 WRITE_SECONDS = 2.5
+_NOW = partial(datetime.now, UTC)
 
 
 def build_app(
@@ -29,7 +29,7 @@ def build_app(
     service: RegRightsService,
     *,
     client: WebClient | None = None,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Callable[[], datetime] = _NOW,
     announcements: Announcements | None = None,
 ) -> App:
     """`announcements`: where the listeners' writes owe theirs (by default, owed by "regrights"
@@ -49,7 +49,6 @@ def build_app(
     if announcements is None:
         assert isinstance(service.uow, UnitOfWork)
         announcements = Announcements(service.uow.engine, client, "regrights", clock)
-    app.use(with_deps(Deps(service, clock, announcements, settings.notice_templates)))
-    once_per_event(app)
+    app.use(RegrightsMiddleware(Deps(service, clock, announcements, settings.notice_templates)))
     register_listeners(app, settings.command)
     return app

@@ -15,6 +15,7 @@ from bot.slack.record_form import RECORD_FORM
 
 
 def register_listeners(app: App, command: str) -> None:
+    app.command(command, matchers=[commands.answered_in_ack])(commands.answer_question)
     app.command(command)(ack=commands.acknowledge, lazy=[commands.follow_up])
     app.action(UNDO_ACTION_ID)(ack=actions.undo_clicked, lazy=[actions.after_undo])
     app.event("app_home_opened")(ack=events.acknowledge, lazy=[events.publish_home])

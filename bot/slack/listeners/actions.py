@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.announcements import Owed
 from bot.slack.blocks import UndoTarget, private_message, undone_message
-from bot.slack.deps import Deps, deps_of
+from bot.slack.middleware import Deps, deps_of
 from bot.slack.tell import not_recorded
 from domain.services.answers import AgreementMoved
 from domain.services.commands import Parsed, spec_named

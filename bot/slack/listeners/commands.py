@@ -1,13 +1,15 @@
 """The slash command (`/regrights`, renamed by REGRIGHTS_COMMAND): every command of SPEC §3.
 
-The text is read once. A question is answered in the ack. A write is stored before its ack,
-which carries its result ("Recorded #N"), or says that nothing was recorded; its announcement
-in the channel follows in Bolt's lazy listener (`follow_up`), as do the drafts and uploads
-that take longer than Slack's three seconds."""
+The text is read once (by the middleware). Two listeners, one per branch: a question is
+answered in its ack; a write is stored before its ack, which carries its result ("Recorded #N")
+or says that nothing was recorded, and its announcement in the channel follows in Bolt's lazy
+listener (`follow_up`), as do the drafts and uploads that take longer than Slack's 3 seconds.
+Only the second listener has lazy work, so a question costs no copy of its request."""
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,15 +19,13 @@ from slack_sdk import WebClient
 from bot.failures import describe
 from bot.slack.announcements import Owed
 from bot.slack.blocks import private_message
-from bot.slack.conversations import NOT_HERE, is_direct
-from bot.slack.deps import Deps, deps_of
 from bot.slack.listeners.forms import open_record_form
-from bot.slack.mentions import unresolved_mention
-from bot.slack.notices import asks_for_notice, send_notice
+from bot.slack.middleware import asked_of, deps_of
+from bot.slack.notices import send_notice
 from bot.slack.tell import not_recorded, tell
-from bot.slack.timeline_upload import asks_for_timeline, not_shared, share_timeline
-from domain.services.commands import Parsed, only_reads, read_command
-from domain.services.grammar import UsageError
+from bot.slack.timeline_upload import not_shared, share_timeline
+from domain.services.commands import Parsed, only_reads
+from domain.services.grammar import NoticeRequest, TimelineRequest, UsageError
 from domain.services.identifiers import caller_refusal
 from domain.services.replies import Reply
 from domain.services.service import unbound
@@ -34,6 +34,15 @@ log = logging.getLogger("regrights.slack")
 
 RECORD_WORD = "record"  # `/regrights record` opens the form (SPEC §9); Slack's alone
 FOLLOW_UP = "follow_up"  # the context key by which the ack hands work to the lazy listener
+NOT_HERE = (
+    "Refused: I can neither post nor read in a direct message or a group DM, so agreements "
+    "are set up and events recorded in a channel. Invite me to the deal's channel "
+    "(`/invite @regrights`) and use `/regrights` there. Nothing was recorded."
+)
+# Slack resolves `@name` to `<@U…|name>` (`<@W…>` on Enterprise Grid) only when it matches a
+# member; otherwise the plain text arrives, and a role granted to "jane" would go to no one.
+_NAMES_A_USER = {"grant", "revoke"}
+_RESOLVED = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
 
 @dataclass(frozen=True)
@@ -48,36 +57,63 @@ class FollowUp:
     timeline: bool = False
 
 
+def answered_in_ack(command: dict[str, Any], context: BoltContext) -> bool:
+    """The listener matcher of the first branch: a question, or text that is no command."""
+    asked = asked_of(context)
+    if isinstance(asked, UsageError):
+        return (command.get("text") or "").strip().lower() != RECORD_WORD
+    return only_reads(asked) and not isinstance(asked.command, NoticeRequest | TimelineRequest)
+
+
+def answer_question(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    deps, asked = deps_of(context), asked_of(context)
+    user, channel = command["user_id"], command["channel_id"]
+    reply = caller_refusal(user, channel) or _unresolved_mention(command.get("text") or "")
+    if reply is None and isinstance(asked, UsageError):
+        reply = Reply.malformed(asked.message, asked.usage)
+    try:
+        if reply is None:
+            assert isinstance(asked, Parsed)
+            reply = deps.service.execute(asked, deps.caller(user, channel))
+    except Exception as exc:
+        failure = describe(exc)
+        if failure is None:
+            log.exception("a question failed")
+        ack(response_type="ephemeral", text=_went_wrong(failure.message if failure else None))
+        return
+    ack(response_type="ephemeral", **private_message(reply))
+
+
+def _went_wrong(cause: str | None) -> str:
+    if cause is None:
+        return "Something went wrong on my side. Try again in a moment."
+    return f"Something went wrong: {cause}."
+
+
 def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    deps = deps_of(context)
+    """The second branch: writes, the record form, notices and the timeline."""
+    deps, asked = deps_of(context), asked_of(context)
     text = command.get("text") or ""
     user, channel = command["user_id"], command["channel_id"]
-    asked = read_command(text)
-    opens_form = text.strip().lower() == RECORD_WORD
-    if is_direct(command) and (opens_form or not only_reads(asked)):
+    if _is_direct(command):
         ack(response_type="ephemeral", text=NOT_HERE)
         return
-    refusal = caller_refusal(user, channel) or unresolved_mention(text)
+    refusal = caller_refusal(user, channel) or _unresolved_mention(text)
     if refusal is not None:
         ack(response_type="ephemeral", **private_message(refusal))
         return
-    if opens_form:
+    if not isinstance(asked, Parsed):  # `record`: no command, Slack's word for the form
         not_opened = open_record_form(deps.service, client, command, deps.clock())
-        ack(response_type="ephemeral", text=not_opened) if not_opened else ack()
-        return
-    if isinstance(asked, UsageError):
-        ack(
-            response_type="ephemeral",
-            **private_message(Reply.malformed(asked.message, asked.usage)),
-        )
-    elif asks_for_notice(asked):
+        if not_opened:
+            ack(response_type="ephemeral", text=not_opened)
+        else:
+            ack()
+    elif isinstance(asked.command, NoticeRequest):
         ack()
         context[FOLLOW_UP] = FollowUp(user, channel, notice=text)
-    elif asks_for_timeline(asked):
+    elif isinstance(asked.command, TimelineRequest):
         ack(response_type="ephemeral", text="Drawing the timeline…")
         context[FOLLOW_UP] = FollowUp(user, channel, timeline=True)
-    elif only_reads(asked):
-        ack(response_type="ephemeral", **_answer(deps, asked, user, channel))
     else:
         owed: list[Owed | None] = []
 
@@ -86,26 +122,34 @@ def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext, client:
 
         try:
             reply = deps.service.execute(asked, deps.caller(user, channel), before_commit=owe)
+            if reply.ok and not owed:  # `setup` commits by itself; its announcement just after
+                owed.append(deps.announcements.owe_after(reply, user, channel))
         except Exception as exc:
             ack(response_type="ephemeral", text=not_recorded(exc))
             return
-        if reply.ok and not owed:  # `setup` commits by itself; its announcement just after
-            owed.append(deps.announcements.owe_after(reply, user, channel))
         ack(response_type="ephemeral", **private_message(reply))
         if owed and owed[0] is not None:
             context[FOLLOW_UP] = FollowUp(user, channel, owed=owed[0])
 
 
-def _answer(deps: Deps, asked: Parsed, user: str, channel: str) -> dict[str, Any]:
-    try:
-        return dict(private_message(deps.service.execute(asked, deps.caller(user, channel))))
-    except Exception as exc:
-        failure = describe(exc)
-        if failure is None:
-            log.exception("a question failed")
-            return {"text": "Something went wrong on my side. Try again in a moment."}
-        log.warning("a question failed: %s", failure.message)
-        return {"text": f"Something went wrong: {failure.message}."}
+def _is_direct(command: dict[str, Any]) -> bool:
+    """A DM (`D…`, named "directmessage") or a group DM (named "mpdm-…"): no place for an
+    agreement, since the bot can neither post nor read there."""
+    channel_id = str(command.get("channel_id") or "")
+    name = str(command.get("channel_name") or "")
+    return channel_id.startswith("D") or name == "directmessage" or name.startswith("mpdm-")
+
+
+def _unresolved_mention(text: str) -> Reply | None:
+    """The reply for a `grant`/`revoke` whose user is not a resolved mention; else None."""
+    words = text.split()
+    if len(words) < 2 or words[0].lower() not in _NAMES_A_USER or _RESOLVED.fullmatch(words[1]):
+        return None
+    return Reply.malformed(
+        f"`{words[1][:40]}` is not a Slack user Slack recognised: type @ and pick the person "
+        "from the list Slack offers, so that the name turns into a link before you send",
+        f"{words[0].lower()} <@user>" + (" editor|admin" if words[0].lower() == "grant" else ""),
+    )
 
 
 def follow_up(context: BoltContext, client: WebClient, respond: Respond) -> None:

@@ -12,8 +12,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.render.answers import render
 from bot.slack.counsel_blocks import notice_modal
-from bot.slack.deps import Deps, deps_of
 from bot.slack.markup import MRKDWN
+from bot.slack.middleware import Deps, deps_of
 from bot.slack.timeline_upload import not_shared, share_timeline
 from domain.services.agreement import READER
 from domain.services.service import Caller

@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.deps import deps_of
 from bot.slack.home import home_view
+from bot.slack.middleware import deps_of
 
 log = logging.getLogger("regrights.slack")
 

@@ -25,10 +25,10 @@ from bot.slack.delay_check_form import (
     delay_check_view,
     read_delay_check,
 )
-from bot.slack.deps import Deps, deps_of
 from bot.slack.form_parts import DAYS, FormError, View
 from bot.slack.home import OPEN_RECORD_ACTION
 from bot.slack.markup import MRKDWN
+from bot.slack.middleware import Deps, deps_of
 from bot.slack.record_form import (
     EVENT,
     REASON,
