@@ -88,9 +88,7 @@ class SlackBot:
             port=0,
         )
         self.engine = open_database(self.settings.database_url)
-        self.service = build_service(
-            self.engine, self.settings.admins, write_seconds=WRITE_SECONDS
-        )
+        self.service = build_service(self.engine, self.settings.admins, write_seconds=WRITE_SECONDS)
         self.app = build_app(self.settings, self.service, clock=lambda: NOW)
         calendar = calendar_route(self.service.uow, lambda: NOW)
         health = database_health(HealthCheck(self.engine))
