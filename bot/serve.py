@@ -158,15 +158,18 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler  # not needed over HTTP
     from slack_sdk.errors import SlackApiError
 
+    from bot.http.calendar_route import calendar_route
     from bot.slack.socket_health import serve_socket_health
+    from domain.store.unit_of_work import UnitOfWork
 
     scheduler = start_background()
     log.info("serving in Socket Mode, command %s", settings.command)
     socket_client = SocketModeHandler(app, settings.app_token).client
     health_server = None
     if settings.health_port is not None:
+        calendar = calendar_route(UnitOfWork(engine), utc_now)
         health_server = serve_socket_health(
-            socket_client.is_connected, engine, settings.health_port
+            socket_client.is_connected, engine, settings.health_port, calendar=calendar
         )
         log.info("health at :%s/healthz", health_server.server_port)
     try:
