@@ -71,11 +71,15 @@ class Served:
         output, _ = self.process.communicate(timeout=60)
         return output.decode()
 
+    def workers(self) -> list[int]:
+        """gunicorn's worker processes (two for a moment while one replaces the other)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
     def worker_pid(self) -> int:
         """gunicorn's one worker process."""
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        (worker,) = children.read_text().split()
-        return int(worker)
+        (worker,) = self.workers()
+        return worker
 
 
 def healthy(base: str) -> bool:

@@ -72,7 +72,8 @@ class SlackBot:
     def __init__(self, tmp_path: Path, *, command: str = "/regrights") -> None:
         self.tmp_path = tmp_path
         self.command_name = command
-        self.slack = SlackStandIn()
+        # Slack stamps its messages with the real clock, whatever the service's says.
+        self.slack = SlackStandIn(start_ts=time.time())
         self._ids = itertools.count(1)
 
     def __enter__(self) -> Self:
@@ -311,6 +312,14 @@ class SlackBot:
         return Recorded(messages[0], answer if private else None, url)
 
     # -------------------------------------------------------------- the database
+
+    def owed(self) -> int:
+        """Announcements not yet settled (posted, or refused by Slack)."""
+        with self.engine.connect() as connection:
+            found = connection.exec_driver_sql(
+                "SELECT count(*) FROM announcement WHERE state = 'pending'"
+            )
+            return int(found.scalar_one())
 
     def history(self) -> list[dict[str, Any]]:
         caller = Caller(user=ADMIN, channel=CHANNEL, source="test", now=NOW)

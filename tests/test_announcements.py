@@ -35,7 +35,7 @@ def test_what_a_dead_process_owed_is_posted_by_the_next_pass_once(
 ) -> None:
     with monkeypatch.context() as dying:
         # The process dies after the ack, before its lazy listener posts anything.
-        dying.setattr(Announcements, "post_owed", lambda self, agreement_id: None)
+        dying.setattr(Announcements, "post_owed", lambda self, agreement_id, row_id=None: None)
         texts = ["s3-eligible on 2024-01-02", "demand 1000 on 2024-05-01"]
         for text in texts:
             response, _ = bot.slash(text, user=EDITOR)
@@ -56,7 +56,7 @@ def test_instances_posting_together_post_each_announcement_once(
     bot: SlackBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as dying:
-        dying.setattr(Announcements, "post_owed", lambda self, agreement_id: None)
+        dying.setattr(Announcements, "post_owed", lambda self, agreement_id, row_id=None: None)
         for day in range(1, 11):
             bot.slash(f"piggyback-notice on 2024-05-{day:02d}", user=EDITOR)
         bot.app.listener_runner.listener_executor.shutdown(wait=True)

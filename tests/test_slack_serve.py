@@ -7,6 +7,7 @@ import json
 import signal
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -49,7 +50,7 @@ def _settings(**overrides: Any) -> Settings:
 
 @pytest.fixture
 def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as slack:
+    with SlackStandIn(start_ts=time.time()) as slack:
         yield slack
 
 

@@ -10,6 +10,7 @@ at once."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,14 +77,19 @@ def run_gunicorn(app: WSGIApplication, host: str, port: int, lifecycle: Lifecycl
         "post_worker_init": post_worker_init,
         "worker_exit": lambda _arbiter, _worker: lifecycle.stopping(),
         "proc_name": "regrights",
+        # No runtime control over a socket in the home directory: signals are the interface.
+        "control_socket_disable": True,
     }
     if Path(MEMORY_TMP_DIR).is_dir():
         # The worker's heartbeat touches a file on every turn of its loop; on a disk-backed
         # /tmp (a container's overlay) that can stall it, so gunicorn advises tmpfs.
         options["worker_tmp_dir"] = MEMORY_TMP_DIR
+    arbiter = os.getpid()
     try:
         _Server(app, options).run()
     except SystemExit as exit_:
+        if os.getpid() != arbiter:
+            raise  # a worker process ends as gunicorn has it end, not as `serve` would
         return exit_.code if isinstance(exit_.code, int) else 1
     return 0
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ PENDING, POSTED, REFUSED = "pending", "posted", "refused"
 KEY_PREFIX = "regrights_announcement:"
 TRIES_PER_PASS = 2  # after a failure that may have reached Slack, look, then post once more
 _PAGE = 200  # messages read at a time when looking for a post whose fate is unknown
+_POLL_SECONDS = 0.05  # how often a write's lazy listener looks whether its row is settled
+# How long a post sent just before its process died may take to reach Slack.
+_IN_FLIGHT = timedelta(seconds=5)
 # Slack stamps a message with its own clock; look a little before the post was begun.
 _LOOKBACK_MARGIN = timedelta(minutes=10)
 _CONNECTION_ERRORS = (OSError, HTTPException)
@@ -87,21 +91,18 @@ class Announcements:
         with self._uow.write() as store:
             return self.owe(store, reply, user, channel, thread_ts=None)
 
-    def post_owed(self, agreement_id: int) -> None:
-        """Post the agreement's owed announcements, oldest first. If another thread or instance
-        holds them, it posts ours too: a holder looks again once it lets go, and finds any row
-        committed while it held them."""
-        tried: set[int] = set()
+    def post_owed(self, agreement_id: int, row_id: int | None = None) -> None:
+        """Post the agreement's owed announcements, oldest first, if no one else is posting
+        them. With `row_id` (a write's own announcement), wait for whoever is, until that row
+        is settled: each holder posts every row committed before it looked."""
         while True:
             with hold_agreement(self._engine, agreement_id, "announcements") as held:
-                if not held:
+                if held:
+                    self._deliver_all(self._pending(agreement_id))
                     return
-                for row in self._pending(agreement_id, exclude=tried):
-                    assert row.id is not None
-                    tried.add(row.id)
-                    self._deliver(row)
-            if not self._pending(agreement_id, exclude=tried):
+            if row_id is None or not self._is_pending(row_id):
                 return
+            time.sleep(_POLL_SECONDS)
 
     def refusal(self, owed: Owed) -> str | None:
         """Slack's error when it would not take the announcement; None otherwise."""
@@ -147,28 +148,50 @@ class Announcements:
 
     # ----------------------------------------------------------------- one announcement
 
-    def _pending(self, agreement_id: int, exclude: set[int]) -> list[AnnouncementRow]:
+    def _pending(self, agreement_id: int) -> list[AnnouncementRow]:
         with self._uow.read() as store:
-            rows = store.session.exec(
-                select(AnnouncementRow)
-                .where(AnnouncementRow.agreement_id == agreement_id)
-                .where(AnnouncementRow.state == PENDING)
-                .order_by(col(AnnouncementRow.id))
-            ).all()
-        return [row for row in rows if row.id not in exclude]
+            return list(
+                store.session.exec(
+                    select(AnnouncementRow)
+                    .where(AnnouncementRow.agreement_id == agreement_id)
+                    .where(AnnouncementRow.state == PENDING)
+                    .order_by(col(AnnouncementRow.id))
+                ).all()
+            )
+
+    def _is_pending(self, row_id: int) -> bool:
+        with self._uow.read() as store:
+            row = store.session.get(AnnouncementRow, row_id)
+            return row is not None and row.state == PENDING
+
+    def _deliver_all(self, rows: list[AnnouncementRow]) -> None:
+        begun = [_aware(row.attempted_at) for row in rows if row.attempted_at is not None]
+        if begun:
+            # A post begun moments ago, by a process that has died since, may still be on its
+            # way to Slack: wait until it would have arrived before looking for it.
+            left = (max(begun) + _IN_FLIGHT - datetime.now(UTC)).total_seconds()
+            time.sleep(min(max(left, 0), _IN_FLIGHT.total_seconds()))
+        for row in rows:
+            try:
+                self._deliver(row)
+            except Exception:
+                # Left pending (a post begun is looked for first): the next pass retries.
+                log.exception("could not settle the announcement of %s", row.channel_id)
 
     def _deliver(self, row: AnnouncementRow) -> None:
         message: Message = json.loads(row.message)
         key = str(message["blocks"][0]["block_id"])
-        look_first = row.attempts > 0  # a post was begun: it may be in the channel already
+        # A post was begun, by a process that may have died since: it may be in the channel.
+        look_first = row.attempts > 0
+        since = _aware(row.attempted_at or row.created_at)
         for _ in range(TRIES_PER_PASS):
             try:
                 if look_first:
-                    found = self._find(row, key)
+                    found = self._find(row, key, since)
                     if found is not None:
                         self._settle(row, POSTED, ts=found)
                         return
-                self._settle(row, PENDING, attempt=True)
+                since = self._settle(row, PENDING, attempt=True)
                 posted = self._client.chat_postMessage(
                     channel=row.channel_id,
                     thread_ts=row.thread_ts,
@@ -191,12 +214,10 @@ class Announcements:
             log.warning("announcing in %s may have failed; looking for it", row.channel_id)
             look_first = True
 
-    def _find(self, row: AnnouncementRow, key: str) -> str | None:
+    def _find(self, row: AnnouncementRow, key: str, since: datetime) -> str | None:
         """The ts of the announcement if the channel (or its thread) has it, looking from a
         little before its latest post was begun."""
-        begun = row.attempted_at or row.created_at
-        begun = begun if begun.tzinfo else begun.replace(tzinfo=UTC)
-        oldest = f"{(begun - _LOOKBACK_MARGIN).timestamp():.6f}"
+        oldest = f"{(since - _LOOKBACK_MARGIN).timestamp():.6f}"
         if row.thread_ts is None:
             pages = self._client.conversations_history(
                 channel=row.channel_id, oldest=oldest, limit=_PAGE
@@ -221,19 +242,27 @@ class Announcements:
         ts: str | None = None,
         error: str | None = None,
         attempt: bool = False,
-    ) -> None:
+    ) -> datetime:
+        """Stores the row's new state; returns when (by the real clock) it was stored."""
+        now = datetime.now(UTC)
         with self._uow.write() as store:
             stored = store.session.get(AnnouncementRow, row.id)
             assert stored is not None
             stored.state, stored.ts = state, ts
             if attempt:
                 stored.attempts += 1
-                stored.attempted_at = datetime.now(UTC)
+                stored.attempted_at = now
             if error is not None:
                 stored.last_error = error[:200]
             if state != PENDING:
                 stored.settled_at = self._clock()
             store.session.add(stored)
+        return now
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back a stored time without its zone: UTC, as it was stored."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _uncertain(exc: SlackApiError) -> bool:

@@ -87,7 +87,7 @@ def after_undo(context: BoltContext, client: WebClient, respond: Respond) -> Non
         if work.target is not None:
             _mark_undone(deps, client, work.target, work.user, work.retraction_seq)
         if work.owed is not None:
-            deps.announcements.post_owed(work.owed.agreement_id)
+            deps.announcements.post_owed(work.owed.agreement_id, work.owed.row_id)
     except Exception:
         log.exception("an undo's follow-up failed")
     respond(response_type="ephemeral", replace_original=False, **work.answer)

@@ -161,7 +161,7 @@ def follow_up(context: BoltContext, client: WebClient, respond: Respond) -> None
     caller = deps.caller(work.user, work.channel)
     try:
         if work.owed is not None:
-            deps.announcements.post_owed(work.owed.agreement_id)
+            deps.announcements.post_owed(work.owed.agreement_id, work.owed.row_id)
             error = deps.announcements.refusal(work.owed)
             if error is not None:
                 respond(

@@ -147,7 +147,7 @@ def after_submission(context: BoltContext, client: WebClient) -> None:
     deps = deps_of(context)
     private = work.private
     if work.owed is not None:
-        deps.announcements.post_owed(work.owed.agreement_id)
+        deps.announcements.post_owed(work.owed.agreement_id, work.owed.row_id)
         error = deps.announcements.refusal(work.owed)
         if error is not None:
             private = dict(private or {"text": "Recorded."})
