@@ -308,7 +308,8 @@ class SlackBot:
         answer: dict[str, Any] = response.json()
         assert answer["response_type"] == "ephemeral"
         messages = wait_for(lambda: self.slack.messages()[posted:])
-        assert len(messages) == 1, messages
+        wait_for(lambda: self.owed() == 0)  # and the app's record of it settled
+        assert len(self.slack.messages()[posted:]) == 1, self.slack.messages()[posted:]
         return Recorded(messages[0], answer if private else None, url)
 
     # -------------------------------------------------------------- the database

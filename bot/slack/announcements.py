@@ -110,16 +110,25 @@ class Announcements:
             row = store.session.get(AnnouncementRow, owed.row_id)
             return row.last_error if row is not None and row.state == REFUSED else None
 
-    def posted(self, agreement_id: int, seq: int) -> AnnouncementRow | None:
-        """The announcement of event `seq` as posted, if one was."""
+    def posted_as(
+        self, agreement_id: int, seq: int, clicked: dict[str, Any]
+    ) -> tuple[str, str, Message] | None:
+        """Where the announcement of event `seq` is (channel, ts) and what it says, from the
+        app's own record: its ts once settled, or the clicked message's if that message is
+        the one the record names (its first block's key). None for a message that is not."""
         with self._uow.read() as store:
-            return store.session.exec(
+            row = store.session.exec(
                 select(AnnouncementRow).where(
-                    AnnouncementRow.agreement_id == agreement_id,
-                    AnnouncementRow.seq == seq,
-                    AnnouncementRow.state == POSTED,
+                    AnnouncementRow.agreement_id == agreement_id, AnnouncementRow.seq == seq
                 )
             ).first()
+        if row is None:
+            return None
+        message: Message = json.loads(row.message)
+        key = message["blocks"][0].get("block_id")
+        clicked_key = (clicked.get("blocks") or [{}])[0].get("block_id")
+        ts = row.ts if row.state == POSTED else clicked.get("ts") if clicked_key == key else None
+        return None if ts is None else (row.channel_id, str(ts), message)
 
     def redrive(self) -> None:
         """Post every announcement still owed, whoever owed it."""

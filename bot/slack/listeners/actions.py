@@ -4,9 +4,8 @@ the clicker's answer follow in the lazy listener."""
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -36,6 +35,7 @@ class Undone:
     retraction_seq: int | None = None
     user: str = ""
     owed: Owed | None = None
+    clicked: dict[str, Any] = field(default_factory=dict)  # the message whose button it was
 
 
 def undo_clicked(
@@ -75,6 +75,7 @@ def undo_clicked(
         reply.recorded_seq,
         user,
         owed[0] if owed else None,
+        clicked,
     )
 
 
@@ -85,7 +86,7 @@ def after_undo(context: BoltContext, client: WebClient, respond: Respond) -> Non
     deps = deps_of(context)
     try:
         if work.target is not None:
-            _mark_undone(deps, client, work.target, work.user, work.retraction_seq)
+            _mark_undone(deps, client, work)
         if work.owed is not None:
             deps.announcements.post_owed(work.owed.agreement_id, work.owed.row_id)
     except Exception:
@@ -93,22 +94,20 @@ def after_undo(context: BoltContext, client: WebClient, respond: Respond) -> Non
     respond(response_type="ephemeral", replace_original=False, **work.answer)
 
 
-def _mark_undone(
-    deps: Deps, client: WebClient, target: UndoTarget, user: str, seq: int | None
-) -> None:
+def _mark_undone(deps: Deps, client: WebClient, work: Undone) -> None:
     """The announcement of the retracted event, rebuilt from the app's own record of it."""
-    posted = deps.announcements.posted(target.agreement_id, target.seq)
-    if posted is None or posted.ts is None:
-        log.info("no announcement of #%s is on record; none is updated", target.seq)
+    assert work.target is not None
+    found = deps.announcements.posted_as(work.target.agreement_id, work.target.seq, work.clicked)
+    if found is None:
+        log.info("no announcement of #%s is on record; none is updated", work.target.seq)
         return
+    channel, ts, message = found
     try:
         client.chat_update(
-            channel=posted.channel_id,
-            ts=posted.ts,
-            **undone_message(json.loads(posted.message), user, seq),
+            channel=channel, ts=ts, **undone_message(dict(message), work.user, work.retraction_seq)
         )
     except SlackApiError as exc:
-        log.warning("could not mark %s in %s undone: %s", posted.ts, posted.channel_id, exc)
+        log.warning("could not mark %s in %s undone: %s", ts, channel, exc)
 
 
 def _bound_agreement(deps: Deps, channel: str) -> int | None:
