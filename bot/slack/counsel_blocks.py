@@ -8,14 +8,14 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.slack.blocks import Block, chunks
+from bot.slack.blocks import chunks
 
 HOME_TIMELINE_ACTION_ID = "regrights_home_timeline"
 HOME_CALENDAR_ACTION_ID = "regrights_home_calendar_link"
 MODAL_TITLE_LIMIT = 24  # slack_sdk refuses a longer title; a title made of a name is cut
 
 
-def home_buttons(agreement: str, *, admin: bool) -> Block:
+def home_buttons(agreement: str, *, admin: bool) -> ActionsBlock:
     """Beside an agreement on the App Home: its timeline, and for an admin its calendar link.
     Each button's value is the agreement's profile id."""
     buttons = [
@@ -25,7 +25,7 @@ def home_buttons(agreement: str, *, admin: bool) -> Block:
         buttons.append(
             ButtonElement(text="Calendar link", action_id=HOME_CALENDAR_ACTION_ID, value=agreement)
         )
-    return ActionsBlock(elements=buttons).to_dict()
+    return ActionsBlock(elements=buttons)
 
 
 def notice_modal(title: str, text: str) -> dict[str, Any]:
