@@ -1,6 +1,7 @@
 """`regrights serve`: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET (on
 gunicorn), the console with no Slack setting at all and a terminal; the Slack modes apply the
-migrations and run the alert scheduler in-process."""
+migrations and run, in-process, the alert pass and the pass that posts the announcements still
+owed (at start, then every minute)."""
 
 from __future__ import annotations
 
