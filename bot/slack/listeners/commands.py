@@ -122,11 +122,14 @@ def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext, client:
 
         try:
             reply = deps.service.execute(asked, deps.caller(user, channel), before_commit=owe)
-            if reply.ok and not owed:  # `setup` commits by itself; its announcement just after
-                owed.append(deps.announcements.owe_after(reply, user, channel))
         except Exception as exc:
             ack(response_type="ephemeral", text=not_recorded(exc))
             return
+        if reply.ok and not owed:  # `setup` commits by itself; its announcement just after
+            try:
+                owed.append(deps.announcements.owe_after(reply, user, channel))
+            except Exception:
+                log.exception("the announcement of %r could not be stored", asked.command)
         ack(response_type="ephemeral", **private_message(reply))
         if owed and owed[0] is not None:
             context[FOLLOW_UP] = FollowUp(user, channel, owed=owed[0])
