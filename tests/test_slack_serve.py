@@ -223,3 +223,31 @@ def test_build_app_takes_a_given_client(slack: SlackStandIn, tmp_path: Path) -> 
     app = build_app(_settings(), build_service(engine, frozenset()), client=client)
     assert app.client is client
     engine.dispose()
+
+
+def test_sigterm_with_slack_down_exits_3_and_the_next_start_announces(
+    slack: SlackStandIn, tmp_path: Path
+) -> None:
+    """The write is stored and acknowledged; Slack refuses its announcement until the process
+    stops, which says so and exits 3; the next start posts it, once."""
+    served = Served(slack, tmp_path)
+    try:
+        assert served.slash("setup nstor-2002")[0].status_code == 200
+        wait_for(lambda: slack.messages("C0DEALS"))
+        slack.fail_next("chat.postMessage", "service_unavailable", times=50)
+        answered, _ = served.slash(f"s3-eligible on {date.today() - timedelta(days=300)}")
+        assert "Recorded #1" in answered.json()["text"]
+        wait_for(lambda: len(slack.calls("chat.postMessage")) >= 3)  # tried, looked, tried
+    finally:
+        output = served.stop(signal.SIGTERM)
+    assert served.process.returncode == 3, output
+    assert "1 acknowledged writes stored but not yet announced" in output, output
+    slack.reset()
+    again = Served(slack, tmp_path)
+    try:
+        (announced,) = wait_for(lambda: slack.messages("C0DEALS"), timeout=20)
+        assert "Recorded #1" in announced["text"]
+    finally:
+        output = again.stop(signal.SIGTERM)
+    assert again.process.returncode == 0, output
+    assert len(slack.messages("C0DEALS")) == 1
