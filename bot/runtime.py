@@ -25,8 +25,14 @@ def build_service(
     on_change: tuple[ChangeListener, ...] = (),
     profile_dirs: tuple[Path, ...] = (),
     public_url: str | None = None,
+    write_seconds: float | None = None,
 ) -> RegRightsService:
-    """The service, keeping each agreement's next alert time current, plus `on_change`."""
+    """The service, keeping each agreement's next alert time current, plus `on_change`; a
+    write not stored within `write_seconds` is abandoned (see `UnitOfWork`)."""
     return RegRightsService(
-        UnitOfWork(engine), admins, (reschedule, *on_change), profile_dirs, public_url
+        UnitOfWork(engine, write_seconds),
+        admins,
+        (reschedule, *on_change),
+        profile_dirs,
+        public_url,
     )

@@ -1,20 +1,29 @@
 """`regrights serve`: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET (on
 gunicorn), the console with no Slack setting at all and a terminal; the Slack modes apply the
-migrations and run the alert scheduler in-process."""
+migrations and run, in-process, the alert pass and the pass that posts the announcements still
+owed (at start, then every minute)."""
 
 from __future__ import annotations
 
 import errno
 import logging
+import os
 import socket
 import sys
 import threading
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from bot.failures import EXIT_MALFORMED, EXIT_UNAVAILABLE, Failure
 from bot.settings import Settings
 
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.slack.announcements import Announcements
+
 HOST = "0.0.0.0"
+ANNOUNCEMENT_PASS_SECONDS = 60
 
 
 class Mode(Enum):
@@ -88,52 +97,82 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
     from bot.alerts.scheduler import slack_poster, start_alert_scheduler
     from bot.clock import utc_now
     from bot.runtime import build_service, open_database
-    from bot.slack.app import build_app
+    from bot.slack.announcements import Announcements
+    from bot.slack.app import WRITE_SECONDS, build_app
+    from bot.slack.web_retries import web_client
 
     engine = open_database(settings.database_url)
     service = build_service(
-        engine, settings.admins, profile_dirs=settings.profile_dirs, public_url=settings.public_url
+        engine,
+        settings.admins,
+        profile_dirs=settings.profile_dirs,
+        public_url=settings.public_url,
+        write_seconds=WRITE_SECONDS,
     )
-    app = build_app(settings, service)
+    client = web_client(settings)
+    announcements = Announcements(engine, client, f"{socket.gethostname()}:{os.getpid()}", utc_now)
+    app = build_app(settings, service, client=client, announcements=announcements)
     log = logging.getLogger("regrights.serve")
+
+    def start_background() -> BackgroundScheduler:
+        """The alert pass, and the announcements a process that died (or a Slack that failed)
+        left owed: both now, then every minute."""
+        scheduler = start_alert_scheduler(engine, slack_poster(settings, client))
+        scheduler.add_job(
+            announcements.redrive,
+            "interval",
+            seconds=ANNOUNCEMENT_PASS_SECONDS,
+            id="regrights-announcements",
+            coalesce=True,
+            max_instances=1,
+            next_run_time=utc_now(),
+        )
+        return scheduler
+
     if mode is Mode.HTTP:
-        from bot.http.app import make_wsgi_app
+        from bot.http.app import database_health, make_wsgi_app
         from bot.http.calendar_route import calendar_route
         from bot.http.server import Lifecycle, run_gunicorn
         from domain.store.health import HealthCheck
         from domain.store.unit_of_work import UnitOfWork
 
         engine.dispose()  # the worker process opens its own connections
-        schedulers = []
+        schedulers: list[BackgroundScheduler] = []
 
         def started() -> None:
-            schedulers.append(start_alert_scheduler(engine, slack_poster(settings)))
+            schedulers.append(start_background())
             log.info("serving HTTP on port %s, command %s", settings.port, settings.command)
 
         def stopping() -> None:
-            # Work acknowledged before SIGTERM (answers, announcements) finishes first.
+            # The lazy work of the requests answered (announcements) finishes first.
             app.listener_runner.listener_executor.shutdown(wait=True)
             for scheduler in schedulers:
                 scheduler.shutdown(wait=True)
-            log.info("stopped")
 
         assert settings.signing_secret is not None  # HTTP mode is chosen by it
+        health = database_health(HealthCheck(engine))
         calendar = calendar_route(UnitOfWork(engine), utc_now)
-        wsgi = make_wsgi_app(app, HealthCheck(engine), settings.signing_secret, calendar)
-        return run_gunicorn(wsgi, HOST, settings.port, Lifecycle(started, stopping))
+        wsgi = make_wsgi_app(app, health, settings.signing_secret, calendar)
+        status = run_gunicorn(wsgi, HOST, settings.port, Lifecycle(started, stopping))
+        return _stopped(announcements, status, log)
 
     from slack_bolt.adapter.socket_mode import SocketModeHandler  # not needed over HTTP
     from slack_sdk.errors import SlackApiError
 
+    from bot.http.calendar_route import calendar_route
     from bot.slack.socket_health import serve_socket_health
+    from domain.store.unit_of_work import UnitOfWork
 
-    scheduler = start_alert_scheduler(engine, slack_poster(settings))
+    scheduler = start_background()
     log.info("serving in Socket Mode, command %s", settings.command)
     socket_client = SocketModeHandler(app, settings.app_token).client
-    health = None
+    health_server = None
     if settings.health_port is not None:
-        health = serve_socket_health(socket_client.is_connected, engine, settings.health_port)
-        log.info("health at :%s/healthz", health.server_port)
+        calendar = calendar_route(UnitOfWork(engine), utc_now)
+        health_server = serve_socket_health(
+            socket_client.is_connected, engine, settings.health_port, calendar=calendar
+        )
+        log.info("health at :%s/healthz", health_server.server_port)
     try:
         try:
             socket_client.connect()
@@ -145,8 +184,22 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
         log.info("stopping")
     finally:
         socket_client.close()
-        if health is not None:
-            health.shutdown()
+        if health_server is not None:
+            health_server.shutdown()
         scheduler.shutdown(wait=False)
         app.listener_runner.listener_executor.shutdown(wait=True)
-    return 0
+    return _stopped(announcements, 0, log)
+
+
+def _stopped(announcements: Announcements, status: int, log: logging.Logger) -> int:
+    """The exit status: 0 only when every write this process acknowledged is announced."""
+    unfinished = announcements.unfinished()
+    if unfinished:
+        log.error(
+            "stopped with %s acknowledged writes stored but not yet announced; "
+            "the next start announces them",
+            unfinished,
+        )
+        return status or EXIT_UNAVAILABLE
+    log.info("stopped")
+    return status

@@ -19,11 +19,11 @@ import requests
 from slack_standin import SlackStandIn
 from wsgi_server import WSGIThread
 
-from bot.http.app import make_wsgi_app
+from bot.http.app import database_health, make_wsgi_app
 from bot.http.calendar_route import calendar_route
 from bot.runtime import build_service, open_database
 from bot.settings import Settings
-from bot.slack.app import build_app
+from bot.slack.app import WRITE_SECONDS, build_app
 from domain.services.service import Caller
 from domain.store.health import HealthCheck
 
@@ -72,7 +72,8 @@ class SlackBot:
     def __init__(self, tmp_path: Path, *, command: str = "/regrights") -> None:
         self.tmp_path = tmp_path
         self.command_name = command
-        self.slack = SlackStandIn()
+        # Slack stamps its messages with the real clock, whatever the service's says.
+        self.slack = SlackStandIn(start_ts=time.time())
         self._ids = itertools.count(1)
 
     def __enter__(self) -> Self:
@@ -88,10 +89,11 @@ class SlackBot:
             port=0,
         )
         self.engine = open_database(self.settings.database_url)
-        self.service = build_service(self.engine, self.settings.admins)
+        self.service = build_service(self.engine, self.settings.admins, write_seconds=WRITE_SECONDS)
         self.app = build_app(self.settings, self.service, clock=lambda: NOW)
         calendar = calendar_route(self.service.uow, lambda: NOW)
-        self.wsgi = make_wsgi_app(self.app, HealthCheck(self.engine), SECRET, calendar)
+        health = database_health(HealthCheck(self.engine))
+        self.wsgi = make_wsgi_app(self.app, health, SECRET, calendar)
         self.server = WSGIThread(self.wsgi).__enter__()
         self.url = self.server.url
         self.service.public_url = self.url  # where `calendar link` points
@@ -99,7 +101,7 @@ class SlackBot:
 
     def __exit__(self, *exc_info: object) -> None:
         self.server.__exit__(*exc_info)
-        # Work still running after its ack finishes before Slack goes away.
+        # Lazy work still running after its ack finishes before Slack goes away.
         self.app.listener_runner.listener_executor.shutdown(wait=True)
         self.slack.stop()
         self.engine.dispose()
@@ -298,18 +300,27 @@ class SlackBot:
     def record(
         self, text: str, *, user: str = ADMIN, channel: str = CHANNEL, private: bool = False
     ) -> Recorded:
-        """A write announced in the channel; with `private`, the asker also gets an ephemeral
-        answer (posted after the announcement)."""
+        """A write, answered in its ack and announced in the channel; with `private`, the ack's
+        ephemeral answer is returned too."""
         posted = len(self.slack.messages())
         response, url = self.slash(text, user=user, channel=channel)
         assert response.status_code == 200, response.text
-        if private:
-            (answer,) = wait_for(lambda: self.slack.response_posts(url))
+        answer: dict[str, Any] = response.json()
+        assert answer["response_type"] == "ephemeral"
         messages = wait_for(lambda: self.slack.messages()[posted:])
-        assert len(messages) == 1, messages
+        wait_for(lambda: self.owed() == 0)  # and the app's record of it settled
+        assert len(self.slack.messages()[posted:]) == 1, self.slack.messages()[posted:]
         return Recorded(messages[0], answer if private else None, url)
 
     # -------------------------------------------------------------- the database
+
+    def owed(self) -> int:
+        """Announcements not yet settled (posted, or refused by Slack)."""
+        with self.engine.connect() as connection:
+            found = connection.exec_driver_sql(
+                "SELECT count(*) FROM announcement WHERE state = 'pending'"
+            )
+            return int(found.scalar_one())
 
     def history(self) -> list[dict[str, Any]]:
         caller = Caller(user=ADMIN, channel=CHANNEL, source="test", now=NOW)

@@ -129,7 +129,7 @@ print(json.dumps(sorted(m for m in ("matplotlib", "numpy", "PIL") if m in sys.mo
         # What `regrights serve` builds in HTTP mode: the app, the service and the feed route.
         (
             "import json\n"
-            "from bot.http.app import make_wsgi_app\n"
+            "from bot.http.app import database_health, make_wsgi_app\n"
             "from bot.http.calendar_route import calendar_route\n"
             "from bot.clock import utc_now\n"
             "from bot.runtime import build_service, open_database\n"
@@ -142,7 +142,7 @@ print(json.dumps(sorted(m for m in ("matplotlib", "numpy", "PIL") if m in sys.mo
             " command='/regrights', port=0)\n"
             "engine = open_database(settings.database_url)\n"
             "service = build_service(engine, settings.admins)\n"
-            "make_wsgi_app(build_app(settings, service), HealthCheck(engine), 's',"
+            "make_wsgi_app(build_app(settings, service), database_health(HealthCheck(engine)), 's',"
             " calendar_route(UnitOfWork(engine), utc_now))",
             [],
         ),

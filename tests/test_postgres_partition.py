@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from tcp_proxy import HoldingProxy
 from wsgi_server import WSGIThread
 
-from bot.http.app import make_wsgi_app
+from bot.http.app import database_health, make_wsgi_app
 from bot.runtime import build_service, open_database
 from bot.settings import Settings
 from bot.slack.app import build_app
@@ -76,7 +76,7 @@ def _healthz_goes_503(holding: HoldingProxy, frozen_engine: Engine, slack: Slack
     )
     app = build_app(settings, build_service(frozen_engine, frozenset()))
     with WSGIThread(
-        make_wsgi_app(app, HealthCheck(frozen_engine), settings.signing_secret)
+        make_wsgi_app(app, database_health(HealthCheck(frozen_engine)), settings.signing_secret)
     ) as server:
         assert requests.get(server.url + "/healthz", timeout=LIMIT).status_code == 200
         holding.hold()

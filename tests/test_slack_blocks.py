@@ -1,14 +1,15 @@
-"""Block Kit rendering stays within Slack's limits and keeps a plain-text fallback."""
+"""Block Kit rendering: long answers cut into sections, warnings and notes in context blocks, a
+plain-text fallback, the Undo button."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
+from slack_sdk.models.blocks import SectionBlock
+
 from bot.slack.blocks import (
     MAX_BLOCKS,
-    SECTION_TEXT_LIMIT,
-    KeptMessages,
     UndoTarget,
     announcement_message,
     chunks,
@@ -47,13 +48,13 @@ def test_chunks_cut_long_text_at_line_ends_within_the_limit() -> None:
     lines = [f"line {i:04d} " + "x" * 80 for i in range(300)]
     pieces = chunks("\n".join(lines))
     assert len(pieces) > 1
-    assert all(len(p) <= SECTION_TEXT_LIMIT for p in pieces)
+    assert all(len(p) <= SectionBlock.text_max_length for p in pieces)
     assert "\n".join(pieces).split("\n") == lines
 
 
 def test_chunks_cut_a_single_overlong_line() -> None:
     pieces = chunks("y" * 7_000)
-    assert all(len(p) <= SECTION_TEXT_LIMIT for p in pieces)
+    assert all(len(p) <= SectionBlock.text_max_length for p in pieces)
     assert "".join(pieces) == "y" * 7_000
 
 
@@ -62,7 +63,7 @@ def test_a_code_block_cut_in_two_is_closed_and_reopened() -> None:
     pieces = chunks(table)
     assert len(pieces) > 1
     for piece in pieces:
-        assert len(piece) <= SECTION_TEXT_LIMIT
+        assert len(piece) <= SectionBlock.text_max_length
         assert piece.startswith("```") and piece.endswith("```")
         assert piece.count("```") % 2 == 0
 
@@ -82,20 +83,6 @@ def test_warnings_move_to_a_context_block() -> None:
     (context,) = [b for b in message["blocks"] if b["type"] == "context"]
     assert context["elements"][0]["text"] == "⚠ Mind the clock."
     assert "Mind the clock" in message["text"]
-
-
-def test_a_kept_answer_is_rendered_once_and_an_equal_new_one_afresh() -> None:
-    kept = KeptMessages(limit=2)
-    reply = _recorded(["Mind the clock."])
-    first = kept.private(reply)
-    assert first == private_message(reply)
-    assert kept.private(reply) is first
-    equal = _recorded(["Mind the clock."])
-    assert kept.private(equal) is not first
-    assert kept.private(equal) == first
-    kept.private(_recorded([]))  # a third reply: past the limit, the oldest are forgotten
-    assert kept.private(reply) is not first
-    assert kept.private(reply) == first
 
 
 def test_announcement_carries_undo_except_for_an_undo() -> None:

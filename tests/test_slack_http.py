@@ -12,7 +12,7 @@ import requests
 from slack_harness import EDITOR, SECRET, SlackBot, signed_headers, wait_for
 from wsgi_server import WSGIThread
 
-from bot.http.app import make_wsgi_app
+from bot.http.app import database_health, make_wsgi_app
 from domain.store.database import make_engine
 from domain.store.health import HealthCheck
 
@@ -108,7 +108,7 @@ def test_healthz_when_the_database_is_reachable(bot: SlackBot) -> None:
 
 def test_healthz_when_the_database_is_unreachable(bot: SlackBot, tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'no-such-dir' / 'regrights.sqlite3'}")
-    with WSGIThread(make_wsgi_app(bot.app, HealthCheck(engine), SECRET)) as server:
+    with WSGIThread(make_wsgi_app(bot.app, database_health(HealthCheck(engine)), SECRET)) as server:
         response = requests.get(server.url + "/healthz", timeout=5)
         assert response.status_code == 503
         assert response.json() == {"ok": False, "error": "the database is unreachable"}
@@ -119,8 +119,7 @@ def test_healthz_reports_a_full_disk(bot: SlackBot) -> None:
     """A disk with less room than a write needs (here: less than all the room there could be)
     fails the check, naming why, although `SELECT 1` still answers."""
     full = HealthCheck(bot.engine, min_free_bytes=1 << 62)
-    with WSGIThread(make_wsgi_app(bot.app, full, SECRET)) as server:
+    with WSGIThread(make_wsgi_app(bot.app, database_health(full), SECRET)) as server:
         response = requests.get(server.url + "/healthz", timeout=5)
     assert response.status_code == 503
     assert "disk is full" in response.json()["error"]
-

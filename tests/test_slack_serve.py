@@ -7,16 +7,17 @@ import json
 import signal
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 import requests
 from conftest import REGRIGHTS, cli_env
-from slack_harness import ADMIN, SECRET, signed_headers, wait_for
+from serve_harness import Served
+from slack_harness import wait_for
 from slack_sdk import WebClient
 from slack_standin import SlackStandIn
 
@@ -25,7 +26,8 @@ from bot.http.server import MEMORY_TMP_DIR
 from bot.runtime import build_service, open_database
 from bot.serve import Mode, choose_mode, serve
 from bot.settings import Settings
-from bot.slack.app import build_app, web_client
+from bot.slack.app import build_app
+from bot.slack.web_retries import web_client
 
 SLACK_ENV = ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_URL")
 
@@ -48,7 +50,7 @@ def _settings(**overrides: Any) -> Settings:
 
 @pytest.fixture
 def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as slack:
+    with SlackStandIn(start_ts=time.time()) as slack:
         yield slack
 
 
@@ -123,61 +125,6 @@ def test_socket_mode_handler_uses_the_configured_web_api(
     engine.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class Served:
-    """A real `regrights serve` (HTTP mode on gunicorn) against the Slack stand-in."""
-
-    def __init__(self, slack: SlackStandIn, tmp_path: Path, *options: str) -> None:
-        self.slack = slack
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = cli_env(
-            f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-            SLACK_BOT_TOKEN=slack.bot_token,
-            SLACK_SIGNING_SECRET=SECRET,
-            SLACK_API_URL=slack.api_url,
-            REGRIGHTS_ADMINS=ADMIN,
-            PORT=str(self.port),
-        )
-        self.process = subprocess.Popen(
-            [REGRIGHTS, *options, "serve"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        wait_for(lambda: _healthy(self.base) or self.process.poll() is not None, timeout=30)
-        assert self.process.poll() is None, self.process.communicate()[0].decode()
-
-    def slash(self, text: str) -> tuple[requests.Response, str]:
-        response_url = self.slack.new_response_url()
-        body = urlencode(
-            {
-                "command": "/regrights",
-                "text": text,
-                "user_id": ADMIN,
-                "channel_id": "C0DEALS",
-                "team_id": "T0STANDIN",
-                "response_url": response_url,
-                "trigger_id": "1.1.abc",
-            }
-        )
-        headers = signed_headers(body, "application/x-www-form-urlencoded")
-        answered = requests.post(self.base + "/slack/events", data=body, headers=headers, timeout=5)
-        return answered, response_url
-
-    def stop(self, sig: signal.Signals) -> str:
-        self.process.send_signal(sig)
-        output, _ = self.process.communicate(timeout=60)
-        return output.decode()
-
-
 def test_serve_over_http_answers_a_command(slack: SlackStandIn, tmp_path: Path) -> None:
     served = Served(slack, tmp_path)
     try:
@@ -206,11 +153,11 @@ def test_the_worker_keeps_its_heartbeat_file_in_memory(slack: SlackStandIn, tmp_
     assert any(name.startswith(f"{MEMORY_TMP_DIR}/") for name in held), held
 
 
-def test_sigterm_right_after_an_ack_finishes_the_acknowledged_work(
+def test_sigterm_right_after_an_ack_refuses_new_connections_and_announces_the_write(
     slack: SlackStandIn, tmp_path: Path
 ) -> None:
-    """A write acked just before SIGTERM still gets its announcement and its private answer,
-    though Slack takes a second over each; no new request is taken meanwhile."""
+    """A write acked just before SIGTERM is stored, and its announcement still goes out though
+    Slack takes a second over it; meanwhile a new connection is refused at once."""
     served = Served(slack, tmp_path)
     try:
         today = date.today()
@@ -224,20 +171,29 @@ def test_sigterm_right_after_an_ack_finishes_the_acknowledged_work(
             assert served.slash(text)[0].status_code == 200
             wait_for(lambda n=recorded: len(slack.messages("C0DEALS")) > n)
         slack.latency = 1.0
-        answered, response_url = served.slash("delay 30 reason iii")
+        answered, _ = served.slash("delay 30 reason iii")
         assert answered.status_code == 200
+        assert "Recorded #4" in answered.json()["text"]
+        assert "Reason (iii)" in json.dumps(answered.json())  # the asker's own answer
         served.process.send_signal(signal.SIGTERM)
-        wait_for(lambda: not _healthy(served.base), timeout=10)  # new requests are refused
-        assert slack.response_posts(response_url) == []  # while the work is still under way
+        wait_for(lambda: _refused(served.port), timeout=2)
+        assert len(slack.messages("C0DEALS")) == 4  # the announcement is still under way
     finally:
         output = served.stop(signal.SIGTERM)
     assert served.process.returncode == 0, output
     announcements = slack.messages("C0DEALS")
     assert len(announcements) == 5, output
     assert "delay" in announcements[-1]["text"].lower()
-    (private,) = slack.response_posts(response_url)
-    assert "Reason (iii)" in json.dumps(private), private
+    assert "Reason (iii)" not in json.dumps(announcements[-1])
     assert "Traceback" not in output, output
+
+
+def _refused(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except ConnectionRefusedError:
+        return True
+    return False
 
 
 def test_json_log_without_routine_scheduler_and_migration_lines(
@@ -255,13 +211,6 @@ def test_json_log_without_routine_scheduler_and_migration_lines(
     assert all({"time", "level", "message"} <= line.keys() for line in lines)
 
 
-def _healthy(base: str) -> bool:
-    try:
-        return requests.get(base + "/healthz", timeout=1).status_code == 200
-    except requests.RequestException:
-        return False
-
-
 def test_web_client_follows_slack_api_url() -> None:
     assert web_client(_settings()).base_url == "https://slack.com/api/"
     for url in ("https://api.slack-gov.com/api", "https://api.slack-gov.com/api/"):
@@ -274,3 +223,31 @@ def test_build_app_takes_a_given_client(slack: SlackStandIn, tmp_path: Path) -> 
     app = build_app(_settings(), build_service(engine, frozenset()), client=client)
     assert app.client is client
     engine.dispose()
+
+
+def test_sigterm_with_slack_down_exits_3_and_the_next_start_announces(
+    slack: SlackStandIn, tmp_path: Path
+) -> None:
+    """The write is stored and acknowledged; Slack refuses its announcement until the process
+    stops, which says so and exits 3; the next start posts it, once."""
+    served = Served(slack, tmp_path)
+    try:
+        assert served.slash("setup nstor-2002")[0].status_code == 200
+        wait_for(lambda: slack.messages("C0DEALS"))
+        slack.fail_next("chat.postMessage", "service_unavailable", times=50)
+        answered, _ = served.slash(f"s3-eligible on {date.today() - timedelta(days=300)}")
+        assert "Recorded #1" in answered.json()["text"]
+        wait_for(lambda: len(slack.calls("chat.postMessage")) >= 3)  # tried, looked, tried
+    finally:
+        output = served.stop(signal.SIGTERM)
+    assert served.process.returncode == 3, output
+    assert "1 acknowledged writes stored but not yet announced" in output, output
+    slack.reset()
+    again = Served(slack, tmp_path)
+    try:
+        (announced,) = wait_for(lambda: slack.messages("C0DEALS"), timeout=20)
+        assert "Recorded #1" in announced["text"]
+    finally:
+        output = again.stop(signal.SIGTERM)
+    assert again.process.returncode == 0, output
+    assert len(slack.messages("C0DEALS")) == 1

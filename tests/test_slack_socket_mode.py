@@ -195,9 +195,10 @@ def test_socket_mode_end_to_end(
             "database": "reachable",
         }
 
-        # A write: an empty ack, then the announcement in the channel.
+        # A write: stored, answered in its ack, then announced in the channel.
         envelope = socket_side.send(first, "slash_commands", _command(slack, "setup nstor-2002"))
-        assert socket_side.ack(first, envelope) == {"envelope_id": envelope}
+        acked = socket_side.ack(first, envelope)
+        assert "Set up" in all_text(acked["payload"])
         wait_for(lambda: slack.messages(CHANNEL))
 
         # A question: answered in the ack itself.

@@ -12,33 +12,35 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, text
 
-# Any fixed number: the first half of the two-part advisory lock key, the agreement id the other.
-_ALERT_LOCK_SPACE = 0x72616C74
-_memory_locks: dict[tuple[str, int], threading.Lock] = {}
+# Any fixed numbers: the first half of the two-part advisory lock key, the agreement id the
+# other. An agreement's alerts and its announcements are held apart.
+_LOCK_SPACES = {"alerts": 0x72616C74, "announcements": 0x616E6E63}
+_memory_locks: dict[tuple[str, str, int], threading.Lock] = {}
 _memory_guard = threading.Lock()
 
 
 @contextmanager
-def hold_agreement(engine: Engine, agreement_id: int) -> Iterator[bool]:
-    """Yields True while this pass alone holds the agreement's alerts, False if another does."""
+def hold_agreement(engine: Engine, agreement_id: int, work: str = "alerts") -> Iterator[bool]:
+    """Yields True while this pass alone holds the agreement's `work` (its alerts, or its
+    announcements), False if another does."""
     if engine.dialect.name == "postgresql":
-        with _advisory_lock(engine, agreement_id) as held:
+        with _advisory_lock(engine, _LOCK_SPACES[work], agreement_id) as held:
             yield held
         return
     database = engine.url.database
     if not database or database == ":memory:" or "mode=memory" in str(engine.url):
-        with _memory_lock(str(engine.url), agreement_id) as held:
+        with _memory_lock(str(engine.url), work, agreement_id) as held:
             yield held
         return
-    with _file_lock(f"{database}.alerts.lock") as held:
+    with _file_lock(f"{database}.{work}.lock") as held:
         yield held
 
 
 @contextmanager
-def _advisory_lock(engine: Engine, agreement_id: int) -> Iterator[bool]:
+def _advisory_lock(engine: Engine, space: int, agreement_id: int) -> Iterator[bool]:
     # A session-level lock on a connection of its own, outside any transaction the pass commits.
     with engine.connect() as connection:
-        key = {"space": _ALERT_LOCK_SPACE, "id": agreement_id}
+        key = {"space": space, "id": agreement_id}
         held = bool(
             connection.execute(text("SELECT pg_try_advisory_lock(:space, :id)"), key).scalar_one()
         )
@@ -75,9 +77,9 @@ def _file_lock(path: str) -> Iterator[bool]:
 
 
 @contextmanager
-def _memory_lock(database: str, agreement_id: int) -> Iterator[bool]:
+def _memory_lock(database: str, work: str, agreement_id: int) -> Iterator[bool]:
     with _memory_guard:
-        lock = _memory_locks.setdefault((database, agreement_id), threading.Lock())
+        lock = _memory_locks.setdefault((database, work, agreement_id), threading.Lock())
     held = lock.acquire(blocking=False)
     try:
         yield held

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.alerts.poster import ALERT_BLOCK_PREFIX, ALERT_EVENT_TYPE, AlertMessage, PostFailed
 from bot.settings import Settings
-from bot.slack.web_retries import safe_retry_handlers
+from bot.slack.web_retries import web_client
 
 # Slack stamps a message with its own clock; look a little before the claim for skew.
 _LOOKBACK_MARGIN = timedelta(minutes=10)
@@ -76,12 +76,7 @@ def alert_client(settings: Settings, *, timeout: int = 30) -> WebClient:
     reads: slack_sdk's default would resend a chat.postMessage Slack may already have stored."""
     if not settings.bot_token:
         raise ValueError("SLACK_BOT_TOKEN is not set")
-    return WebClient(
-        token=settings.bot_token,
-        base_url=settings.api_url or WebClient.BASE_URL,
-        timeout=timeout,
-        retry_handlers=safe_retry_handlers(rate_limit_retries=3),
-    )
+    return web_client(settings, rate_limit_retries=3, timeout=timeout)
 
 
 def _describe(exc: Exception) -> str:

@@ -1,1 +1,2 @@
-"""HTTP mode: a small WSGI router (`/slack/events`, `/healthz`) served by gunicorn."""
+"""HTTP mode: one small WSGI app (`/slack/events`, `/healthz`, the calendar feeds) served by
+gunicorn's own gthread worker."""

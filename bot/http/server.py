@@ -1,14 +1,16 @@
-"""HTTP mode on gunicorn: one worker process of threads (`bot.http.worker`), the app built
+"""HTTP mode on gunicorn's own `gthread` worker: one worker process of threads, the app built
 before it forks.
 
-SIGTERM: gunicorn stops accepting, answers the requests in flight, then the worker's exit hook
-waits for the work those requests started after their ack (the response_url answer, the
-channel announcement) before the process ends. SIGINT (Ctrl-C) and SIGQUIT stop at once."""
+SIGTERM: the listening socket is closed at once (new connections are refused, and a load
+balancer moves on), the requests in flight are answered, and Bolt's lazy listeners (the
+channel announcements) finish, within the graceful timeout. An announcement left unposted
+stays owed in the database and is posted at the next start. SIGINT (Ctrl-C) and SIGQUIT stop
+at once."""
 
 from __future__ import annotations
 
 import logging
-import sys
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,19 +19,17 @@ from typing import TYPE_CHECKING, Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
-from bot.http import worker
-
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
 
-THREADS = 32  # requests answered at once; an ack takes about a millisecond
-GRACEFUL_SECONDS = 30  # how long SIGTERM waits for requests in flight and their work
+THREADS = 32  # requests answered at once; a write holds its thread until it is stored
+GRACEFUL_SECONDS = 30  # how long SIGTERM waits for requests in flight and their lazy work
 MEMORY_TMP_DIR = "/dev/shm"
 
 
 @dataclass(frozen=True)
 class Lifecycle:
-    """What the worker process runs once it is up, and before it exits."""
+    """What the worker process runs once it is up, and once it has answered its last request."""
 
     started: Callable[[], None]
     stopping: Callable[[], None]
@@ -42,14 +42,6 @@ class _Logger(Logger):  # type: ignore[misc]
         self.error_log.propagate = True
         self.error_log.setLevel(logging.INFO)
         self.access_log.propagate = False
-
-    def exception(self, msg: str, *args: Any, **kwargs: Any) -> None:
-        # A client that stalled past the worker's socket timeout is no fault of ours: one line.
-        failed = sys.exc_info()[1]
-        if isinstance(failed, TimeoutError) and str(failed) == "timed out":
-            self.error_log.info("closed a connection that stalled for %g s", worker.CLIENT_SECONDS)
-            return
-        super().exception(msg, *args, **kwargs)
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -67,30 +59,52 @@ class _Server(BaseApplication):  # type: ignore[misc]
 
 
 def run_gunicorn(app: WSGIApplication, host: str, port: int, lifecycle: Lifecycle) -> int:
-    """Serve until SIGTERM or SIGINT; returns the exit status."""
+    """Serve until SIGTERM or SIGINT; returns gunicorn's exit status."""
+
+    def post_worker_init(worker: Any) -> None:
+        _close_listeners_when_stopping(worker)
+        lifecycle.started()
+
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
         "workers": 1,  # the alert scheduler and Bolt's pool live in one process
-        # gthread where the kernel cannot wake one thread per connection (not Linux, or
-        # Linux before 4.5).
-        "worker_class": worker.AcceptingThreadsWorker if worker.exclusive_wake_up() else "gthread",
+        "worker_class": "gthread",
         "threads": THREADS,
         "graceful_timeout": GRACEFUL_SECONDS,
-        # Each request on its own connection, closed after the answer, as Slack sends them:
-        # no idle connection to watch, and a proxy never reuses one that is being closed.
-        # (The worker above always closes; gthread needs telling.)
+        # Each request on its own connection, closed after the answer, as Slack sends them.
         "keepalive": 0,
         "logger_class": _Logger,
-        "post_worker_init": lambda _worker: lifecycle.started(),
+        "post_worker_init": post_worker_init,
         "worker_exit": lambda _arbiter, _worker: lifecycle.stopping(),
         "proc_name": "regrights",
+        # No runtime control over a socket in the home directory: signals are the interface.
+        "control_socket_disable": True,
     }
     if Path(MEMORY_TMP_DIR).is_dir():
         # The worker's heartbeat touches a file on every turn of its loop; on a disk-backed
         # /tmp (a container's overlay) that can stall it, so gunicorn advises tmpfs.
         options["worker_tmp_dir"] = MEMORY_TMP_DIR
+    arbiter = os.getpid()
     try:
         _Server(app, options).run()
     except SystemExit as exit_:
+        if os.getpid() != arbiter:
+            raise  # a worker process ends as gunicorn has it end, not as `serve` would
         return exit_.code if isinstance(exit_.code, int) else 1
     return 0
+
+
+def _close_listeners_when_stopping(worker: Any) -> None:
+    """On SIGTERM gthread stops accepting but keeps its copy of the listening socket open until
+    its last request is answered, and the kernel goes on queueing connections no one will
+    take (the arbiter has closed its own copy). Close it the moment gthread stops accepting,
+    on its own thread, between two turns of its loop."""
+    stop_accepting = worker.set_accept_enabled
+
+    def set_accept_enabled(enabled: bool) -> None:
+        stop_accepting(enabled)
+        if not enabled and not worker.alive:
+            for listener in worker.sockets:
+                listener.close()
+
+    worker.set_accept_enabled = set_accept_enabled

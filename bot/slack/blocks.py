@@ -1,4 +1,5 @@
-"""Block Kit for replies and announcements, each with a plain-text fallback, within Slack's limits."""
+"""Block Kit for replies and announcements, each with a plain-text fallback, built with
+slack_sdk's models, which check Slack's limits for each block."""
 
 from __future__ import annotations
 
@@ -6,18 +7,25 @@ import json
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
 from bot.render.answers import render, warning_line
 from bot.slack.markup import MRKDWN
 from domain.services.replies import Reply
 
 Block = dict[str, Any]
 
-SECTION_TEXT_LIMIT = 3000  # a section's text, and a context element's
-MAX_BLOCKS = 50  # in one message
-MAX_CONTEXT_ELEMENTS = 10
+MAX_BLOCKS = 50  # in one message (slack_sdk checks each block, not their number)
 FALLBACK_LIMIT = 3000
 UNDO_ACTION_ID = "regrights_undo"
-ANNOUNCEMENT_KEY_PREFIX = "regrights_event:"
 _FENCE = "```"
 
 
@@ -48,27 +56,6 @@ def private_message(reply: Reply, note: str | None = None) -> Message:
     return _message(render(reply.answer, MRKDWN), reply.warnings, notes)
 
 
-class KeptMessages:
-    """The asker's message for each answer kept by the service, rendered once: a kept answer
-    (`RegRightsService.answer_at_once`) is the same Reply object until the agreement's history
-    changes, and rendering it costs more than all the rest of its ack."""
-
-    def __init__(self, limit: int = 512) -> None:
-        self._limit = limit
-        # Keyed by the reply's id; the reply is held too, so its id is not reused meanwhile.
-        self._rendered: dict[int, tuple[Reply, Message]] = {}
-
-    def private(self, reply: Reply) -> Message:
-        kept = self._rendered.get(id(reply))
-        if kept is not None and kept[0] is reply:
-            return kept[1]
-        message = private_message(reply)
-        if len(self._rendered) >= self._limit:
-            self._rendered.clear()
-        self._rendered[id(reply)] = (reply, message)
-        return message
-
-
 def announcement_message(reply: Reply, user: str) -> Message:
     """What the channel sees of a recorded event, with an Undo button unless it is itself an undo."""
     assert reply.announce
@@ -76,20 +63,9 @@ def announcement_message(reply: Reply, user: str) -> Message:
     byline = f"by <@{user}>" + (" · they or an admin may undo it" if target else "")
     text = render(reply.answer, MRKDWN, to_channel=True)
     message = _message(text, reply.warnings, [byline])
-    key = announcement_key(reply)
-    if key is not None:
-        message["blocks"][0]["block_id"] = key
     if target is not None:
         message["blocks"].append(_undo_button(target))
     return message
-
-
-def announcement_key(reply: Reply) -> str | None:
-    """Names the announcement of a recorded event, in its first block's block_id: Slack returns
-    block ids whatever the app's scopes, so a post whose fate is unknown can be looked for."""
-    if reply.recorded_seq is None or reply.agreement_id is None:
-        return None
-    return f"{ANNOUNCEMENT_KEY_PREFIX}{reply.agreement_id}/{reply.recorded_seq}"
 
 
 def _undo_target(reply: Reply) -> UndoTarget | None:
@@ -122,7 +98,7 @@ def _message(text: str, warnings: list[str], notes: list[str]) -> Message:
     return {"text": _clip(text, FALLBACK_LIMIT), "blocks": [*sections, *tail]}
 
 
-def chunks(text: str, limit: int = SECTION_TEXT_LIMIT) -> list[str]:
+def chunks(text: str, limit: int = SectionBlock.text_max_length) -> list[str]:
     """`text` cut at line ends into pieces of at most `limit` characters; a code block cut in
     two is closed at the end of one piece and reopened at the start of the next."""
     budget = limit - 2 * (len(_FENCE) + 1)
@@ -149,35 +125,25 @@ def _short_lines(text: str, limit: int) -> list[str]:
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return SectionBlock(text=MarkdownTextObject(text=text)).to_dict()
 
 
 def _context(lines: list[str]) -> Block:
-    elements = [{"type": "mrkdwn", "text": c} for c in chunks("\n".join(lines))]
-    return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
+    elements = [MarkdownTextObject(text=c) for c in chunks("\n".join(lines))]
+    return ContextBlock(elements=elements[: ContextBlock.elements_max_length]).to_dict()
 
 
 def _undo_button(target: UndoTarget) -> Block:
-    return {
-        "type": "actions",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": UNDO_ACTION_ID,
-                "text": {"type": "plain_text", "text": "Undo"},
-                "value": target.value(),
-                "confirm": {
-                    "title": {"type": "plain_text", "text": f"Undo #{target.seq}?"},
-                    "text": {
-                        "type": "plain_text",
-                        "text": "The event is retracted and the retraction is recorded.",
-                    },
-                    "confirm": {"type": "plain_text", "text": "Undo"},
-                    "deny": {"type": "plain_text", "text": "Keep it"},
-                },
-            }
-        ],
-    }
+    confirm = ConfirmObject(
+        title=f"Undo #{target.seq}?",
+        text=PlainTextObject(text="The event is retracted and the retraction is recorded."),
+        confirm="Undo",
+        deny="Keep it",
+    )
+    button = ButtonElement(
+        text="Undo", action_id=UNDO_ACTION_ID, value=target.value(), confirm=confirm
+    )
+    return ActionsBlock(elements=[button]).to_dict()
 
 
 def _clip(text: str, limit: int) -> str:

@@ -5,40 +5,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.slack.blocks import Block, chunks
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
+from slack_sdk.models.views import View
+
+from bot.slack.blocks import chunks
 
 HOME_TIMELINE_ACTION_ID = "regrights_home_timeline"
 HOME_CALENDAR_ACTION_ID = "regrights_home_calendar_link"
-MODAL_TITLE_LIMIT = 24
+MODAL_TITLE_LIMIT = 24  # slack_sdk refuses a longer title; a title made of a name is cut
 
 
-def home_buttons(agreement: str, *, admin: bool) -> Block:
+def home_buttons(agreement: str, *, admin: bool) -> ActionsBlock:
     """Beside an agreement on the App Home: its timeline, and for an admin its calendar link.
     Each button's value is the agreement's profile id."""
     buttons = [
-        _button(HOME_TIMELINE_ACTION_ID, "Post the timeline", agreement),
+        ButtonElement(text="Post the timeline", action_id=HOME_TIMELINE_ACTION_ID, value=agreement)
     ]
     if admin:
-        buttons.append(_button(HOME_CALENDAR_ACTION_ID, "Calendar link", agreement))
-    return {"type": "actions", "elements": buttons}
+        buttons.append(
+            ButtonElement(text="Calendar link", action_id=HOME_CALENDAR_ACTION_ID, value=agreement)
+        )
+    return ActionsBlock(elements=buttons)
 
 
 def notice_modal(title: str, text: str) -> dict[str, Any]:
     """A modal that only shows `text` (mrkdwn) to the user who opened it."""
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": title[:MODAL_TITLE_LIMIT]},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": piece}} for piece in chunks(text)
-        ],
-    }
-
-
-def _button(action_id: str, text: str, value: str) -> dict[str, Any]:
-    return {
-        "type": "button",
-        "action_id": action_id,
-        "text": {"type": "plain_text", "text": text},
-        "value": value,
-    }
+    sections = [SectionBlock(text=MarkdownTextObject(text=piece)) for piece in chunks(text)]
+    view = View(type="modal", title=title[:MODAL_TITLE_LIMIT], close="Close", blocks=sections)
+    shown: dict[str, Any] = view.to_dict()
+    return shown

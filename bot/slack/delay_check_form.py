@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+from slack_sdk.models.views import View as ModalView
+
 from bot.slack.blocks import chunks
 from bot.slack.form_parts import (
     AGREEMENT,
@@ -80,13 +83,14 @@ def read_delay_check(view: dict[str, Any]) -> tuple[str, Parsed]:
 
 def answer_view(text: str) -> View:
     """The form replaced by the answer (`response_action: update`); nothing was recorded."""
-    return {
-        "type": "modal",
-        "callback_id": DELAY_CHECK_FORM,
-        "title": plain("Check a delay"),
-        "close": plain("Done"),
-        "private_metadata": json.dumps({}),
-        "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": c}} for c in chunks(text)
-        ][:50],
-    }
+    sections = [SectionBlock(text=MarkdownTextObject(text=piece)) for piece in chunks(text)]
+    answer = ModalView(
+        type="modal",
+        callback_id=DELAY_CHECK_FORM,
+        title="Check a delay",
+        close="Done",
+        private_metadata=json.dumps({}),
+        blocks=sections,
+    )
+    shown: View = answer.to_dict()
+    return shown

@@ -5,13 +5,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
 from bot.render.answers import DEMAND_STATE_WORDS
 from bot.render.dates import day, days, days_left, section
-from bot.slack.blocks import Block
 from bot.slack.counsel_blocks import home_buttons
 
-MAX_HOME_BLOCKS = 100
-MAX_AGREEMENTS = 19  # five blocks each; room left for the header, form buttons and footer
+# Five blocks each: with the header, the form buttons and the footer, within the 100 blocks
+# of a Home tab (which slack_sdk's View checks).
+MAX_AGREEMENTS = 19
 MAX_DEADLINES = 5
 OPEN_RECORD_ACTION = "regrights_open_record"  # the buttons that open the forms (SPEC §9)
 OPEN_DELAY_CHECK_ACTION = "regrights_open_delay_check"
@@ -19,7 +31,7 @@ OPEN_DELAY_CHECK_ACTION = "regrights_open_delay_check"
 
 def home_view(agreements: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
     """`agreements` as `RegRightsService.overview` gives them."""
-    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": "regrights"}}]
+    blocks: list[Block] = [HeaderBlock(text="regrights")]
     if not agreements:
         blocks.append(
             _section(
@@ -35,28 +47,19 @@ def home_view(agreements: list[dict[str, Any]], now: datetime) -> dict[str, Any]
     footer = f"Updated {now:%Y-%m-%d %H:%M} UTC, when you opened this tab."
     if len(agreements) > MAX_AGREEMENTS:
         footer = f"{len(agreements) - MAX_AGREEMENTS} more agreements are not shown. " + footer
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
-    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
+    shown: dict[str, Any] = View(type="home", blocks=blocks).to_dict()
+    return shown
 
 
 def _form_buttons() -> Block:
-    return {
-        "type": "actions",
-        "block_id": "forms",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": OPEN_RECORD_ACTION,
-                "text": {"type": "plain_text", "text": "Record an event"},
-                "style": "primary",
-            },
-            {
-                "type": "button",
-                "action_id": OPEN_DELAY_CHECK_ACTION,
-                "text": {"type": "plain_text", "text": "Check a delay"},
-            },
+    return ActionsBlock(
+        block_id="forms",
+        elements=[
+            ButtonElement(text="Record an event", action_id=OPEN_RECORD_ACTION, style="primary"),
+            ButtonElement(text="Check a delay", action_id=OPEN_DELAY_CHECK_ACTION),
         ],
-    }
+    )
 
 
 def _agreement(a: dict[str, Any]) -> list[Block]:
@@ -67,10 +70,12 @@ def _agreement(a: dict[str, Any]) -> list[Block]:
     )
     return [
         _section(head),
-        {"type": "section", "fields": [_mrkdwn(_demand(a)), _mrkdwn(_delay(a))]},
+        SectionBlock(
+            fields=[MarkdownTextObject(text=_demand(a)), MarkdownTextObject(text=_delay(a))]
+        ),
         _section(_deadlines(a["deadlines"])),
         home_buttons(a["agreement"], admin=a["role"] == "admin"),
-        {"type": "divider"},
+        DividerBlock(),
     ]
 
 
@@ -110,9 +115,5 @@ def _day(iso: str) -> str:
     return day(date.fromisoformat(iso))
 
 
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _mrkdwn(text: str) -> dict[str, str]:
-    return {"type": "mrkdwn", "text": text}
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=text))

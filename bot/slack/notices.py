@@ -14,8 +14,8 @@ from slack_sdk.errors import SlackApiError
 from bot.notices.render import notice_filename, render_notice
 from bot.notices.reply import NOTICE_TITLES
 from bot.render.answers import render
-from bot.slack.delivery import tell
 from bot.slack.markup import MRKDWN
+from bot.slack.tell import tell
 from domain.services.answers import NoticeDrafted, NoticeNotSent
 from domain.services.commands import Parsed
 from domain.services.grammar import NoticeRequest, UsageError

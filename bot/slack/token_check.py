@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from urllib.error import URLError
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.failures import EXIT_UNAVAILABLE, Failure, slack_api_failure
 from bot.settings import Settings
-from bot.slack.app import web_client
+from bot.slack.web_retries import web_client
 
 
 def check_bot_token(settings: Settings) -> None:
     # Slack's client logs each failed attempt; the failure below says it once, in one line.
-    client = WebClient(
-        token=settings.bot_token,
-        base_url=web_client(settings).base_url,
-        logger=logging.Logger("regrights.token_check", logging.CRITICAL),
-    )
+    client = web_client(settings, quiet=True)
     try:
         client.auth_test()
     except SlackApiError as exc:

@@ -45,6 +45,8 @@ __all__ = ["DEFAULT_PROFILE", "Caller", "ChangeListener", "RegRightsService"]
 
 # Called inside the write transaction after an agreement's events or settings change.
 ChangeListener = Callable[["AgreementStore", Agreement, datetime], None]
+# Called inside a write's transaction with its successful reply, before the commit.
+BeforeCommit = Callable[["AgreementStore", Reply], None]
 
 # The roles that may run a command of each access.
 ALLOWED_ROLES = {
@@ -91,7 +93,11 @@ class RegRightsService:
         except UsageError as exc:
             return Reply.malformed(exc.message, exc.usage)
 
-    def execute(self, parsed: Parsed, caller: Caller) -> Reply:
+    def execute(
+        self, parsed: Parsed, caller: Caller, before_commit: BeforeCommit | None = None
+    ) -> Reply:
+        """Run a parsed command; `before_commit` is given a write's successful reply inside its
+        transaction (a front's record of what it still owes, committed with the write)."""
         spec = parsed.spec
         if not spec.needs_agreement:
             return spec.handler(Context(self, caller, usage=spec.usage), parsed.command)
@@ -111,6 +117,8 @@ class RegRightsService:
                     caller.channel,
                     reply.data["error"],
                 )
+            elif before_commit is not None:
+                before_commit(store, reply)
             return reply
 
     def _write(

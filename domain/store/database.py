@@ -142,6 +142,10 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         immediate = connection.info.pop("begin_immediate", False)
+        if immediate:
+            # How long this write waits for the database's write lock (a unit of work's deadline).
+            busy_ms = connection.info.pop("busy_ms", SQLITE_BUSY_SECONDS * 1000)
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(busy_ms)}")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine

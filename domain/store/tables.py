@@ -105,3 +105,27 @@ class CalendarFeedRow(SQLModel, table=True):
     token_digest: str = Field(max_length=64, unique=True)
     created_by: str = Field(max_length=64)
     created_at: datetime
+
+
+class AnnouncementRow(SQLModel, table=True):
+    """A recorded write's announcement in its channel, owed from the write's own commit:
+    "pending" until Slack has it ("posted", with its ts), or "refused" when Slack will not take
+    it. `attempts` counts posts begun: a pending row with attempts may already be in the
+    channel, so it is looked for there before it is posted again."""
+
+    __tablename__ = "announcement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    seq: int | None = None  # the event announced, if the write recorded one
+    channel_id: str = Field(max_length=64)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    message: str = Field(sa_column=Column(Text, nullable=False))  # JSON: text and blocks
+    state: str = Field(max_length=16, index=True)
+    ts: str | None = Field(default=None, max_length=32)
+    attempts: int = 0
+    attempted_at: datetime | None = None  # the latest post begun, by the real clock (Slack's)
+    last_error: str | None = Field(default=None, max_length=200)
+    owner: str = Field(max_length=64)  # the serving process that acknowledged the write
+    created_at: datetime
+    settled_at: datetime | None = None

@@ -20,6 +20,10 @@ from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleG
 from domain.store.version import VERSION_SQL, Version
 
 _VERSION = text(VERSION_SQL)
+# For this transaction only: no lock waited on, nor statement run, longer than the deadline.
+_WRITE_DEADLINE = text(
+    "SELECT set_config('lock_timeout', :ms, true), set_config('statement_timeout', :ms, true)"
+)
 # Events are read as plain rows: building an ORM object for each cost more than the replay.
 _EVENTS = inspect(EventRow).local_table
 
@@ -271,8 +275,12 @@ class AgreementStore:
 class UnitOfWork:
     """Opens transactions on one engine. `write()` commits on success and rolls back on error."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, write_seconds: float | None = None) -> None:
         self.engine = engine
+        # A write not stored within this many seconds is abandoned and rolled back (the
+        # database's own deadline: SQLite's busy timeout, PostgreSQL's lock and statement
+        # timeouts); None keeps the engine's longer waits.
+        self.write_seconds = write_seconds
         self._quick = quick_read(engine)
 
     def quick_version(self, channel_id: str, user: str) -> Version | None:
@@ -292,7 +300,12 @@ class UnitOfWork:
                 # SQLite has one writer at a time; taking the lock at BEGIN serialises writers
                 # before they read, so none replays a stale history.
                 connection.info["begin_immediate"] = True
+                if self.write_seconds is not None:
+                    connection.info["busy_ms"] = int(self.write_seconds * 1000)
             with Session(bind=connection) as session:
+                if connection.dialect.name != "sqlite" and self.write_seconds is not None:
+                    deadline = {"ms": str(int(self.write_seconds * 1000))}
+                    session.connection().execute(_WRITE_DEADLINE, deadline)
                 store = AgreementStore(session)
                 try:
                     yield store

@@ -1,81 +1,116 @@
-"""The Undo button on an announcement: retracts that event, for its recorder or an admin."""
+"""The Undo button on an announcement: retracts that event, for its recorder or an admin. The
+retraction is stored before the ack; the button's removal, the announcement in the thread and
+the clicker's answer follow in the lazy listener."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.blocks import UNDO_ACTION_ID, UndoTarget, undone_message
-from bot.slack.delivery import after_ack, deliver, failures_reported, tell
+from bot.slack.announcements import Owed
+from bot.slack.blocks import UndoTarget, private_message, undone_message
+from bot.slack.middleware import Deps, deps_of
+from bot.slack.tell import not_recorded
 from domain.services.answers import AgreementMoved
 from domain.services.commands import Parsed, spec_named
 from domain.services.grammar import Undo
 from domain.services.replies import Reply
-from domain.services.service import Caller, RegRightsService
 
 log = logging.getLogger("regrights.slack")
 
-
-def register(app: App, service: RegRightsService, clock: Callable[[], datetime]) -> None:
-    def undo(
-        body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        target = UndoTarget.from_value(action["value"])
-        caller = Caller(
-            user=body["user"]["id"], channel=body["channel"]["id"], source="slack", now=clock()
-        )
-        with failures_reported(respond):
-            if _bound_agreement(service, caller.channel) != target.agreement_id:
-                tell(respond, _moved(target))
-                return
-            reply = service.execute(Parsed(spec_named("undo"), Undo(seq=target.seq)), caller)
-            announcement = body["message"]
-            if reply.ok:
-                _mark_undone(client, caller.channel, announcement, caller.user, reply.recorded_seq)
-            deliver(
-                reply,
-                user=caller.user,
-                channel=caller.channel,
-                respond=respond,
-                client=client,
-                thread_ts=announcement.get("thread_ts") or announcement["ts"],
-            )
-
-    def acknowledge(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond,
-        client: WebClient,
-    ) -> None:
-        ack()
-        after_ack(app, undo, body, action, respond, client)
-
-    app.action(UNDO_ACTION_ID)(acknowledge)
+UNDO_FOLLOW_UP = "undo_follow_up"
 
 
-def _mark_undone(
-    client: WebClient, channel: str, announcement: dict[str, Any], user: str, seq: int | None
+@dataclass(frozen=True)
+class Undone:
+    """What the lazy listener does after an Undo click's ack (plain data, copied by Bolt)."""
+
+    answer: dict[str, Any]  # the clicker's message
+    target: UndoTarget | None = None  # retracted: its announcement loses its button
+    retraction_seq: int | None = None
+    user: str = ""
+    owed: Owed | None = None
+    clicked: dict[str, Any] = field(default_factory=dict)  # the message whose button it was
+
+
+def undo_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
 ) -> None:
+    deps = deps_of(context)
+    target = UndoTarget.from_value(action["value"])
+    user, channel = body["user"]["id"], body["channel"]["id"]
+    clicked = body.get("message") or {}
+    thread_ts = clicked.get("thread_ts") or clicked.get("ts")
+    if _bound_agreement(deps, channel) != target.agreement_id:
+        reply = Reply.refused(
+            AgreementMoved(target.seq), "the channel is bound to another agreement"
+        )
+        ack()
+        context[UNDO_FOLLOW_UP] = Undone(dict(private_message(reply)))
+        return
+    owed: list[Owed | None] = []
+
+    def owe(store: Any, reply: Reply) -> None:
+        owed.append(deps.announcements.owe(store, reply, user, channel, thread_ts))
+
+    try:
+        reply = deps.service.execute(
+            Parsed(spec_named("undo"), Undo(seq=target.seq)),
+            deps.caller(user, channel),
+            before_commit=owe,
+        )
+    except Exception as exc:
+        ack()
+        context[UNDO_FOLLOW_UP] = Undone({"text": not_recorded(exc)})
+        return
+    ack()
+    context[UNDO_FOLLOW_UP] = Undone(
+        dict(private_message(reply)),
+        target if reply.ok else None,
+        reply.recorded_seq,
+        user,
+        owed[0] if owed else None,
+        clicked,
+    )
+
+
+def after_undo(context: BoltContext, client: WebClient, respond: Respond) -> None:
+    work = context.get(UNDO_FOLLOW_UP)
+    if not isinstance(work, Undone):
+        return
+    deps = deps_of(context)
+    try:
+        if work.target is not None:
+            _mark_undone(deps, client, work)
+        if work.owed is not None:
+            deps.announcements.post_owed(work.owed.agreement_id, work.owed.row_id)
+    except Exception:
+        log.exception("an undo's follow-up failed")
+    respond(response_type="ephemeral", replace_original=False, **work.answer)
+
+
+def _mark_undone(deps: Deps, client: WebClient, work: Undone) -> None:
+    """The announcement of the retracted event, rebuilt from the app's own record of it."""
+    assert work.target is not None
+    found = deps.announcements.posted_as(work.target.agreement_id, work.target.seq, work.clicked)
+    if found is None:
+        log.info("no announcement of #%s is on record; none is updated", work.target.seq)
+        return
+    channel, ts, message = found
     try:
         client.chat_update(
-            channel=channel, ts=announcement["ts"], **undone_message(announcement, user, seq)
+            channel=channel, ts=ts, **undone_message(dict(message), work.user, work.retraction_seq)
         )
     except SlackApiError as exc:
-        log.warning("could not mark %s in %s undone: %s", announcement["ts"], channel, exc)
+        log.warning("could not mark %s in %s undone: %s", ts, channel, exc)
 
 
-def _bound_agreement(service: RegRightsService, channel: str) -> int | None:
-    with service.uow.read() as store:
+def _bound_agreement(deps: Deps, channel: str) -> int | None:
+    with deps.service.uow.read() as store:
         binding = store.binding(channel)
         return binding.agreement_id if binding else None
-
-
-def _moved(target: UndoTarget) -> Reply:
-    return Reply.refused(AgreementMoved(target.seq), "the channel is bound to another agreement")

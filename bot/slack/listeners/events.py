@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.delivery import after_ack, failures_reported
 from bot.slack.home import home_view
-from domain.services.service import RegRightsService
+from bot.slack.middleware import deps_of
+
+log = logging.getLogger("regrights.slack")
 
 
-def register(app: App, service: RegRightsService, clock: Callable[[], datetime]) -> None:
-    def publish_home(event: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab") != "home":
-            return
-        now = clock()
-        with failures_reported(None):
-            view = home_view(service.overview(event["user"], now), now)
-            client.views_publish(user_id=event["user"], view=view)
+def acknowledge(ack: Ack) -> None:
+    ack()
 
-    def acknowledge(ack: Ack, event: dict[str, Any], client: WebClient) -> None:
-        ack()
-        after_ack(app, publish_home, event, client)
 
-    app.event("app_home_opened")(acknowledge)
+def publish_home(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """The lazy listener: the Home tab, published once it is open."""
+    if event.get("tab") != "home":
+        return
+    deps = deps_of(context)
+    now = deps.clock()
+    try:
+        view = home_view(deps.service.overview(event["user"], now), now)
+        client.views_publish(user_id=event["user"], view=view)
+    except Exception:
+        log.exception("could not publish the Home tab of %s", event.get("user"))

@@ -9,34 +9,35 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.render.answers import render
+from bot.slack.announcements import Owed
 from bot.slack.blocks import private_message
 from bot.slack.delay_check_form import (
-    DELAY_CHECK_FORM,
     answer_view,
     delay_check_view,
     read_delay_check,
 )
-from bot.slack.delivery import after_ack, announce, said_it_all
 from bot.slack.form_parts import DAYS, FormError, View
-from bot.slack.home import OPEN_DELAY_CHECK_ACTION, OPEN_RECORD_ACTION
+from bot.slack.home import OPEN_RECORD_ACTION
 from bot.slack.markup import MRKDWN
+from bot.slack.middleware import Deps, deps_of
 from bot.slack.record_form import (
     EVENT,
     REASON,
-    RECORD_FORM,
     nothing_to_record_view,
     read_submission,
     record_view,
     refusal_errors,
 )
+from bot.slack.tell import not_recorded
 from domain.services.forms import FormAgreement, agreement_in, agreements_of
 from domain.services.grammar import UsageError
 from domain.services.replies import Reply
@@ -45,6 +46,9 @@ from domain.services.service import Caller, RegRightsService, unbound
 log = logging.getLogger("regrights.slack")
 
 FAILED_ERROR = "Something went wrong on my side; nothing was recorded. Try again in a moment."
+FORM_FOLLOW_UP = (
+    "form_follow_up"  # the context key by which the ack hands work to the lazy listener
+)
 
 
 def open_view(client: WebClient, trigger_id: str, view: View) -> str | None:
@@ -72,78 +76,108 @@ def open_record_form(
     return f"The form did not open ({error}). Try again, or type the command: `help` lists them."
 
 
-def register(app: App, service: RegRightsService, clock: Callable[[], datetime]) -> None:
-    def choices_view(user: str, make: Callable[[list[FormAgreement]], View]) -> View:
-        choices = agreements_of(service, user, clock())
-        return make(choices) if choices else nothing_to_record_view()
-
-    def from_shortcut(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
-        open_view(client, shortcut["trigger_id"], choices_view(shortcut["user"]["id"], record_view))
-        ack()
-
-    def from_home(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
-    ) -> None:
-        make = record_view if action["action_id"] == OPEN_RECORD_ACTION else delay_check_view
-        open_view(client, body["trigger_id"], choices_view(body["user"]["id"], make))
-        ack()
-
-    def submit_record(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-    ) -> None:
-        user = body["user"]["id"]
-        try:
-            submission = read_submission(view)
-        except FormError as error:
-            ack(response_action="errors", errors=error.errors())
-            return
-        caller = Caller(user=user, channel=submission.channel, source="slack", now=clock())
-        try:
-            reply = service.execute(submission.parsed, caller)
-        except UsageError as exc:  # a reason this agreement's profile does not know
-            ack(response_action="errors", errors=FormError(REASON, exc.message).errors())
-            return
-        except Exception:
-            log.exception("a form submission failed")
-            ack(response_action="errors", errors=FormError(EVENT, FAILED_ERROR).errors())
-            return
-        if not reply.ok:
-            ack(response_action="errors", errors=refusal_errors(reply, submission.command))
-            return
-        ack()
-        after_ack(app, tell_channel_and_user, reply, caller, client)
-
-    def submit_delay_check(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        try:
-            channel, question = read_delay_check(view)
-        except FormError as error:
-            ack(response_action="errors", errors=error.errors())
-            return
-        caller = Caller(user=body["user"]["id"], channel=channel, source="slack", now=clock())
-        try:
-            reply = service.execute(question, caller)
-        except Exception:
-            log.exception("a delay check from the form failed")
-            ack(response_action="errors", errors=FormError(DAYS, FAILED_ERROR).errors())
-            return
-        ack(response_action="update", view=answer_view(render(reply.answer, MRKDWN)))
-
-    app.shortcut(RECORD_FORM)(from_shortcut)
-    app.action(OPEN_RECORD_ACTION)(from_home)
-    app.action(OPEN_DELAY_CHECK_ACTION)(from_home)
-    app.view_submission(RECORD_FORM)(submit_record)
-    app.view_submission(DELAY_CHECK_FORM)(submit_delay_check)
+def from_shortcut(
+    ack: Ack, shortcut: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    view = _choices_view(deps_of(context), shortcut["user"]["id"], record_view)
+    open_view(client, shortcut["trigger_id"], view)
+    ack()
 
 
-def tell_channel_and_user(reply: Reply, caller: Caller, client: WebClient) -> None:
+def from_home(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    make = record_view if action["action_id"] == OPEN_RECORD_ACTION else delay_check_view
+    open_view(client, body["trigger_id"], _choices_view(deps_of(context), body["user"]["id"], make))
+    ack()
+
+
+def _choices_view(deps: Deps, user: str, make: Callable[[list[FormAgreement]], View]) -> View:
+    choices = agreements_of(deps.service, user, deps.clock())
+    return make(choices) if choices else nothing_to_record_view()
+
+
+@dataclass(frozen=True)
+class FormRecorded:
+    """After a submission's ack: its announcement, then the rest to the user alone."""
+
+    user: str
+    channel: str
+    owed: Owed | None
+    private: dict[str, Any] | None  # None when the announcement says it all
+
+
+def submit_record(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    deps = deps_of(context)
+    try:
+        submission = read_submission(view)
+    except FormError as error:
+        ack(response_action="errors", errors=error.errors())
+        return
+    user, channel = body["user"]["id"], submission.channel
+    owed: list[Owed | None] = []
+
+    def owe(store: Any, reply: Reply) -> None:
+        owed.append(deps.announcements.owe(store, reply, user, channel, thread_ts=None))
+
+    try:
+        reply = deps.service.execute(submission.parsed, deps.caller(user, channel), owe)
+    except UsageError as exc:  # a reason this agreement's profile does not know
+        ack(response_action="errors", errors=FormError(REASON, exc.message).errors())
+        return
+    except Exception as exc:
+        ack(response_action="errors", errors=FormError(EVENT, not_recorded(exc)).errors())
+        return
+    if not reply.ok:
+        ack(response_action="errors", errors=refusal_errors(reply, submission.command))
+        return
+    ack()
+    private = None if said_it_all(reply) else dict(private_message(reply))
+    context[FORM_FOLLOW_UP] = FormRecorded(user, channel, owed[0] if owed else None, private)
+
+
+def after_submission(context: BoltContext, client: WebClient) -> None:
     """The same announcement as the typed command; the rest (a delay's reason, a note) to the
     user alone, ephemerally in the channel, as a form has no response_url."""
-    note = announce(reply, user=caller.user, channel=caller.channel, client=client)
-    if note is None and said_it_all(reply):
+    work = context.get(FORM_FOLLOW_UP)
+    if not isinstance(work, FormRecorded):
+        return
+    deps = deps_of(context)
+    private = work.private
+    if work.owed is not None:
+        deps.announcements.post_owed(work.owed.agreement_id, work.owed.row_id)
+        error = deps.announcements.refusal(work.owed)
+        if error is not None:
+            private = dict(private or {"text": "Recorded."})
+            private["text"] += f" I could not announce it in this channel ({error})."
+    if private is None:
         return
     try:
-        client.chat_postEphemeral(
-            channel=caller.channel, user=caller.user, **private_message(reply, note)
-        )
+        client.chat_postEphemeral(channel=work.channel, user=work.user, **private)
     except SlackApiError as exc:
-        log.warning("could not tell %s in %s: %s", caller.user, caller.channel, exc)
+        log.warning("could not tell %s in %s: %s", work.user, work.channel, exc)
+
+
+def submit_delay_check(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    deps = deps_of(context)
+    try:
+        channel, question = read_delay_check(view)
+    except FormError as error:
+        ack(response_action="errors", errors=error.errors())
+        return
+    try:
+        reply = deps.service.execute(question, deps.caller(body["user"]["id"], channel))
+    except Exception:
+        log.exception("a delay check from the form failed")
+        ack(response_action="errors", errors=FormError(DAYS, FAILED_ERROR).errors())
+        return
+    ack(response_action="update", view=answer_view(render(reply.answer, MRKDWN)))
+
+
+def said_it_all(reply: Reply) -> bool:
+    """Whether the announcement tells the asker all the answer does (no reason, no more)."""
+    return render(reply.answer, MRKDWN) == render(reply.answer, MRKDWN, to_channel=True)

@@ -1,0 +1,33 @@
+"""Answers to the asker alone: through the request's response_url, and the words for a write
+that could not be stored."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Respond
+
+from bot.failures import describe
+from bot.slack.blocks import private_message
+from domain.services.replies import Reply
+
+log = logging.getLogger("regrights.slack")
+
+
+def tell(respond: Respond, reply: Reply, note: str | None = None) -> None:
+    """An ephemeral answer through the request's response_url."""
+    sent = respond(
+        response_type="ephemeral", replace_original=False, **private_message(reply, note)
+    )
+    if sent.status_code != 200:
+        log.warning("response_url answered %s: %s", sent.status_code, sent.body)
+
+
+def not_recorded(exc: Exception) -> str:
+    """The ack of a write that raised: its transaction was rolled back."""
+    failure = describe(exc)
+    if failure is None:
+        log.exception("a write failed")
+        return "Something went wrong on my side; nothing was recorded. Try again in a moment."
+    log.warning("a write failed: %s", failure.message)
+    return f"Nothing was recorded: {failure.message}."
