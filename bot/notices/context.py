@@ -36,7 +36,7 @@ def deemed_given_sentence(draft: NoticeDraft) -> str:
     sentence = (
         f"This notice is deposited with the United States Postal Service on "
         f"{long_date(service.given_on)} and is effective under {clause} "
-        f"{service.business_days} business days after deposit, on "
+        f"{service.mail_rule}, on "
         f"{long_date(service.deemed_given)}"
     )
     if not service.holidays:

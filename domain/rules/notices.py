@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from domain.rules.calendar import BusinessCalendar, Delivery
+from domain.rules.calendar import BusinessCalendar, Delivery, notice_effective_on
 from domain.rules.registration import OPEN_STATUSES, AgreementState, RegistrationCycle
-from domain.rules.terms import Address
+from domain.rules.terms import Address, Notices
 from domain.rules.violation import RuleViolation
 
 
@@ -42,7 +42,7 @@ class ServiceOfNotice:
     method: Delivery
     given_on: date  # delivered by hand, or deposited in the mail
     deemed_given: date
-    business_days: int  # after deposit, for mail
+    mail_rule: str  # for mail, when it takes effect: `4 business days after deposit`
     holidays: tuple[Holiday, ...]  # weekday holidays that pushed a mailed notice's effect back
 
 
@@ -99,14 +99,17 @@ class NoticeDraft:
 
 
 def deemed_given(
-    calendar: BusinessCalendar, given_on: date, method: Delivery, business_days: int
+    notices: Notices, given_on: date, method: Delivery
 ) -> tuple[date, tuple[Holiday, ...]]:
     """When a notice takes effect, and the weekday holidays that moved it (mail only)."""
-    effective = calendar.effective_on(given_on, method, business_days)
+    calendar = BusinessCalendar(notices.holiday_calendar)
+    effective = notice_effective_on(notices, given_on, method)
     moved = tuple(
         Holiday(day, calendar.holiday_name(day) or "holiday")
         for day in _days_between(given_on, effective)
-        if day.weekday() < 5 and calendar.is_holiday(day)
+        if day.weekday() < 5
+        and calendar.is_holiday(day)
+        and notices.mail_business_days is not None  # calendar days are not moved by holidays
     )
     return effective, moved
 
@@ -127,8 +130,7 @@ def draft_notice(
             terms.notices.section,
             f"the profile `{terms.id}` gives no addresses for notices: add notices.addresses",
         )
-    calendar = BusinessCalendar(terms.notices.holiday_calendar)
-    effective, holidays = deemed_given(calendar, given_on, method, terms.notices.mail_business_days)
+    effective, holidays = deemed_given(terms.notices, given_on, method)
     section, facts, due = _FACTS[kind](state, today, effective)
     return NoticeDraft(
         kind=kind,
@@ -143,7 +145,7 @@ def draft_notice(
             method,
             given_on,
             effective,
-            terms.notices.mail_business_days if method is Delivery.MAIL else 0,
+            terms.notices.mail_rule if method is Delivery.MAIL else "on receipt",
             holidays,
         ),
         facts=facts,
@@ -180,7 +182,7 @@ def _open_demand(state: AgreementState, today: date, section: str) -> Registrati
             state.terms.termination.section,
             f"the Termination Date was {state.termination_date}: the demand right is gone",
         )
-    if cycle.status_on(today, state.window_days) not in OPEN_STATUSES:
+    if cycle.status_on(today) not in OPEN_STATUSES:
         raise RuleViolation(
             section, f"the demand received {cycle.demand_received} is no longer pending"
         )
@@ -197,11 +199,11 @@ def _holders(state: AgreementState, today: date, effective: date) -> _Drafted:
         HoldersFacts(
             cycle.demand_received,
             cycle.shares,
-            cycle.demand_received + timedelta(days=demand.holder_notice.days),
+            state.after(demand.holder_notice, cycle.demand_received),
             window,
-            effective + timedelta(days=window),
+            state.after(demand.holder_inclusion, effective),
         ),
-        cycle.demand_received + timedelta(days=demand.holder_notice.days),
+        state.after(demand.holder_notice, cycle.demand_received),
     )
 
 
@@ -223,7 +225,7 @@ def _requested_info(state: AgreementState, today: date, _effective: date) -> _Dr
     clock = state.terms.requested_information
     cycle = _planned_unfiled(state, today, clock.section)
     assert cycle.filing_planned is not None
-    notify_by = cycle.filing_planned - timedelta(days=clock.days)
+    notify_by = state.before(clock, cycle.filing_planned)
     return (
         clock.section,
         RequestedInfoFacts(cycle.filing_planned, clock.days, notify_by),
@@ -244,7 +246,7 @@ def _piggyback(state: AgreementState, today: date, effective: date) -> _Drafted:
         )
     return (
         clock.section,
-        PiggybackFacts(cycle.filing_planned, clock.days, effective + timedelta(days=clock.days)),
+        PiggybackFacts(cycle.filing_planned, clock.days, state.after(clock, effective)),
         None,
     )
 
