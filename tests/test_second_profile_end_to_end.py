@@ -1,0 +1,125 @@
+"""A business-day profile end to end, as subprocesses: `cmd setup` from the profile file, a
+history through `import`, then `status`, `deadlines`, `compliance`, `terms` and an alert from
+`tick`. The profile (tests/fixtures/profiles/alder-2024.yaml): notice to the other holders
+within 5 business days, their window 10 business days, Requested Information 10 business days
+before filing, mail effective 3 calendar days after deposit, two demands, alerts at 08:30 in
+Chicago 10, 5, 2 and 0 days ahead."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REGRIGHTS, cli_env
+
+ALDER = Path(__file__).resolve().parent / "fixtures" / "profiles" / "alder-2024.yaml"
+
+# By hand, on the US federal calendar:
+# - demand received Mon 2024-12-09; notice to the other holders due 5 business days later,
+#   Mon 12-16 (10, 11, 12, 13, 16); mailed Fri 12-13, so met that day;
+# - the mailed notice is effective 3 calendar days after deposit, Mon 12-16; the holders'
+#   window closes 10 business days later, Tue 12-31 (17, 18, 19, 20, 23, 24, then Wed 25
+#   Christmas Day skipped, 26, 27, 30, 31);
+# - filing planned for Tue 2025-02-18: Requested Information due 10 business days before,
+#   Mon 2025-02-03 (Mon 02-17 Washington's Birthday skipped: 14, 13, 12, 11, 10, 7, 6, 5, 4, 3).
+DEAL = """\
+# Alder Robotics / Birchwood Capital
+s3-eligible on 2024-11-01
+demand 400,000 on 2024-12-09
+holders-notified on 2024-12-13 by mail
+filing-planned 2025-02-18 on 2024-12-20
+"""
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return cli_env(f"sqlite:///{tmp_path / 'alder.sqlite3'}")
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([REGRIGHTS, *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+def run_json(env: dict[str, str], *args: str) -> dict[str, Any]:
+    done = run(env, *args)
+    assert (done.returncode, done.stderr) == (0, ""), done.stdout + done.stderr
+    answer: dict[str, Any] = json.loads(done.stdout)
+    return answer
+
+
+def test_a_business_day_profile_from_setup_to_an_alert(env: dict[str, str], tmp_path: Path) -> None:
+    setup = run(env, "cmd", "setup", str(ALDER))
+    assert setup.returncode == 0, setup.stdout + setup.stderr
+    deal = tmp_path / "deal.txt"
+    deal.write_text(DEAL)
+    imported = run_json(env, "import", "--json", "--as-of", "2024-12-20", str(deal))
+    assert imported["recorded"] == 4
+
+    deadlines = run_json(env, "cmd", "--json", "--as-of", "2024-12-20", "deadlines")
+    assert [
+        (d["kind"], d["section"], d["due"], d["days_left"]) for d in deadlines["deadlines"]
+    ] == [
+        ("holder_inclusion", "2.1(b)", "2024-12-31", 11),
+        ("requested_info", "3.3", "2025-02-03", 45),
+    ]
+    record = run_json(env, "cmd", "--json", "--as-of", "2024-12-20", "compliance")
+    first = record["obligations"][0]
+    assert (first["kind"], first["due"], first["closed_on"], first["outcome"]) == (
+        "holder_notice",
+        "2024-12-16",
+        "2024-12-13",
+        "met",
+    )
+
+    status = run(env, "cmd", "--as-of", "2024-12-20", "status")
+    assert status.returncode == 0
+    assert "• 2024-12-31 (Tue) — Other holders' requests for inclusion close (§2.1(b))" in (
+        status.stdout
+    )
+    assert "• 2025-02-03 (Mon) — Requested Information notice to the Investor (§3.3)" in (
+        status.stdout
+    )
+    assert "of 60" in status.stdout  # the 60-day cap, in a 6-month period
+    assert "last 6 months" in status.stdout
+
+    terms = run(env, "cmd", "terms").stdout
+    assert "within 5 business days after receipt of the Investor's demand" in terms
+    assert "within 10 business days after their receipt of the Company's notice" in terms
+    assert "at least 10 business days before the first anticipated filing date" in terms
+    assert "by mail 3 days after deposit" in terms
+    clocks = run_json(env, "cmd", "--json", "terms")["clocks"]
+    assert {c["rule"]: c.get("business_days") for c in clocks if "days" in c}[
+        "notice to other holders of a demand"
+    ] is True
+
+    # The inclusion window's 5-day alert: 08:30 in Chicago on Thu 12-26 is 14:30 UTC.
+    alert = run(env, "tick", "--at", "2024-12-26T14:45:00Z")
+    assert alert.returncode == 0, alert.stderr
+    assert alert.stdout.count("[alert #console]") == 1
+    assert "Other holders' requests for inclusion close (§2.1(b)) due 2024-12-31 (Tue)" in (
+        alert.stdout
+    )
+    assert "5 days left" in alert.stdout
+
+
+def test_a_second_demand_is_accepted_and_a_third_refused(env: dict[str, str]) -> None:
+    assert run(env, "cmd", "setup", str(ALDER)).returncode == 0
+    for line in [
+        "s3-eligible on 2024-11-01",
+        "demand 400,000 on 2024-12-09",
+        "filed on 2025-02-18",
+        "effective on 2025-04-01",
+        "demand 150,000 on 2025-05-05",
+        "filed on 2025-06-02",
+        "effective on 2025-07-01",
+    ]:
+        done = run(env, "cmd", *line.split())
+        assert done.returncode == 0, f"{line}: {done.stdout}{done.stderr}"
+    third = run(env, "cmd", "--json", "demand", "10,000", "on", "2025-08-04")
+    assert third.returncode == 1
+    refusal = json.loads(third.stdout)
+    assert refusal["section"] == "2.1(a)"
+    assert "entitled to 2 Short-Form Registrations and 2 were effected" in refusal["error"]
