@@ -123,3 +123,64 @@ def test_a_second_demand_is_accepted_and_a_third_refused(env: dict[str, str]) ->
     refusal = json.loads(third.stdout)
     assert refusal["section"] == "2.1(a)"
     assert "entitled to 2 Short-Form Registrations and 2 were effected" in refusal["error"]
+
+
+# What counsel would fill in where the Osprey agreement did not say: its sections, the
+# Termination Date's reading, the number of delays and a reason for one.
+FILLED = {
+    "stop_order_section": '"2(c)(i)"',
+    "withdrawal_section": '"2(c)(i)"',
+    "section": '"7"',
+    "reading": "earliest",
+    "primary_cutback_section": '"3"',
+    "secondary_cutback_section": '"3"',
+    "requested_basis_section": '"3"',
+    "max_delays": "2",
+    "i": '"a material pending transaction"',
+    "misstatement_section": '"4"',
+}
+
+
+def test_a_drafted_business_day_profile_is_checked_set_up_and_followed(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    agreement = Path(__file__).resolve().parent / "fixtures" / "agreements" / "osprey-2010.txt"
+    drafted = tmp_path / "osprey.yaml"
+    assert run(env, "profile", "draft", str(agreement), "--out", str(drafted)).returncode == 0
+    text = drafted.read_text()
+    assert 'holder_notice: {days: 15, section: "2(b)", business_days: true}' in text
+    assert run(env, "profile", "check", str(drafted)).returncode == 2  # FILL IN left
+    lines = []
+    for line in text.splitlines():
+        key, _, value = line.strip().partition(": ")
+        if value == '"FILL IN"':
+            line = line.replace('"FILL IN"', FILLED[key])
+        lines.append(line)
+    drafted.write_text("\n".join(lines) + "\n")
+    check = run(env, "profile", "check", str(drafted))
+    assert check.returncode == 0, check.stderr
+    assert "15: business days for the Company to notify the other holders of a demand" in (
+        check.stdout
+    )
+    assert run(env, "cmd", "setup", str(drafted)).returncode == 0
+    history = tmp_path / "osprey-deal.txt"
+    history.write_text(
+        "s3-eligible on 2010-06-01\n"
+        "demand 1,000,000 on 2010-11-19\n"
+        "holders-notified on 2010-12-10 by mail\n"
+    )
+    assert run_json(env, "import", "--json", "--as-of", "2010-12-20", str(history))["ok"]
+    # By hand: the demand received Fri 2010-11-19; 15 business days later, Thanksgiving
+    # (11-25) skipped, is Mon 12-13; the notice mailed Fri 12-10 meets it. Effective 3
+    # business days after deposit, Wed 12-15; the holders' window 15 business days later,
+    # skipping Christmas observed (Fri 12-24) and New Year's Day observed (Fri 12-31), closes
+    # Fri 2011-01-07.
+    record = run_json(env, "cmd", "--json", "--as-of", "2010-12-20", "compliance")
+    assert [(o["kind"], o["due"], o["closed_on"], o["outcome"]) for o in record["obligations"]] == [
+        ("holder_notice", "2010-12-13", "2010-12-10", "met"),
+        ("holder_inclusion", "2011-01-07", None, "open"),
+    ]
+    deadlines = run_json(env, "cmd", "--json", "--as-of", "2010-12-20", "deadlines")
+    assert [(d["kind"], d["due"]) for d in deadlines["deadlines"]] == [
+        ("holder_inclusion", "2011-01-07")
+    ]
