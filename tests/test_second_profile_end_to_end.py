@@ -184,3 +184,21 @@ def test_a_drafted_business_day_profile_is_checked_set_up_and_followed(
     assert [(d["kind"], d["due"]) for d in deadlines["deadlines"]] == [
         ("holder_inclusion", "2011-01-07")
     ]
+
+
+def test_mail_effective_on_receipt_refuses_a_notice_recorded_by_mail(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    on_receipt = tmp_path / "alder-on-receipt.yaml"
+    on_receipt.write_text(ALDER.read_text().replace("mail_days: 3", "mail_effective: on_receipt"))
+    assert run(env, "cmd", "setup", str(on_receipt)).returncode == 0
+    assert run(env, "cmd", "s3-eligible", "on", "2024-11-01").returncode == 0
+    mailed = run(env, "cmd", "--json", "demand", "1,000", "on", "2024-12-09", "by", "mail")
+    assert mailed.returncode == 1
+    refusal = json.loads(mailed.stdout)
+    assert refusal["section"] == "8.2"
+    assert "takes effect only on receipt" in refusal["error"]
+    events = run_json(env, "cmd", "--json", "history", "10")["events"]
+    assert [e["kind"] for e in events] == ["s3-eligible"]  # nothing recorded
+    received = run(env, "cmd", "demand", "1,000", "on", "2024-12-12")
+    assert received.returncode == 0, received.stdout
