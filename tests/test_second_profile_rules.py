@@ -24,7 +24,8 @@ from domain.rules.dating import request_received_on
 from domain.rules.deadlines import DeadlineKind, running_deadlines
 from domain.rules.events import Event, EventKind, Facts
 from domain.rules.registration import AgreementState, position_on, replay
-from domain.rules.terms import Clock, TermsProfile, read_profile_file
+from domain.rules.stored_terms import terms_from_stored
+from domain.rules.terms import Clock, TermsProfile, parse_profile, read_profile_file
 from domain.rules.violation import RuleViolation
 
 ALDER_FILE = Path(__file__).resolve().parent / "fixtures" / "profiles" / "alder-2024.yaml"
@@ -218,3 +219,11 @@ def test_a_business_day_clock_ends_on_a_business_day_exactly_n_business_days_awa
     counted = [*between, due] if not backward else [due, *between]
     assert sum(US.is_business_day(d) for d in counted) == days
     assert len(set(counted)) == len(counted)
+
+
+@pytest.mark.parametrize(
+    "mail_rule", ["mail_days: 3", "mail_business_days: 2", "mail_effective: on_receipt"]
+)
+def test_a_stored_profile_is_rebuilt_as_validated_whatever_its_mail_rule(mail_rule: str) -> None:
+    text = ALDER_FILE.read_text().replace("mail_days: 3", mail_rule)
+    assert terms_from_stored(text) == parse_profile(text)

@@ -561,9 +561,8 @@ def _piggyback_requested(state: AgreementState, event: Event) -> None:
     if event.effective_on > closes:
         raise RuleViolation(
             clock.section,
-            f"the Investor's request had to be received within {clock.days} "
-            f"{'business days' if clock.business_days else 'days'} after its "
-            f"receipt of the notice on {notice.received}: the window closed on {closes}",
+            f"the Investor's request had to be received within {clock.span} after its receipt "
+            f"of the notice on {notice.received}: the window closed on {closes}",
         )
     notice.requested_on = event.effective_on
     notice.shares = event.facts.shares
