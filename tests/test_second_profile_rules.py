@@ -227,3 +227,33 @@ def test_a_business_day_clock_ends_on_a_business_day_exactly_n_business_days_awa
 def test_a_stored_profile_is_rebuilt_as_validated_whatever_its_mail_rule(mail_rule: str) -> None:
     text = ALDER_FILE.read_text().replace("mail_days: 3", mail_rule)
     assert terms_from_stored(text) == parse_profile(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    received=st.dates(min_value=date(2024, 11, 1), max_value=date(2040, 12, 31)),
+    notice_after=st.integers(min_value=0, max_value=20),
+    by_mail=st.booleans(),
+)
+def test_in_any_history_the_notice_clocks_fall_on_business_days_counted_from_receipt(
+    received: date, notice_after: int, by_mail: bool
+) -> None:
+    history = History()
+    history.add(EventKind.S3_ELIGIBLE, date(2024, 11, 1))
+    history.add(EventKind.DEMAND, received, shares=1)
+    due = history.dues(received)[DeadlineKind.HOLDER_NOTICE]
+    assert due == US.add_business_days(received, 5) and US.is_business_day(due)
+    deposited = received + timedelta(days=notice_after)
+    history.add(EventKind.HOLDERS_NOTIFIED, deposited, Delivery.MAIL if by_mail else None)
+    # Mail takes effect three calendar days after deposit, whatever day that is; the
+    # holders' window is then the tenth business day after it.
+    effective = deposited + timedelta(days=3) if by_mail else deposited
+    closes = history.dues(effective)[DeadlineKind.HOLDER_INCLUSION]
+    assert closes == US.add_business_days(effective, 10) and US.is_business_day(closes)
+    assert (
+        sum(
+            US.is_business_day(effective + timedelta(days=k))
+            for k in range(1, (closes - effective).days + 1)
+        )
+        == 10
+    )
