@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from domain.rules.calendar import BusinessCalendar, Delivery
+from domain.rules.calendar import BusinessCalendar, Delivery, notice_effective_on
 from domain.rules.deadlines import DeadlineKind, running_deadlines
 from domain.rules.events import Event, EventKind, Facts, TerminationGround
 from domain.rules.registration import AgreementState, replay
@@ -29,9 +29,7 @@ class History:
     def add(
         self, kind: EventKind, on: date, delivery: Delivery | None = None, **facts: object
     ) -> AgreementState:
-        effective = US.effective_on(
-            on, delivery or Delivery.HAND, self.terms.notices.mail_business_days
-        )
+        effective = notice_effective_on(self.terms.notices, on, delivery or Delivery.HAND)
         event = Event(len(self.events) + 1, kind, on, effective, Facts(delivery=delivery, **facts))  # type: ignore[arg-type]
         state = replay([*self.events, event], self.terms)
         self.events.append(event)

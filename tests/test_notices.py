@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -276,14 +277,15 @@ def test_a_profile_without_addresses_refuses_notices_citing_9b(tmp_path: Path, d
 )
 def test_a_mailed_notice_takes_effect_on_the_nth_business_day(deposit: date, n: int) -> None:
     calendar = BusinessCalendar("US")
-    effective, holidays = effective_with_holidays(calendar, deposit, Delivery.MAIL, n)
+    notices = replace(load_profile("nstor-2002").notices, mail_business_days=n)
+    effective, holidays = effective_with_holidays(notices, deposit, Delivery.MAIL)
     between = [deposit + timedelta(days=k) for k in range(1, (effective - deposit).days + 1)]
     assert sum(calendar.is_business_day(d) for d in between) == n
     assert n == 0 or calendar.is_business_day(effective)
     assert [h.day for h in holidays] == [
         d for d in between if d.weekday() < 5 and calendar.is_holiday(d)
     ]
-    assert effective_with_holidays(calendar, deposit, Delivery.HAND, n) == (deposit, ())
+    assert effective_with_holidays(notices, deposit, Delivery.HAND) == (deposit, ())
 
 
 # --------------------------------------------------------- templates and the shell

@@ -99,27 +99,31 @@ def test_check_shows_the_bundled_profiles_quotes(capsys: pytest.CaptureFixture[s
     assert "At least fifteen (15) days prior to the first anticipated filing date" in out
 
 
-def test_a_business_day_clock_is_refused_rather_than_counted_in_calendar_days() -> None:
+def test_business_day_clocks_and_each_mail_rule_are_accepted_and_one_mail_rule_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     text = BUNDLED.read_text()
     business = text.replace(
         "holder_notice: {days: 10, section: 2(a)}",
         "holder_notice: {days: 10, section: 2(a), business_days: true}",
     )
-    with pytest.raises(ProfileError, match=r"demand\.holder_notice\.business_days: business-day"):
-        parse_profile(business)
-    calendar_mail = text.replace("mail_business_days: 4", "mail_days: 3")
-    with pytest.raises(ProfileError, match=r"notices\.mail_days: a mailed notice effective after"):
-        parse_profile(calendar_mail)
-    # Saying what it does today is accepted.
+    assert parse_profile(business).demand.holder_notice.business_days
+    path = tmp_path / "business.yaml"
+    path.write_text(business)
+    code, out, _ = run(capsys, "profile", "check", str(path))
+    assert code == 0
     assert (
-        parse_profile(
-            text.replace(
-                "holder_notice: {days: 10, section: 2(a)}",
-                "holder_notice: {days: 10, section: 2(a), business_days: false}",
-            )
-        ).demand.holder_notice.days
-        == 10
+        "10: business days for the Company to notify the other holders of a demand (§2(a))" in out
     )
+    calendar_mail = text.replace("mail_business_days: 4", "mail_days: 3")
+    assert parse_profile(calendar_mail).notices.mail_rule == "3 days after deposit"
+    on_receipt = text.replace("mail_business_days: 4", "mail_effective: on_receipt")
+    assert parse_profile(on_receipt).notices.mail_rule == "on receipt"
+    both = text.replace("mail_business_days: 4", "mail_business_days: 4\n  mail_days: 3")
+    with pytest.raises(ProfileError, match=r"notices: say in one way when a mailed notice"):
+        parse_profile(both)
+    with pytest.raises(ProfileError, match=r"notices\.mail_effective"):
+        parse_profile(text.replace("mail_business_days: 4", "mail_effective: on_deposit"))
 
 
 def test_a_citation_must_name_a_field_of_the_profile() -> None:

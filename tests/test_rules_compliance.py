@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.rules.calendar import BusinessCalendar, Delivery
+from domain.rules.calendar import BusinessCalendar, Delivery, notice_effective_on
 from domain.rules.compliance import Obligation, Outcome, lateness, obligations
 from domain.rules.deadlines import DeadlineKind, running_deadlines
 from domain.rules.events import Event, EventKind, Facts, TerminationGround, WithdrawalGround
@@ -28,7 +28,7 @@ class Deal:
     def add(
         self, kind: EventKind, on: date, delivery: Delivery | None = None, **facts: object
     ) -> bool:
-        effective = US.effective_on(on, delivery or Delivery.HAND, TERMS.notices.mail_business_days)
+        effective = notice_effective_on(TERMS.notices, on, delivery or Delivery.HAND)
         event = Event(len(self.events) + 1, kind, on, effective, Facts(delivery=delivery, **facts))  # type: ignore[arg-type]
         try:
             replay([*self.events, event], TERMS)

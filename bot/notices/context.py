@@ -67,7 +67,7 @@ def service_sentence(draft: NoticeDraft) -> str:
     sentence = (
         f"This notice is deposited with the United States Postal Service on "
         f"{long_date(service.given_on)}, when it is deemed given under {clause}, and is "
-        f"effective {service.business_days} business days after deposit, on "
+        f"effective {service.mail_rule}, on "
         f"{long_date(service.effective_on)}"
     )
     if not service.holidays:

@@ -31,7 +31,7 @@ def given_and_effective(draft: NoticeDraft) -> str:
     moved = "".join(f"; {h.name} ({h.day}) is not a business day" for h in service.holidays)
     return (
         f"deposited in the mail on {day(service.given_on)}, deemed given that day and "
-        f"effective {service.business_days} business days later, on "
+        f"effective {service.mail_rule}, on "
         f"{day(service.effective_on)}{moved}"
     )
 

@@ -414,32 +414,32 @@ def _(answer: a.Terms, m: Markup, to_channel: bool) -> str:
         f"{m.bold(profile.title)} (dated {profile.dated}; profile {m.code(profile.id)}, "
         f"timezone {profile.timezone})",
         f"• {section(d.holder_notice.section)} Company notifies all other security holders within "
-        f"{days(d.holder_notice.days)} after receipt of the Investor's demand.",
+        f"{d.holder_notice.span} after receipt of the Investor's demand.",
         f"• {section(d.holder_inclusion.section)} Other holders' requests for inclusion: within "
-        f"{days(d.holder_inclusion.days)} after their receipt of the Company's notice.",
+        f"{d.holder_inclusion.span} after their receipt of the Company's notice.",
         f"• {section(d.eligibility_section)} Demands only after Short-Form (S-3) eligibility; "
         f"{_count(d.demands_allowed, 'Short-Form Registration')} in all, until the Termination "
         f"Date ({profile.termination.reading} of: all sold, Rule 144 three-month eligibility, "
         "transfer to a non-Affiliate).",
         f"• {section(d.effectiveness.section)} Not deemed effected unless effective within "
-        f"{days(d.effectiveness.days)} after filing (nor after a stop order "
+        f"{d.effectiveness.span} after filing (nor after a stop order "
         f"{section(d.stop_order_section)} or a withdrawal {section(d.withdrawal_section)}).",
         f"• {section(pb.request.section)} Investor's piggyback request within "
-        f"{days(pb.request.days)} after its receipt of the Company's notice; cutbacks "
+        f"{pb.request.span} after its receipt of the Company's notice; cutbacks "
         f"{section(pb.primary_cutback_section)}/{section(pb.secondary_cutback_section)} by shares "
         f"owned, {section(pb.requested_basis_section)} by shares requested.",
         f"• {section(delay.section)} Allowed Delay: at most {days(delay.max_days)} and at most "
         f"{_count(delay.max_delays, 'delay')} beginning in any {delay.period_months}-month "
         f"period; sales suspended meanwhile ({section(profile.sales_suspension.delay_section)}).",
         f"• {section(profile.requested_information.section)} Requested Information notice at "
-        f"least {days(profile.requested_information.days)} before the first anticipated filing "
+        f"least {profile.requested_information.span} before the first anticipated filing "
         "date.",
         f"• {section(profile.sales_suspension.section)} Investor stops selling on a "
         f"{section(profile.sales_suspension.misstatement_section)} or "
         f"{section(profile.sales_suspension.stop_order_section)} notice until the supplemented "
         "prospectus arrives.",
         f"• {section(profile.notices.section)} Notices: by hand on receipt; by mail "
-        f"{profile.notices.mail_business_days} business days after deposit "
+        f"{profile.notices.mail_rule} "
         f"({profile.notices.holiday_calendar} holidays).",
     ]
     if profile.drafting_defects:

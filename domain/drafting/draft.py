@@ -182,19 +182,13 @@ class _Builder:
             self.value("notices.mail_business_days", mail)
         elif mail is not None:
             self.value("notices.mail_days", mail)
-            self.draft.missing.append("notices.mail_business_days")
-            self.draft.notes["notices.mail_days"] = (
-                "mail takes effect after calendar days: this version of regrights counts "
-                "business days only and refuses the profile until it can follow it"
-            )
         elif on_receipt is not None:
-            self.missing(
-                "notices.mail_business_days",
-                f"under §{on_receipt.section} a mailed notice takes effect on receipt, which a "
-                "profile cannot say yet: record each mailed notice `by hand`, dated the day it "
-                "was received, so that this number never applies",
+            self.set("notices.mail_effective", "on_receipt")
+            self.cite("notices.mail_effective", on_receipt)
+            self.draft.notes["notices.mail_effective"] = (
+                "a mailed notice takes effect only on receipt: regrights refuses a notice "
+                "recorded `by mail` under this profile; record it on the day it was received"
             )
-            self.cite("notices.mail_business_days", on_receipt)
         else:
             self.missing(
                 "notices.mail_business_days",

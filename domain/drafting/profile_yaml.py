@@ -74,12 +74,6 @@ def _comments(draft: Draft, dotted: str, value: Any, pad: str, quoted: set[str])
     note = draft.notes.get(dotted) or draft.notes.get(f"{dotted}.days")
     if note is not None:
         lines += _wrapped(f"{PLACEHOLDER if _unfilled(value) else 'Note'}: {note}", pad)
-    if isinstance(value, dict) and value.get("business_days"):
-        lines += _wrapped(
-            "counted in business days: this version of regrights counts calendar days only "
-            "and refuses the profile until it can follow it",
-            pad,
-        )
     return lines
 
 

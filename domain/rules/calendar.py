@@ -1,4 +1,5 @@
-"""Business days and when a notice takes effect (§9(b) in the nstor-2002 profile)."""
+"""Business days, and when a notice takes effect under the notices clause (§9(b) in the
+nstor-2002 profile)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ import threading
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from domain.rules.violation import RuleViolation
+
+if TYPE_CHECKING:
+    from domain.rules.terms import Notices
 
 
 class Delivery(StrEnum):
@@ -62,17 +68,33 @@ class BusinessCalendar:
         return day.weekday() < 5 and not self.is_holiday(day)
 
     def add_business_days(self, start: date, count: int) -> date:
-        """The `count`-th business day after `start` (`start` itself never counts)."""
+        """The `count`-th business day after `start`, or for a negative `count` the
+        `-count`-th business day before it (`start` itself never counts)."""
+        step = timedelta(days=1 if count >= 0 else -1)
         day = start
-        remaining = count
+        remaining = abs(count)
         while remaining > 0:
-            day += timedelta(days=1)
+            day += step
             if self.is_business_day(day):
                 remaining -= 1
         return day
 
-    def effective_on(self, given_on: date, delivery: Delivery, mail_business_days: int) -> date:
-        """When a notice takes effect: on receipt by hand, or N business days after deposit."""
-        if delivery is Delivery.HAND:
-            return given_on
-        return self.add_business_days(given_on, mail_business_days)
+
+def notice_effective_on(notices: Notices, given_on: date, delivery: Delivery) -> date:
+    """When a notice given on `given_on` takes effect: on receipt when delivered by hand (the
+    day given); by mail, as the profile's notices clause says: N business days or N calendar
+    days after deposit. Mail effective only on receipt cannot be dated from its deposit, so a
+    mailed notice is refused for such a profile (RuleViolation)."""
+    if delivery is Delivery.HAND:
+        return given_on
+    if notices.mail_business_days is not None:
+        calendar = BusinessCalendar(notices.holiday_calendar)
+        return calendar.add_business_days(given_on, notices.mail_business_days)
+    if notices.mail_days is not None:
+        return given_on + timedelta(days=notices.mail_days)
+    raise RuleViolation(
+        notices.section,
+        f"under §{notices.section} a mailed notice takes effect only on receipt, which cannot "
+        "be counted from the day it was mailed: record the notice without `by mail`, dated "
+        "the day it was received",
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 from domain.rules.deadlines import CLOSED_BY_PASSING, DeadlineKind
@@ -179,7 +179,7 @@ def _cycle_obligations(
                 DeadlineKind.HOLDER_NOTICE,
                 clock.section,
                 cycle.demand_given,
-                cycle.demand_received + timedelta(days=clock.days),
+                state.after(clock, cycle.demand_received),
                 as_of,
                 closed_on=cycle.holders_notice_given,
                 ends=ends,
@@ -192,7 +192,7 @@ def _cycle_obligations(
                 DeadlineKind.HOLDER_INCLUSION,
                 clock.section,
                 cycle.holders_notice_given,
-                cycle.holders_notified + timedelta(days=clock.days),
+                state.after(clock, cycle.holders_notified),
                 as_of,
                 ends=ends,
             )
@@ -210,20 +210,20 @@ def _cycle_obligations(
                 DeadlineKind.REQUESTED_INFO,
                 clock.section,
                 cycle.filing_planned_recorded,
-                cycle.filing_planned - timedelta(days=clock.days),
+                state.before(clock, cycle.filing_planned),
                 as_of,
                 closed_on=sent if by_notice else filed,
                 performed=by_notice,
                 ends=ends,
             )
-    if cycle.filed is not None and cycle.filed <= as_of:
+    if cycle.filed is not None and cycle.effectiveness_due is not None and cycle.filed <= as_of:
         clock = terms.demand.effectiveness
         yield _judge(
             f"effectiveness#{cycle.filed_seq}",
             DeadlineKind.EFFECTIVENESS,
             clock.section,
             cycle.filed,
-            cycle.filed + timedelta(days=clock.days),
+            cycle.effectiveness_due,
             as_of,
             closed_on=cycle.effective,
             ends=ends,
@@ -238,7 +238,7 @@ def _replaced_plan(
     moved after."""
     clock = state.terms.requested_information
     key = f"requested_info#{plan.seq}"
-    due = plan.planned - timedelta(days=clock.days)
+    due = state.before(clock, plan.planned)
     sent = cycle.requested_info_sent
     if sent is not None and sent <= plan.replaced_on:
         return _judge(
@@ -250,7 +250,7 @@ def _replaced_plan(
             as_of,
             closed_on=sent,
         )
-    moved_to = plan.next_planned - timedelta(days=clock.days)
+    moved_to = state.before(clock, plan.next_planned)
     if plan.replaced_on > as_of:  # not yet moved on the day asked about
         return _judge(key, DeadlineKind.REQUESTED_INFO, clock.section, plan.recorded_on, due, as_of)
     if plan.replaced_on <= due:
@@ -299,7 +299,7 @@ def _piggyback_obligations(
                 DeadlineKind.PIGGYBACK_REQUEST,
                 clock.section,
                 notice.given,
-                notice.received + timedelta(days=clock.days),
+                state.after(clock, notice.received),
                 as_of,
                 closed_on=notice.requested_on,
             )

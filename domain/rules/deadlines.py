@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
-from domain.rules.registration import AgreementState, CycleStatus, DelayRecord, PiggybackNotice
+from domain.rules.registration import AgreementState, CycleStatus, DelayRecord
 
 
 class DeadlineKind(StrEnum):
@@ -68,7 +68,7 @@ def _demand_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
     if cycle is None or state.terminated_on(as_of):
         return []
     terms = state.terms
-    status = cycle.status_on(as_of, state.window_days)
+    status = cycle.status_on(as_of)
     if status is CycleStatus.WITHDRAWN:
         return []
     found: list[Deadline] = []
@@ -81,7 +81,7 @@ def _demand_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
                 "Notice of the Demand Registration to all other security holders",
                 "give the other security holders written notice of the demand, then record "
                 "`holders-notified`",
-                cycle.demand_received + timedelta(days=clock.days),
+                state.after(clock, cycle.demand_received),
                 cycle.demand_received,
                 f"holder_notice#{cycle.demand_seq}",
             )
@@ -94,7 +94,7 @@ def _demand_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
                 clock.section,
                 "Other holders' requests for inclusion close",
                 "include the securities of holders whose written requests arrived by this date",
-                cycle.holders_notified + timedelta(days=clock.days),
+                state.after(clock, cycle.holders_notified),
                 cycle.holders_notified,
                 f"holder_inclusion#{cycle.holders_notice_seq}",
             )
@@ -113,12 +113,17 @@ def _demand_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
                 "Requested Information notice to the Investor",
                 "notify the Investor of the information the Company requires, then record "
                 "`requested-info-sent`",
-                cycle.filing_planned - timedelta(days=clock.days),
+                state.before(clock, cycle.filing_planned),
                 cycle.filing_planned_recorded,
                 f"requested_info#{cycle.filing_planned_seq}",
             )
         )
-    if cycle.filed and cycle.filed <= as_of and not _closed_by(cycle.effective, as_of):
+    if (
+        cycle.filed
+        and cycle.effectiveness_due
+        and cycle.filed <= as_of
+        and not _closed_by(cycle.effective, as_of)
+    ):
         clock = terms.demand.effectiveness
         found.append(
             Deadline(
@@ -128,7 +133,7 @@ def _demand_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
                 "have the SEC declare the Registration Statement effective, then record "
                 "`effective`; after this date the registration is not deemed effected and the "
                 "demand right revives",
-                cycle.filed + timedelta(days=clock.days),
+                cycle.effectiveness_due,
                 cycle.filed,
                 f"effectiveness#{cycle.filed_seq}",
             )
@@ -159,8 +164,9 @@ def _delay_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
 
 def _piggyback_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
     clock = state.terms.piggyback.request
-    # Notices are folded in by receipt: those whose window closed before `as_of` are skipped.
-    recent = bisect_left(state.piggybacks, as_of - timedelta(days=clock.days), key=_received)
+    # Notices are folded in by receipt, so their windows close in that order: those closed
+    # before `as_of` are skipped.
+    recent = bisect_left(state.piggybacks, as_of, key=lambda n: state.after(clock, n.received))
     return [
         Deadline(
             DeadlineKind.PIGGYBACK_REQUEST,
@@ -168,7 +174,7 @@ def _piggyback_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
             "Investor's piggyback request window closes",
             "the Investor's written request for inclusion must be received by this date; "
             "record `piggyback-requested`",
-            notice.received + timedelta(days=clock.days),
+            state.after(clock, notice.received),
             notice.received,
             f"piggyback_request#{notice.seq}",
         )
@@ -179,7 +185,3 @@ def _piggyback_deadlines(state: AgreementState, as_of: date) -> list[Deadline]:
 
 def _expires(record: DelayRecord) -> date:
     return record.delay.expires
-
-
-def _received(notice: PiggybackNotice) -> date:
-    return notice.received

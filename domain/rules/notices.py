@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from domain.rules.calendar import BusinessCalendar, Delivery
+from domain.rules.calendar import BusinessCalendar, Delivery, notice_effective_on
 from domain.rules.registration import OPEN_STATUSES, AgreementState, RegistrationCycle
-from domain.rules.terms import Address
+from domain.rules.terms import Address, Notices
 from domain.rules.violation import RuleViolation
 
 # §2(d) asks for the Delay Notice "promptly"; drafted more than this many business days after
@@ -62,9 +62,9 @@ class ServiceOfNotice:
 
     section: str
     method: Delivery
-    given_on: date
+    given_on: date  # delivered by hand, or deposited in the mail
     effective_on: date
-    business_days: int  # after deposit, for mail
+    mail_rule: str  # for mail, when it takes effect: `4 business days after deposit`
     holidays: tuple[Holiday, ...]  # weekday holidays that pushed a mailed notice's effect back
 
 
@@ -134,14 +134,17 @@ class NoticeDraft:
 
 
 def effective_with_holidays(
-    calendar: BusinessCalendar, given_on: date, method: Delivery, business_days: int
+    notices: Notices, given_on: date, method: Delivery
 ) -> tuple[date, tuple[Holiday, ...]]:
     """When a notice takes effect, and the weekday holidays that moved it (mail only)."""
-    effective = calendar.effective_on(given_on, method, business_days)
+    calendar = BusinessCalendar(notices.holiday_calendar)
+    effective = notice_effective_on(notices, given_on, method)
     moved = tuple(
         Holiday(day, calendar.holiday_name(day) or "holiday")
         for day in _days_between(given_on, effective)
-        if day.weekday() < 5 and calendar.is_holiday(day)
+        if day.weekday() < 5
+        and calendar.is_holiday(day)
+        and notices.mail_business_days is not None  # calendar days are not moved by holidays
     )
     return effective, moved
 
@@ -172,15 +175,13 @@ def draft_notice(
             f"the profile `{terms.id}` gives no addresses for notices: add notices.addresses",
         )
     calendar = BusinessCalendar(notices.holiday_calendar)
-    effective, holidays = effective_with_holidays(
-        calendar, given_on, method, notices.mail_business_days
-    )
+    effective, holidays = effective_with_holidays(notices, given_on, method)
     service = ServiceOfNotice(
         notices.section,
         method,
         given_on,
         effective,
-        notices.mail_business_days if method is Delivery.MAIL else 0,
+        notices.mail_rule if method is Delivery.MAIL else "on receipt",
         holidays,
     )
     letter = _Letter(state, service, calendar, filing)
@@ -268,7 +269,7 @@ def _open_demand(state: AgreementState, day: date, section: str) -> Registration
             state.terms.termination.section,
             f"the Termination Date was {state.termination_date}: the demand right is gone",
         )
-    if cycle.status_on(day, state.window_days) not in OPEN_STATUSES:
+    if cycle.status_on(day) not in OPEN_STATUSES:
         raise RuleViolation(
             section, f"the demand received {cycle.demand_received} is no longer pending"
         )
@@ -293,9 +294,9 @@ def _holders(letter: _Letter) -> _Drafted:
             cycle.demand_received,
             cycle.shares,
             window,
-            letter.service.effective_on + timedelta(days=window),
+            letter.state.after(demand.holder_inclusion, letter.service.effective_on),
         ),
-        cycle.demand_received + timedelta(days=demand.holder_notice.days),
+        letter.state.after(demand.holder_notice, cycle.demand_received),
     )
 
 
@@ -330,7 +331,7 @@ def _requested_info(letter: _Letter) -> _Drafted:
     return (
         clock.section,
         RequestedInfoFacts(cycle.filing_planned, clock.days),
-        cycle.filing_planned - timedelta(days=clock.days),
+        letter.state.before(clock, cycle.filing_planned),
     )
 
 
@@ -350,7 +351,7 @@ def _company_registration(letter: _Letter, section: str) -> date:
     demand_pending = (
         cycle is not None
         and cycle.demand_received is not None
-        and cycle.status_on(letter.given_on, state.window_days) in OPEN_STATUSES
+        and cycle.status_on(letter.given_on) in OPEN_STATUSES
     )
     if cycle is not None and demand_pending:
         planned = (
@@ -384,7 +385,7 @@ def _piggyback(letter: _Letter) -> _Drafted:
         PiggybackFacts(
             filing,
             clock.days,
-            letter.service.effective_on + timedelta(days=clock.days),
+            letter.state.after(clock, letter.service.effective_on),
             (
                 terms.primary_cutback_section,
                 terms.secondary_cutback_section,

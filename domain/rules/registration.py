@@ -12,8 +12,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
+from domain.rules.calendar import BusinessCalendar
 from domain.rules.events import Event, EventKind, TerminationGround, WithdrawalGround, live_events
-from domain.rules.terms import TermsProfile
+from domain.rules.terms import Clock, TermsProfile
 from domain.rules.violation import RuleViolation
 
 
@@ -62,16 +63,14 @@ class RegistrationCycle:
     requested_info_sent: date | None = None
     filed: date | None = None
     filed_seq: int | None = None
+    effectiveness_due: date | None = None  # not deemed effected unless effective by then
     effective: date | None = None
     stop_order: date | None = None
     withdrawn: date | None = None
     withdrawal_ground: WithdrawalGround | None = None
 
-    def effectiveness_due(self, window_days: int) -> date | None:
-        return self.filed + timedelta(days=window_days) if self.filed else None
-
-    def status_on(self, day: date, window_days: int) -> CycleStatus:
-        due = self.effectiveness_due(window_days)
+    def status_on(self, day: date) -> CycleStatus:
+        due = self.effectiveness_due
         if self.withdrawn and self.withdrawn <= day:
             return CycleStatus.WITHDRAWN
         if self.stop_order and self.stop_order <= day:
@@ -119,8 +118,22 @@ class AgreementState:
     termination_grounds: dict[TerminationGround, date] = field(default_factory=dict)
 
     @property
-    def window_days(self) -> int:
-        return self.terms.demand.effectiveness.days
+    def calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(self.terms.notices.holiday_calendar)
+
+    def after(self, clock: Clock, start: date) -> date:
+        """The day `clock` runs out, counted from `start`: "N days after" is `start` + N
+        calendar days; "N business days after" is the Nth business day after `start`."""
+        if clock.business_days:
+            return self.calendar.add_business_days(start, clock.days)
+        return start + timedelta(days=clock.days)
+
+    def before(self, clock: Clock, end: date) -> date:
+        """The day "N (business) days prior to" `end`: `end` - N calendar days, or the Nth
+        business day before `end`."""
+        if clock.business_days:
+            return self.calendar.add_business_days(end, -clock.days)
+        return end - timedelta(days=clock.days)
 
     @property
     def current_cycle(self) -> RegistrationCycle | None:
@@ -141,8 +154,7 @@ class AgreementState:
         return [
             c
             for c in self.cycles
-            if c.demand_received is not None
-            and c.status_on(day, self.window_days) is CycleStatus.EFFECTIVE
+            if c.demand_received is not None and c.status_on(day) is CycleStatus.EFFECTIVE
         ]
 
     def withdrawal_relied_on(self, day: date) -> RegistrationCycle | None:
@@ -158,8 +170,7 @@ class AgreementState:
                 continue
             later = self.cycles[index + 1 :]
             if any(
-                c.demand_received is not None
-                and c.status_on(day, self.window_days) is CycleStatus.EFFECTIVE
+                c.demand_received is not None and c.status_on(day) is CycleStatus.EFFECTIVE
                 for c in later
             ):
                 return None
@@ -182,15 +193,11 @@ class AgreementState:
                 "qualified for Short-Form Registration (record `s3-eligible` first)",
             )
         cycle = self.current_cycle
-        if (
-            cycle
-            and cycle.demand_received
-            and cycle.status_on(day, self.window_days) in OPEN_STATUSES
-        ):
+        if cycle and cycle.demand_received and cycle.status_on(day) in OPEN_STATUSES:
             return RuleViolation(
                 demand.eligibility_section,
                 f"the demand received {cycle.demand_received} is still pending",
-                allowed_on=cycle.effectiveness_due(self.window_days),
+                allowed_on=cycle.effectiveness_due,
             )
         effected = self.effected_cycles(day)
         if len(effected) >= demand.demands_allowed:
@@ -198,7 +205,8 @@ class AgreementState:
                 demand.eligibility_section,
                 f"the Investor is entitled to {demand.demands_allowed} Short-Form "
                 f"Registration{'' if demand.demands_allowed == 1 else 's'} and "
-                f"{len(effected)} was effected (the last on {effected[-1].effective})",
+                f"{len(effected)} {'was' if len(effected) == 1 else 'were'} effected (the last "
+                f"on {effected[-1].effective})",
             )
         return None
 
@@ -226,10 +234,10 @@ class AgreementState:
         request window was still open when the last one arrived)."""
         piggybacks = list(self.piggybacks)
         if piggybacks:
-            window = timedelta(days=self.terms.piggyback.request.days)
-            since = piggybacks[-1].received - window
+            last = piggybacks[-1].received
+            clock = self.terms.piggyback.request
             index = len(piggybacks) - 1
-            while index >= 0 and piggybacks[index].received >= since:
+            while index >= 0 and self.after(clock, piggybacks[index].received) >= last:
                 piggybacks[index] = replace(piggybacks[index])
                 index -= 1
         return replace(
@@ -246,7 +254,7 @@ class AgreementState:
         cycle = self.current_cycle
         if cycle is None or self.terminated_on(day):
             return False
-        status = cycle.status_on(day, self.window_days)
+        status = cycle.status_on(day)
         if status is CycleStatus.WITHDRAWN:
             return False
         received = cycle.demand_received is not None and cycle.demand_received <= day
@@ -319,7 +327,7 @@ def _demand(state: AgreementState, event: Event) -> None:
     if (
         cycle is None
         or cycle.demand_received is not None
-        or cycle.status_on(event.effective_on, state.window_days) not in OPEN_STATUSES
+        or cycle.status_on(event.effective_on) not in OPEN_STATUSES
     ):
         cycle = RegistrationCycle()
         state.cycles.append(cycle)
@@ -335,7 +343,7 @@ def _holders_notified(state: AgreementState, event: Event) -> None:
     cycle = state.current_cycle
     if cycle is None or cycle.demand_received is None:
         raise RuleViolation(section, "no Demand Registration request has been received")
-    if cycle.status_on(event.effective_on, state.window_days) not in OPEN_STATUSES:
+    if cycle.status_on(event.effective_on) not in OPEN_STATUSES:
         raise RuleViolation(section, f"the demand received {cycle.demand_received} is closed")
     if cycle.holders_notified is not None:
         raise RuleViolation(
@@ -352,9 +360,9 @@ def _cycle_under_way_or_new(state: AgreementState, day: date) -> RegistrationCyc
     A filing after a stop order or a lapse is the Company filing again on the same demand:
     the new registration carries it, so once effective it uses the demand up."""
     cycle = state.current_cycle
-    if cycle is not None and cycle.status_on(day, state.window_days) in OPEN_STATUSES:
+    if cycle is not None and cycle.status_on(day) in OPEN_STATUSES:
         return cycle
-    again = cycle is not None and cycle.status_on(day, state.window_days) in {
+    again = cycle is not None and cycle.status_on(day) in {
         CycleStatus.STOPPED,
         CycleStatus.LAPSED,
     }
@@ -416,6 +424,7 @@ def _filed(state: AgreementState, event: Event) -> None:
         )
     cycle.filed = event.effective_on
     cycle.filed_seq = event.seq
+    cycle.effectiveness_due = state.after(state.terms.demand.effectiveness, cycle.filed)
 
 
 def _filed_cycle(state: AgreementState, event: Event, section: str) -> RegistrationCycle:
@@ -548,12 +557,12 @@ def _piggyback_requested(state: AgreementState, event: Event) -> None:
     notice = next((p for p in reversed(state.piggybacks) if p.requested_on is None), None)
     if notice is None:
         raise RuleViolation(clock.section, "no piggyback notice is awaiting the Investor's request")
-    closes = notice.received + timedelta(days=clock.days)
+    closes = state.after(clock, notice.received)
     if event.effective_on > closes:
         raise RuleViolation(
             clock.section,
-            f"the Investor's request had to be received within {clock.days} days after its "
-            f"receipt of the notice on {notice.received}: the window closed on {closes}",
+            f"the Investor's request had to be received within {clock.span} after its receipt "
+            f"of the notice on {notice.received}: the window closed on {closes}",
         )
     notice.requested_on = event.effective_on
     notice.shares = event.facts.shares

@@ -51,6 +51,12 @@ CITED_VALUES: tuple[tuple[str, str], ...] = (
     ),
     ("notices.mail_business_days", "business days after deposit, a mailed notice takes effect"),
 )
+# The other ways a profile says when a mailed notice takes effect, each shown in its place.
+_MAIL_VALUES = {
+    "notices.mail_business_days": CITED_VALUES[-1][1],
+    "notices.mail_days": "days after deposit, a mailed notice takes effect",
+    "notices.mail_effective": "when a mailed notice takes effect",
+}
 
 
 class ProfileError(ValueError):
@@ -104,24 +110,6 @@ def _cited_section(value: str) -> str:
     return value if value == "preamble" else _section_reference(value)
 
 
-def _calendar_days_only(value: bool) -> bool:
-    if value:
-        raise ValueError(
-            "business-day clocks are not computed yet: this version would count the days as "
-            "calendar days, so the profile is refused rather than followed wrongly"
-        )
-    return value
-
-
-def _mail_days_not_yet(value: int | None) -> int | None:
-    if value is not None:
-        raise ValueError(
-            "a mailed notice effective after calendar days is not computed yet: this version "
-            "counts mail_business_days, so the profile is refused rather than followed wrongly"
-        )
-    return value
-
-
 def _cited_keys(value: dict[str, Citation]) -> dict[str, Citation]:
     bad = [key for key in value if not CITED_KEY_PATTERN.match(key)]
     if bad:
@@ -141,13 +129,18 @@ Text = Annotated[str, MinLen(1)]
 
 @dataclass(frozen=True)
 class Clock:
-    """A window of days with the section that sets it. `business_days: true` is how a profile
-    says the agreement counts the window in business days; the engine counts calendar days
-    only, so such a profile is refused until it can follow it."""
+    """A window of days with the section that sets it, in calendar days or, with
+    `business_days: true`, in business days on the profile's holiday calendar."""
 
     days: Annotated[int, WholeNumber(), Ge(1), Le(3650)]
     section: Section
-    business_days: Annotated[bool, Check(_calendar_days_only)] = False
+    business_days: bool = False
+
+    @property
+    def span(self) -> str:
+        """The window in words: `10 days`, `5 business days`."""
+        unit = "business day" if self.business_days else "day"
+        return f"{self.days} {unit}{'' if self.days == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -172,18 +165,50 @@ class NoticeAddresses:
     investor: Address
 
 
+MAIL_RULES = ("mail_business_days", "mail_days", "mail_effective")
+
+
 @dataclass(frozen=True)
 class Notices:
+    """The notices clause. A mailed notice takes effect in one of three ways, and a profile
+    says which: `mail_business_days: N` (N business days after deposit), `mail_days: N` (N
+    calendar days after deposit), or `mail_effective: on_receipt`."""
+
     section: Section
-    mail_business_days: Annotated[int, WholeNumber(), Ge(0), Le(60)]
     holiday_calendar: Annotated[str, MinLen(2), Check(_known_calendar)]
+    mail_business_days: Annotated[int, WholeNumber(), Ge(0), Le(60)] | None = None
+    mail_days: Annotated[int, WholeNumber(), Ge(0), Le(60)] | None = None
+    mail_effective: Literal["on_receipt"] | None = None
     # Optional so that agreements set up before notices were drafted still load.
     addresses: NoticeAddresses | None = None
-    # An agreement whose mail takes effect after calendar days says so here (refused for now).
-    mail_days: Annotated[int | None, Check(_mail_days_not_yet)] = None
     # The name the agreement gives itself in its preamble ("Registration Rights Agreement"),
     # for the Re: line of a notice beside its date and the parties' names.
     agreement_name: Annotated[str, MinLen(1), MaxLen(200)] | None = None
+
+    def __post_init__(self) -> None:
+        said = [name for name in MAIL_RULES if getattr(self, name) is not None]
+        if len(said) != 1:
+            raise ValueError(
+                "say in one way when a mailed notice takes effect: mail_business_days: N, "
+                "mail_days: N or mail_effective: on_receipt"
+                + (f" (this profile says {' and '.join(said)})" if said else "")
+            )
+
+    @property
+    def mail_key(self) -> str:
+        """The dotted key of the mail rule this profile uses (`notices.mail_days`, ...)."""
+        return "notices." + next(n for n in MAIL_RULES if getattr(self, n) is not None)
+
+    @property
+    def mail_rule(self) -> str:
+        """When a mailed notice takes effect, in words."""
+        if self.mail_business_days is not None:
+            n = self.mail_business_days
+            return f"{n} business day{'' if n == 1 else 's'} after deposit"
+        if self.mail_days is not None:
+            n = self.mail_days
+            return f"{n} day{'' if n == 1 else 's'} after deposit"
+        return "on receipt"
 
 
 @dataclass(frozen=True)
@@ -289,10 +314,17 @@ class TermsProfile:
         return node
 
     def cited_values(self) -> list[tuple[str, str, Any, Citation | None]]:
-        """Each value of CITED_VALUES: its key, what it is, its value, and its citation."""
-        return [
-            (key, what, self.value_at(key), self.citations.get(key)) for key, what in CITED_VALUES
-        ]
+        """Each value of CITED_VALUES: its key, what it is, its value, and its citation. A
+        clock counted in business days says so; the mail clock is the one the profile uses."""
+        shown = []
+        for key, what in CITED_VALUES:
+            if key in _MAIL_VALUES:
+                key = self.notices.mail_key
+                what = _MAIL_VALUES[key]
+            elif key.endswith(".days") and self.value_at(key.removesuffix(".days")).business_days:
+                what = f"business {what}"
+            shown.append((key, what, self.value_at(key), self.citations.get(key)))
+        return shown
 
 
 def parse_profile(text: str, source: str = "<text>") -> TermsProfile:

@@ -40,10 +40,10 @@ def demand_state(state: AgreementState, as_of: date) -> str:
         return "terminated"
     cycle = state.current_cycle
     if cycle is not None and cycle.demand_received is not None:
-        status = cycle.status_on(as_of, state.window_days)
+        status = cycle.status_on(as_of)
         if status in {CycleStatus.REQUESTED, CycleStatus.FILED, CycleStatus.EFFECTIVE}:
             return status.value
-    if state.effected_cycles(as_of):
+    if len(state.effected_cycles(as_of)) >= state.terms.demand.demands_allowed:
         return "used"
     if state.s3_eligible is None or state.s3_eligible > as_of:
         return "not-eligible"
@@ -55,13 +55,13 @@ def warnings(state: AgreementState, as_of: date) -> list[str]:
     found: list[str] = []
     cycle = state.current_cycle
     if cycle is not None:
-        status = cycle.status_on(as_of, state.window_days)
-        due = cycle.effectiveness_due(state.window_days)
+        status = cycle.status_on(as_of)
+        due = cycle.effectiveness_due
         not_effected = section(terms.demand.not_effected_section)
         if status is CycleStatus.LAPSED and due is not None:
             found.append(
                 f"The Registration Statement filed {cycle.filed} was not effective within "
-                f"{terms.demand.effectiveness.days} days (by {due}): under {not_effected} it is not "
+                f"{terms.demand.effectiveness.span} (by {due}): under {not_effected} it is not "
                 "deemed effected, and the demand right is available again."
             )
         elif status is CycleStatus.EFFECTIVE_LATE and due is not None:
@@ -140,15 +140,15 @@ def delay_past_effectiveness(state: AgreementState, delay: Delay, on: date) -> l
     """A delay does not stop the effectiveness clock: the warning, when `delay` runs past the
     deadline of a registration filed and still pending on `on`."""
     cycle = state.current_cycle
-    if cycle is None or cycle.status_on(on, state.window_days) is not CycleStatus.FILED:
+    if cycle is None or cycle.status_on(on) is not CycleStatus.FILED:
         return []
-    due = cycle.effectiveness_due(state.window_days)
+    due = cycle.effectiveness_due
     if due is None or delay.expires <= due:
         return []
     clock = state.terms.demand.effectiveness
     return [
-        f"The delay runs until {delay.expires}, past the {clock.days}-day effectiveness deadline "
-        f"{due} ({section(clock.section)}): a delay does not stop that clock."
+        f"The delay runs until {delay.expires}, past the effectiveness deadline {due} "
+        f"({clock.span} after filing, {section(clock.section)}): a delay does not stop that clock."
     ]
 
 
@@ -229,11 +229,13 @@ def terms_data(profile: TermsProfile) -> dict[str, Any]:
             {
                 "rule": "notice to other holders of a demand",
                 "days": d.holder_notice.days,
+                "business_days": d.holder_notice.business_days,
                 "section": d.holder_notice.section,
             },
             {
                 "rule": "other holders' inclusion requests",
                 "days": d.holder_inclusion.days,
+                "business_days": d.holder_inclusion.business_days,
                 "section": d.holder_inclusion.section,
             },
             {
@@ -244,11 +246,13 @@ def terms_data(profile: TermsProfile) -> dict[str, Any]:
             {
                 "rule": "effectiveness after filing",
                 "days": d.effectiveness.days,
+                "business_days": d.effectiveness.business_days,
                 "section": d.effectiveness.section,
             },
             {
                 "rule": "Investor's piggyback request",
                 "days": profile.piggyback.request.days,
+                "business_days": profile.piggyback.request.business_days,
                 "section": profile.piggyback.request.section,
             },
             {
@@ -266,11 +270,13 @@ def terms_data(profile: TermsProfile) -> dict[str, Any]:
             {
                 "rule": "Requested Information before the first anticipated filing",
                 "days": profile.requested_information.days,
+                "business_days": profile.requested_information.business_days,
                 "section": profile.requested_information.section,
             },
             {
-                "rule": "mailed notice effective after deposit",
+                "rule": f"mailed notice effective {profile.notices.mail_rule}",
                 "business_days": profile.notices.mail_business_days,
+                "days": profile.notices.mail_days,
                 "section": profile.notices.section,
             },
         ],

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
-from domain.rules.calendar import Delivery
+from domain.rules.calendar import Delivery, notice_effective_on
 from domain.rules.compliance import lateness_of
 from domain.rules.dating import impossible_date, request_received_on
 from domain.rules.deadlines import running_deadlines
@@ -93,9 +93,11 @@ def admit_event(ctx: Context, command: RecordEvent) -> Admitted | Reply:
             "delay <days> [from YYYY-MM-DD] [reason i|ii|iii|iv]",
         )
     delivery = command.delivery if command.kind in NOTICE_KINDS else None
-    effective_on = agreement.calendar.effective_on(
-        on, delivery or Delivery.HAND, terms.notices.mail_business_days
-    )
+    try:
+        effective_on = notice_effective_on(terms.notices, on, delivery or Delivery.HAND)
+    except RuleViolation as violation:
+        seq = store.next_seq(agreement.id)
+        return rule_refusal(violation, command.kind, agreement, seq, today, command.days, on=on)
     if command.kind is EventKind.PIGGYBACK_REQUESTED:
         effective_on = request_received_on(agreement.events, on)
     event = Event(
