@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from bot.notices.render import render_notice
 from bot.runtime import build_service, open_database
-from domain.rules.calendar import BusinessCalendar, Delivery
+from domain.rules.calendar import BusinessCalendar
 from domain.rules.terms import ProfileError, load_profile, parse_profile, profile_text
 from domain.services.answers import NoticeDrafted
 from domain.services.replies import EXIT_REFUSED, Reply
@@ -523,7 +523,7 @@ def test_every_kind_is_drafted_on_a_weekday_and_before_a_holiday(
     )
     holiday = "(not counting Labor Day, September 2, 2024, which is not a business day)."
     assert service.endswith(holiday) == (day == FRIDAY_BEFORE_LABOR_DAY)
-    assert f"effective 4 business days later, on {effective.isoformat()}" in said(reply)
+    assert f"effective 4 business days after deposit, on {effective.isoformat()}" in said(reply)
 
 
 @pytest.mark.parametrize(
@@ -637,7 +637,7 @@ def test_any_letter_day_is_today_or_later_and_the_letter_never_tells_its_timing(
     assert isinstance(reply.answer, NoticeDrafted), said(reply)
     letter = read_letter(render_notice(reply.answer.draft))
     calendar = BusinessCalendar("US")
-    effective = calendar.effective_on(given_on, Delivery(delivery), 4)
+    effective = given_on if delivery == "hand" else calendar.add_business_days(given_on, 4)
     due = date(2024, 5, 11)  # ten days after the demand was received
     assert long_date(given_on) in letter.body
     service = letter.paragraph("This notice is ")
