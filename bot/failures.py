@@ -66,17 +66,25 @@ def slack_api_failure(exc: SlackApiError) -> Failure:
     return Failure(f"Slack answered with an error ({error or 'unknown'})", EXIT_UNAVAILABLE)
 
 
+BUSY = (
+    "the database is busy with another write and stayed locked past the wait; "
+    "nothing was recorded, try again"
+)
+# PostgreSQL's SQLSTATE for a lock not granted within lock_timeout (or NOWAIT).
+_LOCK_NOT_AVAILABLE = "55P03"
+
+
 def _database_failure(exc: DBAPIError) -> Failure:
     original = exc.orig
     detail = _first_line(original) if original is not None else _first_line(exc)
     if isinstance(original, sqlite3.OperationalError):
         if "locked" in detail or "busy" in detail:
-            return Failure(
-                "the database is busy with another write and stayed locked past the wait; "
-                "nothing was recorded, try again",
-                EXIT_UNAVAILABLE,
-            )
+            return Failure(BUSY, EXIT_UNAVAILABLE)
+        if "disk is full" in detail:
+            return Failure("the database's disk is full: nothing can be written", EXIT_UNAVAILABLE)
         return Failure(f"the SQLite database cannot be used: {detail}", EXIT_UNAVAILABLE)
+    if getattr(original, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+        return Failure(BUSY, EXIT_UNAVAILABLE)
     return Failure(f"the database is unavailable: {detail}", EXIT_UNAVAILABLE)
 
 

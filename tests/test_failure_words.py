@@ -5,16 +5,21 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from psycopg.errors import LockNotAvailable, QueryCanceled
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 from sqlalchemy.exc import OperationalError
 
-from bot.failures import describe
+from bot.failures import BUSY, describe
 from domain.rules.terms import ProfileError
 
 
 def _sqlite(message: str) -> OperationalError:
     return OperationalError("INSERT ...", {}, sqlite3.OperationalError(message))
+
+
+def _postgres(error: Exception) -> OperationalError:
+    return OperationalError("UPDATE ...", {}, error)
 
 
 def _slack(error: str) -> SlackApiError:
@@ -34,7 +39,13 @@ def _slack(error: str) -> SlackApiError:
     ("exc", "code", "words"),
     [
         (_sqlite("database is locked"), 3, "busy with another write"),
-        (_sqlite("database or disk is full"), 3, "database or disk is full"),
+        (_sqlite("database or disk is full"), 3, "the database's disk is full"),
+        (_postgres(LockNotAvailable("canceling statement due to lock timeout")), 3, BUSY),
+        (
+            _postgres(QueryCanceled("canceling statement due to statement timeout")),
+            3,
+            "unavailable",
+        ),
         (_slack("invalid_auth"), 2, "Slack refused SLACK_BOT_TOKEN (invalid_auth)"),
         (_slack("ratelimited"), 3, "Slack answered with an error (ratelimited)"),
         (ProfileError("x.yaml", ["id: missing"]), 2, "profile x.yaml: id: missing"),

@@ -18,14 +18,19 @@ from domain.store.location import DEFAULT_DATABASE_URL
 
 # PostgreSQL connections one process holds at most, and how long a unit of work waits for one.
 POOL_SIZE, MAX_OVERFLOW, POOL_TIMEOUT = 10, 20, 30.0
-# A PostgreSQL server that stops answering is given up on within SPEC §11's 10 s when
-# connecting (libpq's connect_timeout, enforced client-side by psycopg) and when the peer has
-# vanished (TCP keepalives; unacknowledged data). A statement, waits for an agreement's lock
-# included, ends after 30 s (the server's statement_timeout): writers queued on one agreement
-# under load legitimately wait seconds.
+# Every wait on a PostgreSQL server ends within SPEC §11's 10 s. Connecting: libpq's
+# connect_timeout. A lock: lock_timeout, reported as "busy" (writers queued on one agreement
+# under load legitimately wait seconds). A statement: the server's statement_timeout. And, for
+# a connection already open when the server (or something between) stopped answering, where
+# neither the server's timeouts nor keepalives fire as long as a middlebox acknowledges the
+# packets: a deadline on the client's own wait for each answer (`answer_deadline.py`).
+# A pooled connection found dead by its pre-ping (ANSWER_DEADLINE) is replaced by a new one
+# (connect_timeout): the two together stay under 10 s.
+LOCK_TIMEOUT_MS = 3000
+STATEMENT_TIMEOUT_MS = 3500
 POSTGRES_CONNECT_ARGS: dict[str, Any] = {
-    "connect_timeout": 5,
-    "options": "-c statement_timeout=30000",
+    "connect_timeout": 4,
+    "options": f"-c lock_timeout={LOCK_TIMEOUT_MS} -c statement_timeout={STATEMENT_TIMEOUT_MS}",
     "keepalives": 1,
     "keepalives_idle": 5,
     "keepalives_interval": 1,
@@ -62,6 +67,9 @@ def make_engine(url: str | None = None) -> Engine:
         pool_timeout=POOL_TIMEOUT,
         connect_args=POSTGRES_CONNECT_ARGS,
     )
+    from domain.store.answer_deadline import connect_with_deadline
+
+    event.listen(engine, "do_connect", connect_with_deadline)
     _gates[engine] = FairGate(POOL_SIZE + MAX_OVERFLOW, POOL_TIMEOUT)
     return engine
 

@@ -20,9 +20,10 @@ from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleG
 from domain.store.version import VERSION_SQL, Version
 
 _VERSION = text(VERSION_SQL)
-# For this transaction only: no lock waited on, nor statement run, longer than the deadline.
+# For this transaction only: no lock waited on, nor statement run, longer than the deadline; a
+# lock wait ends first, so that it is reported as the database being busy.
 _WRITE_DEADLINE = text(
-    "SELECT set_config('lock_timeout', :ms, true), set_config('statement_timeout', :ms, true)"
+    "SELECT set_config('lock_timeout', :lock_ms, true), set_config('statement_timeout', :ms, true)"
 )
 # Events are read as plain rows: building an ORM object for each cost more than the replay.
 _EVENTS = inspect(EventRow).local_table
@@ -304,7 +305,8 @@ class UnitOfWork:
                     connection.info["busy_ms"] = int(self.write_seconds * 1000)
             with Session(bind=connection) as session:
                 if connection.dialect.name != "sqlite" and self.write_seconds is not None:
-                    deadline = {"ms": str(int(self.write_seconds * 1000))}
+                    ms = int(self.write_seconds * 1000)
+                    deadline = {"lock_ms": str(ms * 9 // 10), "ms": str(ms)}
                     session.connection().execute(_WRITE_DEADLINE, deadline)
                 store = AgreementStore(session)
                 try:
