@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
     from bot.slack.announcements import Announcements
 
-HOST = "0.0.0.0"
 ANNOUNCEMENT_PASS_SECONDS = 60
 
 
@@ -66,7 +65,7 @@ def serve() -> int:
 
         return run_console()
     if mode is Mode.HTTP:
-        ensure_port_free(HOST, settings.port)
+        ensure_port_free(settings.host, settings.port)
     from bot.slack.token_check import check_bot_token
 
     check_bot_token(settings)
@@ -153,7 +152,7 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
         health = database_health(HealthCheck(engine))
         calendar = calendar_route(UnitOfWork(engine), utc_now)
         wsgi = make_wsgi_app(app, health, settings.signing_secret, calendar)
-        status = run_gunicorn(wsgi, HOST, settings.port, Lifecycle(started, stopping))
+        status = run_gunicorn(wsgi, settings.host, settings.port, Lifecycle(started, stopping))
         return _stopped(announcements, status, log)
 
     from slack_bolt.adapter.socket_mode import SocketModeHandler  # not needed over HTTP

@@ -24,6 +24,7 @@ class Settings:
     public_url: str | None = None  # the HTTPS address Slack reaches, for the calendar feed link
     health_port: int | None = None  # PORT when set: Socket Mode serves /healthz there
     notice_templates: Path | None = None
+    host: str = "0.0.0.0"  # HTTP mode's interface; 127.0.0.1 behind a proxy on the same host
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -54,6 +55,7 @@ class Settings:
             notice_templates=Path(env["REGRIGHTS_NOTICE_TEMPLATES"])
             if env.get("REGRIGHTS_NOTICE_TEMPLATES")
             else None,
+            host=env.get("HOST") or "0.0.0.0",
         )
 
     def local_admins(self, user: str) -> frozenset[str]:

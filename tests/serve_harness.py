@@ -24,7 +24,7 @@ def free_port() -> int:
 class Served:
     """A real `regrights serve` (HTTP mode on gunicorn) against the Slack stand-in."""
 
-    def __init__(self, slack: SlackStandIn, tmp_path: Path, *options: str) -> None:
+    def __init__(self, slack: SlackStandIn, tmp_path: Path, *options: str, **settings: str) -> None:
         self.slack = slack
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -36,6 +36,7 @@ class Served:
             SLACK_API_URL=slack.api_url,
             REGRIGHTS_ADMINS=ADMIN,
             PORT=str(self.port),
+            **settings,
         )
         self.process = subprocess.Popen(
             [REGRIGHTS, *options, "serve"],
@@ -47,7 +48,10 @@ class Served:
         wait_for(lambda: healthy(self.base) or self.process.poll() is not None, timeout=30)
         assert self.process.poll() is None, self.process.communicate()[0].decode()
 
-    def slash(self, text: str, timeout: float = 5) -> tuple[requests.Response, str]:
+    def slash(
+        self, text: str, timeout: float = 5, via: str | None = None
+    ) -> tuple[requests.Response, str]:
+        """The slash command, signed, sent to `serve` (or to the proxy at `via`)."""
         response_url = self.slack.new_response_url()
         body = urlencode(
             {
@@ -62,7 +66,7 @@ class Served:
         )
         headers = signed_headers(body, "application/x-www-form-urlencoded")
         answered = requests.post(
-            self.base + "/slack/events", data=body, headers=headers, timeout=timeout
+            (via or self.base) + "/slack/events", data=body, headers=headers, timeout=timeout
         )
         return answered, response_url
 
