@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from domain.rules.audit_chain import HistoryAltered
 from domain.rules.terms import ProfileError
+from domain.store.location import ReadOnlyDatabase
 
 if TYPE_CHECKING:
     from slack_sdk.errors import SlackApiError
@@ -38,7 +39,7 @@ def describe(exc: BaseException) -> Failure | None:
         return exc
     if isinstance(exc, ProfileError):
         return Failure(str(exc), EXIT_MALFORMED)
-    if isinstance(exc, HistoryAltered):
+    if isinstance(exc, HistoryAltered | ReadOnlyDatabase):
         return Failure(str(exc), EXIT_UNAVAILABLE)
     # Only a process that imported slack_sdk can have a Slack error: a `cmd` never imports it.
     slack = sys.modules.get("slack_sdk.errors")

@@ -23,6 +23,18 @@ def tell(respond: Respond, reply: Reply, note: str | None = None) -> None:
         log.warning("response_url answered %s: %s", sent.status_code, sent.body)
 
 
+def went_wrong(exc: Exception, what: str) -> str:
+    """The answer to a request that raised: its cause in the words `cmd` uses (the database
+    unavailable, its disk full, busy), or, for a bug, that it was ours. `what` names the request
+    in the log."""
+    failure = describe(exc)
+    if failure is None:
+        log.exception("%s failed", what)
+        return "Something went wrong on my side. Try again in a moment."
+    log.warning("%s failed: %s", what, failure.message)
+    return f"Something went wrong: {failure.message}."
+
+
 def not_recorded(exc: Exception) -> str:
     """The ack of a write that raised: its transaction was rolled back."""
     failure = describe(exc)

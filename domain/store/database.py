@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import weakref
 from collections import deque
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from domain.store.location import DEFAULT_DATABASE_URL
+from domain.store.location import DEFAULT_DATABASE_URL, ReadOnlyDatabase, read_only_folder
 
 # PostgreSQL connections one process holds at most, and how long a unit of work waits for one.
 POOL_SIZE, MAX_OVERFLOW, POOL_TIMEOUT = 10, 20, 30.0
@@ -131,9 +133,19 @@ def connection_gate(engine: Engine) -> AbstractContextManager[None]:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
-    )
+    path = make_url(url).database
+    read_only = read_only_folder(path) if path and path != ":memory:" else None
+    if path and read_only:
+        # Read as immutable (no -shm, no locks); a write is refused at its BEGIN, naming why.
+        immutable = f"file:{quote(path)}?mode=ro&immutable=1"
+        engine = create_engine(
+            url,
+            creator=lambda: sqlite3.connect(immutable, uri=True, check_same_thread=False),
+        )
+    else:
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+        )
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -142,7 +154,7 @@ def _sqlite_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        if ":memory:" not in url:
+        if ":memory:" not in url and not read_only:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.close()
@@ -150,6 +162,8 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         immediate = connection.info.pop("begin_immediate", False)
+        if immediate and path and read_only:
+            raise ReadOnlyDatabase(path, read_only)
         if immediate:
             # How long this write waits for the database's write lock (a unit of work's deadline).
             busy_ms = connection.info.pop("busy_ms", SQLITE_BUSY_SECONDS * 1000)

@@ -52,3 +52,23 @@ def missing_sqlite_folder(url: str | None) -> str | None:
         f"the SQLite database cannot be used: REGRIGHTS_DATABASE_URL names the file {path}, "
         f"in a folder that does not exist ({folder})"
     )
+
+
+def read_only_folder(path: str) -> str | None:
+    """The folder of the SQLite file `path` when it exists but cannot be written (a read-only
+    filesystem, or permissions): there the database can only be read, and opened only as
+    immutable, since WAL needs to create its `-shm` beside the file. None otherwise."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(folder) and not os.access(folder, os.W_OK):
+        return folder
+    return None
+
+
+class ReadOnlyDatabase(Exception):
+    """A write to a SQLite database whose folder cannot be written."""
+
+    def __init__(self, path: str, folder: str) -> None:
+        super().__init__(
+            f"the SQLite database {path} can only be read: its folder {folder} is not writable "
+            "(a read-only filesystem, or its permissions); nothing can be recorded"
+        )

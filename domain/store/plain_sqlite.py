@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from domain.rules.events import Event
 from domain.store.event_rows import EVENT_COLUMNS, event_from_row
-from domain.store.location import HEAD, sqlite_file
+from domain.store.location import HEAD, read_only_folder, sqlite_file
 from domain.store.version import VERSION_SQL, Version
 
 if TYPE_CHECKING:
@@ -82,7 +82,9 @@ class PlainSqliteStore:
         return None if found is None else Version(*found)
 
     def binding(self, channel_id: str) -> BindingRecord | None:
-        rows = self._all("SELECT agreement_id FROM channel_binding WHERE channel_id = ?", channel_id)
+        rows = self._all(
+            "SELECT agreement_id FROM channel_binding WHERE channel_id = ?", channel_id
+        )
         return BindingRecord(rows[0][0]) if rows else None
 
     def agreement(self, agreement_id: int) -> AgreementRecord:
@@ -112,7 +114,9 @@ class PlainSqliteStore:
         return [row[0] for row in self._all(sql, agreement_id)]
 
     def grants(self, agreement_id: int) -> dict[str, str]:
-        rows = self._all("SELECT user_id, role FROM role_grant WHERE agreement_id = ?", agreement_id)
+        rows = self._all(
+            "SELECT user_id, role FROM role_grant WHERE agreement_id = ?", agreement_id
+        )
         return {user: role for user, role in rows}
 
     def events(self, agreement_id: int, after: int = 0) -> list[Event]:
@@ -158,7 +162,8 @@ class PlainSqliteReads:
         return reads if reads.revision() == HEAD else None
 
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(f"file:{quote(self.path)}?mode=ro", uri=True, timeout=10)
+        immutable = "&immutable=1" if read_only_folder(self.path) else ""
+        return sqlite3.connect(f"file:{quote(self.path)}?mode=ro{immutable}", uri=True, timeout=10)
 
     def revision(self) -> str | None:
         """The schema revision; None for a database never migrated (or no file at all)."""

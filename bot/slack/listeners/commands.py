@@ -16,13 +16,12 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.failures import describe
 from bot.slack.announcements import Owed
 from bot.slack.blocks import private_message
 from bot.slack.listeners.forms import open_record_form
 from bot.slack.middleware import asked_of, deps_of
 from bot.slack.notices import send_notice
-from bot.slack.tell import not_recorded, tell
+from bot.slack.tell import not_recorded, tell, went_wrong
 from bot.slack.timeline_upload import not_shared, share_timeline
 from domain.services.commands import Parsed, only_reads
 from domain.services.grammar import NoticeRequest, TimelineRequest, UsageError
@@ -76,18 +75,9 @@ def answer_question(ack: Ack, command: dict[str, Any], context: BoltContext) -> 
             assert isinstance(asked, Parsed)
             reply = deps.service.execute(asked, deps.caller(user, channel))
     except Exception as exc:
-        failure = describe(exc)
-        if failure is None:
-            log.exception("a question failed")
-        ack(response_type="ephemeral", text=_went_wrong(failure.message if failure else None))
+        ack(response_type="ephemeral", text=went_wrong(exc, "a question"))
         return
     ack(response_type="ephemeral", **private_message(reply))
-
-
-def _went_wrong(cause: str | None) -> str:
-    if cause is None:
-        return "Something went wrong on my side. Try again in a moment."
-    return f"Something went wrong: {cause}."
 
 
 def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -184,10 +174,10 @@ def follow_up(context: BoltContext, client: WebClient, respond: Respond) -> None
                 tell(respond, unbound(caller))
             elif shared.error is not None:
                 tell(respond, not_shared(shared))
-    except Exception:
-        log.exception("a Slack request failed after its ack")
+    except Exception as exc:
+        said = went_wrong(exc, "a Slack request, after its ack,")
         respond(
             response_type="ephemeral",
             replace_original=False,
-            text="Something went wrong on my side after I answered. Check `history`.",
+            text=f"{said} (after I answered; check `history`)",
         )

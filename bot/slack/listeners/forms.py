@@ -37,7 +37,7 @@ from bot.slack.record_form import (
     record_view,
     refusal_errors,
 )
-from bot.slack.tell import not_recorded
+from bot.slack.tell import not_recorded, went_wrong
 from domain.services.forms import FormAgreement, agreement_in, agreements_of
 from domain.services.grammar import UsageError
 from domain.services.replies import Reply
@@ -45,7 +45,6 @@ from domain.services.service import Caller, RegRightsService, unbound
 
 log = logging.getLogger("regrights.slack")
 
-FAILED_ERROR = "Something went wrong on my side; nothing was recorded. Try again in a moment."
 FORM_FOLLOW_UP = (
     "form_follow_up"  # the context key by which the ack hands work to the lazy listener
 )
@@ -171,9 +170,9 @@ def submit_delay_check(
         return
     try:
         reply = deps.service.execute(question, deps.caller(body["user"]["id"], channel))
-    except Exception:
-        log.exception("a delay check from the form failed")
-        ack(response_action="errors", errors=FormError(DAYS, FAILED_ERROR).errors())
+    except Exception as exc:
+        said = went_wrong(exc, "a delay check from the form")
+        ack(response_action="errors", errors=FormError(DAYS, said).errors())
         return
     ack(response_action="update", view=answer_view(render(reply.answer, MRKDWN)))
 
