@@ -3,6 +3,7 @@ the hash of the event before it, so an edited, deleted or inserted row breaks th
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -86,7 +87,8 @@ def first_break(
     """Walk the chain in sequence order; `head` is the hash the agreement last recorded.
 
     A row whose hash does not hold was inserted when the chain holds without it (the row after
-    it, or the recorded head, follows on from the row before it); otherwise it was altered. A
+    it, as stored or as numbered before the later rows were moved up one to make room, or the
+    recorded head, follows on from the row before it); otherwise it was altered. A
     gap in the sequence, or a head the last row does not reach, is a missing event."""
     previous = genesis(agreement_id)
     expected_seq = 1
@@ -101,7 +103,7 @@ def first_break(
             )
         if not _holds(chained, previous):
             following = events[index + 1] if index + 1 < len(events) else None
-            skipped = _holds(following, previous) if following is not None else head == previous
+            skipped = _follows_on(following, previous) if following else head == previous
             if skipped:
                 return ChainBreak(
                     Break.INSERTED,
@@ -129,6 +131,13 @@ def first_break(
 
 def _holds(chained: ChainedEvent, previous: str) -> bool:
     return chained.stored_hash == event_hash(chained.event, previous)
+
+
+def _follows_on(chained: ChainedEvent, previous: str) -> bool:
+    """Whether `chained` follows on from `previous` as stored, or as it was numbered before a
+    row was inserted ahead of it and the rows after moved up one to make room."""
+    renumbered = dataclasses.replace(chained.event, seq=chained.event.seq - 1)
+    return _holds(chained, previous) or chained.stored_hash == event_hash(renumbered, previous)
 
 
 class HistoryAltered(Exception):
