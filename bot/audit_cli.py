@@ -7,9 +7,12 @@ import dataclasses
 import io
 import json
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
+from bot.failures import EXIT_MALFORMED, Failure
 from bot.local_session import open_local
+from domain.rules.audit_chain import Exported
 from domain.services.audit import AuditDesk, AuditRecord, AuditTrail, ChainCheck, NotBound
 from domain.services.replies import EXIT_OK, EXIT_REFUSED
 from domain.store.unit_of_work import UnitOfWork
@@ -27,14 +30,52 @@ def run_export(*, channel: str, user: str, fmt: str, out: TextIO = sys.stdout) -
     return EXIT_OK
 
 
-def run_verify(*, channel: str, user: str, as_json: bool, out: TextIO = sys.stdout) -> int:
+def run_verify(
+    *,
+    channel: str,
+    user: str,
+    as_json: bool,
+    against: str | None = None,
+    out: TextIO = sys.stdout,
+) -> int:
+    earlier = read_export(against) if against else None
     local = open_local(channel, user)
+    desk = AuditDesk(UnitOfWork(local.engine), local.service.admins)
     try:
-        check = AuditDesk(UnitOfWork(local.engine), local.service.admins).verify(local.caller)
+        check = desk.verify(local.caller, earlier.events if earlier else ())
     except NotBound:
         return _unbound(channel)
+    if earlier is not None and earlier.agreement != check.agreement:
+        raise Failure(
+            f"{against} is an export of {earlier.agreement}, not of {check.agreement}",
+            EXIT_MALFORMED,
+        )
     out.write((json.dumps(check_data(check)) if as_json else check_text(check)) + "\n")
-    return EXIT_OK if check.broken is None else EXIT_REFUSED
+    return EXIT_OK if check.broken is None and check.damaged is None else EXIT_REFUSED
+
+
+@dataclasses.dataclass(frozen=True)
+class EarlierExport:
+    agreement: str
+    events: list[Exported]
+
+
+def read_export(path: str) -> EarlierExport:
+    """The events of a file written by `regrights export --format json`, by number and hash."""
+    try:
+        document = json.loads(Path(path).read_text("utf-8"))
+        events = [
+            Exported(int(e["seq"]), str(e["chain_hash"]), str(e["kind"]), str(e["on"]))
+            for e in document["events"]
+        ]
+        return EarlierExport(str(document["agreement"]), events)
+    except OSError as exc:
+        raise Failure(f"cannot read {path}: {exc.strerror}", EXIT_MALFORMED) from None
+    except (ValueError, KeyError, TypeError):
+        raise Failure(
+            f"{path} is not an export written by `regrights export --format json`",
+            EXIT_MALFORMED,
+        ) from None
 
 
 def _record_data(record: AuditRecord) -> dict[str, Any]:
@@ -70,18 +111,28 @@ def trail_csv(trail: AuditTrail) -> str:
 
 def check_data(check: ChainCheck) -> dict[str, Any]:
     broken = check.broken
+    if check.damaged is not None:
+        error: str | None = _damaged(check.damaged)
+    else:
+        error = broken.detail if broken else None
     return {
-        "ok": broken is None,
+        "ok": error is None,
         "agreement": check.agreement,
         "events": check.events,
         "head": check.head,
-        "error": broken.detail if broken else None,
-        "how": broken.how.value if broken else None,
+        "error": error,
+        "how": "damaged" if check.damaged else broken.how.value if broken else None,
         "seq": broken.seq if broken else None,
     }
 
 
+def _damaged(found: str) -> str:
+    return f"the database file is damaged (SQLite's integrity check: {found})"
+
+
 def check_text(check: ChainCheck) -> str:
+    if check.damaged is not None:
+        return f"The history of {check.agreement} does not verify: {_damaged(check.damaged)}."
     if check.broken is None:
         head = f", latest hash {check.head[:16]}…" if check.head else ""
         return f"The history of {check.agreement} is intact: {check.events} events{head}."

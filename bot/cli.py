@@ -132,11 +132,19 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser(
         "verify",
         help="check the history's hash chain; exit 1 if broken",
-        description="Check the hash chain over the channel's agreement's history: exit 0 "
-        "when whole, 1 when a row was edited, deleted, inserted or renumbered.",
+        description="Check the database file (SQLite's integrity check) and the hash chain "
+        "over the channel's agreement's history, and, with --against, that every event of an "
+        "earlier export is still stored as it was: exit 0 when whole, 1 when a row was "
+        "edited, deleted, inserted or renumbered, or the file is damaged.",
     )
     _channel_options(verify)
     verify.add_argument("--json", action="store_true", help="print one JSON object")
+    verify.add_argument(
+        "--against",
+        metavar="FILE",
+        help="an earlier `export --format json`: each of its events must still be stored as "
+        "it was (catches a history trimmed at its end)",
+    )
     notice = sub.add_parser(
         "notice",
         help="draft a §9(b) notice as a Word file",
@@ -251,7 +259,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "verify":
         from bot.audit_cli import run_verify
 
-        return run_verify(channel=args.channel, user=args.user, as_json=args.json)
+        return run_verify(
+            channel=args.channel, user=args.user, as_json=args.json, against=args.against
+        )
     if args.command == "notice":
         from bot.notices.cli import run_notice
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -290,3 +292,89 @@ def test_concurrent_writers_keep_one_unbroken_chain(recorded: Desk) -> None:
     assert all(reply.ok for reply in replies)
     check = _verify(recorded)
     assert check.broken is None and check.events == len(HISTORY) + 16
+
+
+def _verify_against(desk: Desk, export: Path) -> tuple[int, dict[str, Any]]:
+    env = cli_env(_url(_engine(desk)))
+    args = [REGRIGHTS, "verify", "--channel", CHANNEL, "--json", "--against", str(export)]
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_a_history_trimmed_at_its_end_is_caught_against_an_earlier_export(
+    recorded: Desk, tmp_path: Path
+) -> None:
+    export = tmp_path / "export.json"
+    export.write_text(_export(recorded, "json"))
+    assert _verify_against(recorded, export) == (0, _verify_json(recorded))
+    last = len(HISTORY)
+    # The last event deleted, and the agreement's latest hash set back to the one before it:
+    # the chain holds by itself.
+    engine = _engine(recorded)
+    _sql(engine, "DELETE FROM event WHERE seq = :seq", seq=last)
+    _sql(
+        engine,
+        "UPDATE agreement SET chain_head = (SELECT chain_hash FROM event WHERE seq = :seq)",
+        seq=last - 1,
+    )
+    assert _verify(recorded).broken is None
+    code, report = _verify_against(recorded, export)
+    assert (code, report["ok"], report["how"], report["seq"]) == (1, False, "missing", last)
+    assert (
+        f"event #{last} (terminated on 2026-03-24), in the earlier export, is missing: the "
+        "history was trimmed at its end" == report["error"]
+    )
+    # Every event deleted, and the latest hash with them.
+    _sql(engine, "DELETE FROM event")
+    _sql(engine, "UPDATE agreement SET chain_head = NULL")
+    code, report = _verify_against(recorded, export)
+    assert (code, report["how"], report["seq"]) == (1, "missing", 1)
+
+
+def test_an_export_of_another_agreement_or_no_export_is_refused(
+    recorded: Desk, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"agreement": "acme-2024", "events": []}))
+    junk = tmp_path / "junk.json"
+    junk.write_text("[1, 2]")
+    env = cli_env(_url(_engine(recorded)))
+    for path, said in [(other, "is an export of acme-2024"), (junk, "is not an export")]:
+        args = [REGRIGHTS, "verify", "--channel", CHANNEL, "--against", str(path)]
+        done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2
+        (line,) = done.stderr.splitlines()
+        assert said in line
+
+
+def _verify_json(desk: Desk) -> dict[str, Any]:
+    env = cli_env(_url(_engine(desk)))
+    args = [REGRIGHTS, "verify", "--channel", CHANNEL, "--json"]
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def test_verify_runs_sqlites_integrity_check(sqlite_url: str) -> None:
+    env = cli_env(sqlite_url)
+    for words in (["setup", "nstor-2002"], ["s3-eligible", "on", "2026-01-05"]):
+        assert subprocess.run([REGRIGHTS, "cmd", *words], env=env).returncode == 0
+    verify = [REGRIGHTS, "verify", "--json"]
+    done = subprocess.run(verify, env=env, capture_output=True, text=True, timeout=60)
+    assert json.loads(done.stdout)["ok"] is True
+    database = sqlite_url.removeprefix("sqlite:///")
+    with sqlite3.connect(database) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (page_size,) = connection.execute("PRAGMA page_size").fetchone()
+        (root,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_alert_agreement_id'"
+        ).fetchone()
+    with open(database, "r+b") as file:
+        # One page of an index that verify's own reads never use, overwritten with garbage.
+        file.seek((root - 1) * page_size)
+        file.write(b"\x0d\xff" * (page_size // 2))
+    done = subprocess.run(verify, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["ok"], report["how"]) == (False, "damaged")
+    assert report["error"].startswith("the database file is damaged (SQLite's integrity check:")

@@ -188,6 +188,40 @@ def tip_break(
     return None
 
 
+@dataclass(frozen=True)
+class Exported:
+    """An event as an earlier export recorded it: its number, its hash, and what it was."""
+
+    seq: int
+    chain_hash: str
+    kind: str
+    on: str
+
+
+def break_against(events: Sequence[ChainedEvent], earlier: Sequence[Exported]) -> ChainBreak | None:
+    """The first event of an earlier export that the stored history no longer holds as it was:
+    gone (a history trimmed at its end, or emptied, keeps a chain that holds by itself), or
+    stored with another hash."""
+    stored = {chained.event.seq: chained.stored_hash for chained in events}
+    last = max(stored, default=0)
+    for exported in sorted(earlier, key=lambda e: e.seq):
+        what = f"event #{exported.seq} ({exported.kind} on {exported.on})"
+        if exported.seq not in stored:
+            trimmed = "the history was trimmed at its end" if exported.seq > last else "deleted"
+            return ChainBreak(
+                Break.MISSING,
+                exported.seq,
+                f"{what}, in the earlier export, is missing: {trimmed}",
+            )
+        if stored[exported.seq] != exported.chain_hash:
+            return ChainBreak(
+                Break.ALTERED,
+                exported.seq,
+                f"{what} is not as the earlier export recorded it",
+            )
+    return None
+
+
 def refuse_altered_tip(agreement_id: int, tail: Sequence[ChainedEvent], head: str | None) -> None:
     """Raises HistoryAltered when the chain's tip does not hold."""
     found = tip_break(agreement_id, tail, head)

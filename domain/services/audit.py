@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from domain.rules.audit_chain import ChainBreak, first_break
+from domain.rules.audit_chain import ChainBreak, Exported, break_against, first_break
 from domain.rules.events import EventKind
 from domain.services.agreement import ADMIN, EDITOR, Caller, terms_from_snapshot
 from domain.store.unit_of_work import AgreementStore, UnitOfWork
@@ -51,6 +52,7 @@ class ChainCheck:
     events: int
     head: str | None
     broken: ChainBreak | None
+    damaged: str | None = None  # what SQLite's integrity check found wrong with the file
 
 
 class AuditDesk:
@@ -101,18 +103,21 @@ class AuditDesk:
             )
         return AuditTrail(terms.id, terms.timezone, records, insider)
 
-    def verify(self, caller: Caller) -> ChainCheck:
-        """Re-compute the hash chain of the caller's agreement; the first break, if any."""
+    def verify(self, caller: Caller, earlier: Sequence[Exported] = ()) -> ChainCheck:
+        """The storage's own check (SQLite's integrity_check), then the hash chain of the
+        caller's agreement re-computed, then each event of an `earlier` export looked for as
+        it was: the first break, if any."""
         with self.uow.read() as store:
             agreement_id = _bound_id(store, caller)
             row = store.agreement(agreement_id)
+            damaged = store.storage_damage()
+            if damaged is not None:
+                return ChainCheck(row.profile_id, 0, row.chain_head, None, damaged)
             chained = store.chained_events(agreement_id)
-        return ChainCheck(
-            terms_from_snapshot(row.profile_yaml).id,
-            len(chained),
-            row.chain_head,
-            first_break(agreement_id, chained, row.chain_head),
+        broken = first_break(agreement_id, chained, row.chain_head) or break_against(
+            chained, earlier
         )
+        return ChainCheck(row.profile_id, len(chained), row.chain_head, broken)
 
 
 def _bound_id(store: AgreementStore, caller: Caller) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, inspect, text
 from sqlalchemy import select as core_select
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, col, select
 
 from domain.rules.audit_chain import ChainedEvent, event_hash, genesis, refuse_altered_tip
@@ -261,6 +262,18 @@ class AgreementStore:
             .limit(2)
         )
         return [ChainedEvent(event_from_row(row._mapping), row.chain_hash) for row in rows][::-1]
+
+    def storage_damage(self) -> str | None:
+        """What SQLite's integrity check finds wrong with the database file (its first lines);
+        None when it is sound, or on PostgreSQL, which checks its pages as it reads them."""
+        connection = self.session.connection()
+        if connection.dialect.name != "sqlite":
+            return None
+        try:
+            found = [str(line) for (line,) in connection.exec_driver_sql("PRAGMA integrity_check")]
+        except DatabaseError as exc:  # damage the check itself cannot read past
+            return str(exc.orig)
+        return None if found == ["ok"] else "; ".join(found[:3])
 
     def chained_events(self, agreement_id: int) -> list[ChainedEvent]:
         """Every stored event of the agreement with its stored hash, in sequence order."""
