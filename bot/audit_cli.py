@@ -92,6 +92,7 @@ def trail_json(trail: AuditTrail) -> str:
                 "agreement": trail.agreement,
                 "timezone": trail.timezone,
                 "reasons_shown": trail.reasons_shown,
+                "terms_digest": trail.terms_digest,
                 "events": [_record_data(r) for r in trail.records],
             },
             indent=2,

@@ -41,7 +41,7 @@ histories = st.lists(st.sampled_from(list(EventKind)), min_size=1, max_size=12)
 @given(histories)
 def test_an_untouched_chain_holds(kinds: list[EventKind]) -> None:
     chained, head = _history(kinds)
-    assert first_break(AGREEMENT, chained, head) is None
+    assert first_break(genesis(AGREEMENT), chained, head) is None
 
 
 @given(histories, st.data())
@@ -65,7 +65,7 @@ def test_an_altered_row_is_named(kinds: list[EventKind], data: st.DataObject) ->
     else:
         altered = ChainedEvent(event, "f" * 64)
     chained[i] = altered
-    broken = first_break(AGREEMENT, chained, head)
+    broken = first_break(genesis(AGREEMENT), chained, head)
     assert broken is not None and (broken.how, broken.seq) == (Break.ALTERED, i + 1)
 
 
@@ -74,7 +74,7 @@ def test_a_deleted_row_is_named(kinds: list[EventKind], data: st.DataObject) -> 
     chained, head = _history(kinds)
     i = data.draw(st.integers(0, len(chained) - 1))
     del chained[i]
-    broken = first_break(AGREEMENT, chained, head)
+    broken = first_break(genesis(AGREEMENT), chained, head)
     assert broken is not None and (broken.how, broken.seq) == (Break.MISSING, i + 1)
 
 
@@ -85,7 +85,7 @@ def test_a_row_appended_by_hand_is_named(
     chained, head = _history(kinds)
     last = chained[-1].event
     chained.append(ChainedEvent(replace(last, seq=last.seq + 1, kind=kind), forged))
-    broken = first_break(AGREEMENT, chained, head)
+    broken = first_break(genesis(AGREEMENT), chained, head)
     assert broken is not None and (broken.how, broken.seq) == (Break.INSERTED, last.seq + 1)
 
 
@@ -93,10 +93,10 @@ def test_a_row_rehashed_after_its_edit_still_breaks_the_chain_at_the_next_row() 
     chained, head = _history([EventKind.DEMAND, EventKind.FILED, EventKind.EFFECTIVE])
     edited = replace(chained[0].event, facts=replace(chained[0].event.facts, shares=1))
     chained[0] = ChainedEvent(edited, event_hash(edited, genesis(AGREEMENT)))
-    broken = first_break(AGREEMENT, chained, head)
+    broken = first_break(genesis(AGREEMENT), chained, head)
     assert broken is not None and broken.seq == 2
 
 
 def test_another_agreement_has_another_chain() -> None:
     chained, head = _history([EventKind.DEMAND])
-    assert first_break(AGREEMENT + 1, chained, head) is not None
+    assert first_break(genesis(AGREEMENT + 1), chained, head) is not None

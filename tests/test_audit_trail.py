@@ -5,6 +5,7 @@ inserted row, and `export` round-tripping every event."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import sqlite3
@@ -259,7 +260,10 @@ def test_export_round_trips_every_event_and_its_chain(recorded: Desk, fmt: str) 
     # The exported content alone re-computes the chain the database holds.
     with UnitOfWork(_engine(recorded)).read() as store:
         agreement_id = store.binding(CHANNEL).agreement_id  # type: ignore[union-attr]
-    previous = genesis(agreement_id)
+        digest = store.agreement(agreement_id).terms_digest
+    if fmt == "json":
+        assert document["terms_digest"] == digest
+    previous = genesis(agreement_id, digest)
     for row, event in zip(rows, events, strict=True):
         previous = event_hash(event, previous)
         assert row["chain_hash"] == previous
@@ -378,3 +382,64 @@ def test_verify_runs_sqlites_integrity_check(sqlite_url: str) -> None:
     report = json.loads(done.stdout)
     assert (report["ok"], report["how"]) == (False, "damaged")
     assert report["error"].startswith("the database file is damaged (SQLite's integrity check:")
+
+
+def _cmd(desk: Desk, *words: str) -> subprocess.CompletedProcess[str]:
+    env = cli_env(_url(_engine(desk)))
+    args = [REGRIGHTS, "cmd", "--channel", CHANNEL, "--user", ADMIN, *words]
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+
+
+def _edit_terms(desk: Desk, max_days: str) -> None:
+    _sql(
+        _engine(desk),
+        "UPDATE agreement SET profile_yaml = replace(profile_yaml, 'max_days: 90', :edited)",
+        edited=f"max_days: {max_days}",
+    )
+
+
+@pytest.mark.parametrize("max_days", ["900", "-90", "true"])
+def test_stored_terms_that_no_profile_may_hold_are_refused_when_loaded(
+    desk: Desk, max_days: str
+) -> None:
+    desk.ok("s3-eligible on 2026-01-05")
+    _edit_terms(desk, max_days)
+    for words in (["status"], ["delay", "400", "reason", "iii"]):
+        done = _cmd(desk, *words)
+        assert done.returncode == 2, done.stdout
+        (line,) = done.stderr.splitlines()
+        assert "allowed_delay.max_days" in line
+    assert [e.seq for e in _stored(desk)] == [1]  # nothing recorded
+
+
+def test_stored_terms_edited_within_the_limits_are_caught_and_not_used(recorded: Desk) -> None:
+    assert _verify(recorded).broken is None
+    _edit_terms(recorded, "300")
+    broken = _verify(recorded).broken
+    assert broken is not None and broken.how is Break.TERMS
+    assert "stored terms were altered" in broken.detail
+    done = _cmd(recorded, "undo")
+    assert done.returncode == 3
+    assert "stored terms were altered" in done.stderr
+    assert len(_stored(recorded)) == len(HISTORY)
+    # Terms and digest both edited: the chain, which starts from the digest, no longer holds.
+    _sql(
+        _engine(recorded),
+        "UPDATE agreement SET terms_digest = :digest",
+        digest=hashlib.sha256(_stored_terms(recorded).encode()).hexdigest(),
+    )
+    broken = _verify(recorded).broken
+    assert broken is not None and (broken.how, broken.seq) == (Break.ALTERED, 1)
+
+
+def _stored_terms(desk: Desk) -> str:
+    with _engine(desk).connect() as connection:
+        terms: str = connection.execute(text("SELECT profile_yaml FROM agreement")).scalar_one()
+    return terms
+
+
+def test_an_emptied_history_with_its_latest_hash_removed_is_caught(recorded: Desk) -> None:
+    _sql(_engine(recorded), "DELETE FROM event")
+    _sql(_engine(recorded), "UPDATE agreement SET chain_head = NULL")
+    broken = _verify(recorded).broken
+    assert broken is not None and (broken.how, broken.seq) == (Break.MISSING, 1)

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from bot.alerts.ledger import POSTED, SENDING, alert_key
 from bot.alerts.poster import ALERT_BLOCK_PREFIX, AlertMessage, Poster, PostFailed
 from bot.alerts.report import AlertOutcome, PassReport
-from domain.rules.audit_chain import ChainBreak, first_break
+from domain.rules.audit_chain import ChainBreak, first_break, genesis, terms_break
 from domain.services.agreement import terms_from_snapshot
 from domain.store.tables import AlertRow
 from domain.store.unit_of_work import UnitOfWork
@@ -59,7 +59,10 @@ def _check(
     try:
         with uow.write() as store:
             row = store.agreement(agreement_id)
-            found = first_break(agreement_id, store.chained_events(agreement_id), row.chain_head)
+            start = genesis(agreement_id, row.terms_digest)
+            found = terms_break(row.profile_yaml, row.terms_digest) or first_break(
+                start, store.chained_events(agreement_id), row.chain_head
+            )
             if found is None:
                 return []
             log.warning("agreement %s: %s", agreement_id, found.detail)

@@ -16,9 +16,31 @@ from domain.rules.events import Event
 CHAIN_VERSION = "regrights-chain-v1"
 
 
-def genesis(agreement_id: int) -> str:
-    """The "previous hash" of an agreement's first event."""
-    return hashlib.sha256(f"{CHAIN_VERSION}:agreement:{agreement_id}".encode()).hexdigest()
+def genesis(agreement_id: int, terms: str | None = None) -> str:
+    """The "previous hash" of an agreement's first event, and the agreement's latest hash before
+    it has any: over the agreement and the digest of its stored terms (`terms_digest`), so the
+    chain covers the terms too. Without `terms`, the chain's start before migration 0007."""
+    covered = f"{CHAIN_VERSION}:agreement:{agreement_id}"
+    if terms is not None:
+        covered += f":terms:{terms}"
+    return hashlib.sha256(covered.encode()).hexdigest()
+
+
+def terms_digest(profile_yaml: str) -> str:
+    """SHA-256 over the agreement's stored profile, exactly as stored."""
+    return hashlib.sha256(profile_yaml.encode()).hexdigest()
+
+
+def terms_break(profile_yaml: str, digest: str | None) -> ChainBreak | None:
+    """The stored terms checked against the digest the chain starts from."""
+    if digest is not None and terms_digest(profile_yaml) == digest:
+        return None
+    return ChainBreak(
+        Break.TERMS,
+        0,
+        "the agreement's stored terms were altered after it was set up (they no longer match "
+        "the digest its history is chained from)",
+    )
 
 
 def event_hash(event: Event, previous: str) -> str:
@@ -67,6 +89,7 @@ class ChainedEvent:
 
 
 class Break(StrEnum):
+    TERMS = "terms"
     ALTERED = "altered"
     MISSING = "missing"
     INSERTED = "inserted"
@@ -81,16 +104,15 @@ class ChainBreak:
     detail: str
 
 
-def first_break(
-    agreement_id: int, events: Sequence[ChainedEvent], head: str | None
-) -> ChainBreak | None:
-    """Walk the chain in sequence order; `head` is the hash the agreement last recorded.
+def first_break(start: str, events: Sequence[ChainedEvent], head: str | None) -> ChainBreak | None:
+    """Walk the chain in sequence order from `start` (the agreement's `genesis`); `head` is
+    the hash the agreement last recorded (`start` itself while it has no event).
 
     A row whose hash does not hold was inserted when the chain holds without it (the row after
     it, as stored or as numbered before the later rows were moved up one to make room, or the
     recorded head, follows on from the row before it); otherwise it was altered. A
     gap in the sequence, or a head the last row does not reach, is a missing event."""
-    previous = genesis(agreement_id)
+    previous = start
     expected_seq = 1
     for index, chained in enumerate(events):
         event = chained.event
@@ -119,7 +141,7 @@ def first_break(
             )
         previous = chained.stored_hash or ""
         expected_seq = event.seq + 1
-    if head is not None and head != previous:
+    if head != previous:
         return ChainBreak(
             Break.MISSING,
             expected_seq,
@@ -151,13 +173,11 @@ class HistoryAltered(Exception):
         )
 
 
-def tip_break(
-    agreement_id: int, tail: Sequence[ChainedEvent], head: str | None
-) -> ChainBreak | None:
+def tip_break(start: str, tail: Sequence[ChainedEvent], head: str | None) -> ChainBreak | None:
     """The chain checked at its tip only, as a write does before appending: `tail` holds the
     last stored events (two are enough), `head` the hash the agreement last recorded."""
     if not tail:
-        if head is None:
+        if head == start:
             return None
         return ChainBreak(
             Break.MISSING,
@@ -168,7 +188,7 @@ def tip_break(
     if len(tail) > 1:
         previous: str | None = tail[-2].stored_hash or ""
     else:
-        previous = genesis(agreement_id) if last.event.seq == 1 else None
+        previous = start if last.event.seq == 1 else None
     if previous is not None and not _holds(last, previous):
         event = last.event
         return ChainBreak(
@@ -177,7 +197,7 @@ def tip_break(
             f"event #{event.seq} ({event.kind.value} on {event.on}) was altered after it was "
             "recorded",
         )
-    if head is not None and head != last.stored_hash:
+    if head != last.stored_hash:
         following = last.event.seq + 1
         return ChainBreak(
             Break.MISSING,
@@ -222,8 +242,8 @@ def break_against(events: Sequence[ChainedEvent], earlier: Sequence[Exported]) -
     return None
 
 
-def refuse_altered_tip(agreement_id: int, tail: Sequence[ChainedEvent], head: str | None) -> None:
+def refuse_altered_tip(start: str, tail: Sequence[ChainedEvent], head: str | None) -> None:
     """Raises HistoryAltered when the chain's tip does not hold."""
-    found = tip_break(agreement_id, tail, head)
+    found = tip_break(start, tail, head)
     if found is not None:
         raise HistoryAltered(found)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 
-from domain.rules.audit_chain import ChainBreak, ChainedEvent, tip_break
+from domain.rules.audit_chain import ChainBreak, ChainedEvent, genesis, terms_break, tip_break
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.events import Event
 from domain.rules.registration import AgreementState, position_on
@@ -75,7 +75,10 @@ class Agreement:
     def history_break(self) -> ChainBreak | None:
         """A break at the tip of the stored hash chain, as read (SPEC §12)."""
         tail = [ChainedEvent(e, e.stored_hash) for e in self.events[-2:]]
-        return tip_break(self.id, tail, self.row.chain_head)
+        start = genesis(self.id, self.row.terms_digest)
+        return terms_break(self.row.profile_yaml, self.row.terms_digest) or tip_break(
+            start, tail, self.row.chain_head
+        )
 
     def snapshot(self) -> Snapshot:
         """The snapshot of `events` as they stand."""

@@ -6,7 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from domain.rules.audit_chain import ChainBreak, Exported, break_against, first_break
+from domain.rules.audit_chain import (
+    ChainBreak,
+    Exported,
+    break_against,
+    first_break,
+    genesis,
+    terms_break,
+)
 from domain.rules.events import EventKind
 from domain.services.agreement import ADMIN, EDITOR, Caller, terms_from_snapshot
 from domain.store.unit_of_work import AgreementStore, UnitOfWork
@@ -44,6 +51,7 @@ class AuditTrail:
     timezone: str
     records: list[AuditRecord]
     reasons_shown: bool
+    terms_digest: str | None  # of the stored terms, which the chain starts from
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,7 @@ class AuditDesk:
                     chain_hash=c.stored_hash,
                 )
             )
-        return AuditTrail(terms.id, terms.timezone, records, insider)
+        return AuditTrail(terms.id, terms.timezone, records, insider, row.terms_digest)
 
     def verify(self, caller: Caller, earlier: Sequence[Exported] = ()) -> ChainCheck:
         """The storage's own check (SQLite's integrity_check), then the hash chain of the
@@ -114,8 +122,11 @@ class AuditDesk:
             if damaged is not None:
                 return ChainCheck(row.profile_id, 0, row.chain_head, None, damaged)
             chained = store.chained_events(agreement_id)
-        broken = first_break(agreement_id, chained, row.chain_head) or break_against(
-            chained, earlier
+        start = genesis(agreement_id, row.terms_digest)
+        broken = (
+            terms_break(row.profile_yaml, row.terms_digest)
+            or first_break(start, chained, row.chain_head)
+            or break_against(chained, earlier)
         )
         return ChainCheck(row.profile_id, len(chained), row.chain_head, broken)
 

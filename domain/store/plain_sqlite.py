@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 _REVISION_SQL = "SELECT version_num FROM alembic_version"
 _AGREEMENT_COLUMNS = (
     "id, profile_id, profile_yaml, created_at, created_by, alert_leads, alert_at, "
-    "next_alert_at, chain_head"
+    "next_alert_at, chain_head, terms_digest"
 )
 _EVENT_SQL = (
     "SELECT "
@@ -63,6 +63,7 @@ class AgreementRecord:
     alert_at: str | None
     next_alert_at: datetime | None
     chain_head: str | None
+    terms_digest: str | None
 
 
 @dataclass
@@ -137,11 +138,11 @@ class PlainSqliteStore:
 
 
 def _agreement(row: tuple[Any, ...]) -> AgreementRecord:
-    (id_, profile_id, profile_yaml, created_at, created_by, leads, at, next_at, head) = row
+    (id_, profile_id, profile_yaml, created_at, created_by, leads, at, next_at, *chain) = row
     created = _moment(created_at)
     assert created is not None
     return AgreementRecord(
-        id_, profile_id, profile_yaml, created, created_by, leads, at, _moment(next_at), head
+        id_, profile_id, profile_yaml, created, created_by, leads, at, _moment(next_at), *chain
     )
 
 

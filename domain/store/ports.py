@@ -27,6 +27,7 @@ class AgreementFields(Protocol):
     alert_at: str | None
     next_alert_at: datetime | None
     chain_head: str | None
+    terms_digest: str | None
 
 
 class BindingFields(Protocol):

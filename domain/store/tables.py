@@ -24,6 +24,8 @@ class AgreementRow(SQLModel, table=True):
     # The hash of the latest event (see domain.rules.audit_chain), so that a deleted last
     # event is noticed too.
     chain_head: str | None = Field(default=None, max_length=64)
+    # SHA-256 over profile_yaml, set with it; the hash chain starts from it (audit_chain.genesis).
+    terms_digest: str | None = Field(default=None, max_length=64)
 
 
 class ChannelBindingRow(SQLModel, table=True):

@@ -12,7 +12,15 @@ from sqlalchemy import select as core_select
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, col, select
 
-from domain.rules.audit_chain import ChainedEvent, event_hash, genesis, refuse_altered_tip
+from domain.rules.audit_chain import (
+    ChainedEvent,
+    HistoryAltered,
+    event_hash,
+    genesis,
+    refuse_altered_tip,
+    terms_break,
+    terms_digest,
+)
 from domain.rules.events import Event
 from domain.store.database import connection_gate
 from domain.store.event_rows import event_from_row
@@ -153,8 +161,13 @@ class AgreementStore:
         return list(rows)
 
     def add_agreement(self, row: AgreementRow) -> AgreementRow:
+        """Stores `row`, its terms' digest, and the start of its hash chain."""
         self.session.add(row)
         self.session.flush()
+        assert row.id is not None
+        row.terms_digest = terms_digest(row.profile_yaml)
+        row.chain_head = genesis(row.id, row.terms_digest)
+        self.session.add(row)
         return row
 
     def grants(self, agreement_id: int) -> dict[str, str]:
@@ -219,9 +232,13 @@ class AgreementStore:
         facts = event.facts
         assert event.recorded_at is not None
         agreement = self.agreement(agreement_id)
-        if agreement_id not in self._last_seq:  # the first append here: the tip must hold
-            refuse_altered_tip(agreement_id, self.chain_tail(agreement_id), agreement.chain_head)
-        chained = event_hash(event, agreement.chain_head or genesis(agreement_id))
+        start = genesis(agreement_id, agreement.terms_digest)
+        if agreement_id not in self._last_seq:  # the first append here: the chain must hold
+            altered = terms_break(agreement.profile_yaml, agreement.terms_digest)
+            if altered is not None:
+                raise HistoryAltered(altered)
+            refuse_altered_tip(start, self.chain_tail(agreement_id), agreement.chain_head)
+        chained = event_hash(event, agreement.chain_head or start)
         agreement.chain_head = chained
         self.session.add(agreement)
         self._last_seq[agreement_id] = event.seq
