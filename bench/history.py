@@ -40,7 +40,7 @@ import histories
 from benchlib import REGRIGHTS, SlackStandIn
 from sqlalchemy import create_engine, text
 
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.services.agreement import Caller
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

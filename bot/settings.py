@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.failures import EXIT_MALFORMED, Failure
+from bot.failures import Failure
+from domain.services.replies import ExitCode
 
 
 @dataclass(frozen=True)
@@ -57,4 +58,4 @@ class Settings:
 def _port(text: str) -> int:
     if text.isdigit() and 0 < int(text) < 65536:
         return int(text)
-    raise Failure(f"PORT must be a number from 1 to 65535, not {text!r}", EXIT_MALFORMED)
+    raise Failure(f"PORT must be a number from 1 to 65535, not {text!r}", ExitCode.MALFORMED)

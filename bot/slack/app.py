@@ -8,12 +8,12 @@ from datetime import datetime
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.clock import utc_now
 from bot.settings import Settings
 from bot.slack.event_retries import once_per_event
 from bot.slack.executor import AfterAckExecutor
 from bot.slack.listeners import register_listeners
 from bot.slack.web_retries import safe_retry_handlers
+from bot.wiring import utc_now
 from domain.services.service import RegRightsService
 
 

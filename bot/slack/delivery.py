@@ -18,7 +18,7 @@ from bot.render.answers import render
 from bot.slack.blocks import announcement_key, announcement_message, private_message
 from bot.slack.markup import MRKDWN
 from domain.services.answers import Failed
-from domain.services.replies import EXIT_REFUSED, Reply
+from domain.services.replies import ExitCode, Reply
 
 log = logging.getLogger("regrights.slack")
 P = ParamSpec("P")
@@ -32,7 +32,7 @@ FAILED = Reply(
     ok=False,
     answer=Failed(),
     data={"ok": False, "error": "internal error", "section": None},
-    exit_code=EXIT_REFUSED,
+    exit_code=ExitCode.REFUSED,
 )
 
 

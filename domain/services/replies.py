@@ -4,13 +4,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Any
 
 from domain.services.answers import Answer, Malformed
 
-EXIT_OK = 0
-EXIT_REFUSED = 1
-EXIT_MALFORMED = 2
+
+class ExitCode(IntEnum):
+    """How a command went, as every subcommand's exit status says it (SPEC §11)."""
+
+    OK = 0
+    REFUSED = 1  # by the agreement or a role
+    MALFORMED = 2  # malformed input or bad configuration
+    UNAVAILABLE = 3  # the database, Slack
+    BUG = 70  # BSD's EX_SOFTWARE: none of the above, a defect to report
 
 
 @dataclass
@@ -20,7 +27,7 @@ class Reply:
     ok: bool
     answer: Answer
     data: dict[str, Any]
-    exit_code: int = EXIT_OK
+    exit_code: ExitCode = ExitCode.OK
     announce: bool = False
     recorded_seq: int | None = None
     agreement_id: int | None = None
@@ -32,7 +39,7 @@ class Reply:
             ok=False,
             answer=answer,
             data={"ok": False, "error": error, "section": section, **extra},
-            exit_code=EXIT_REFUSED,
+            exit_code=ExitCode.REFUSED,
         )
 
     @classmethod
@@ -41,5 +48,5 @@ class Reply:
             ok=False,
             answer=Malformed(error, usage),
             data={"ok": False, "error": error, "section": None, "usage": usage},
-            exit_code=EXIT_MALFORMED,
+            exit_code=ExitCode.MALFORMED,
         )

@@ -10,7 +10,7 @@ from domain.rules.timeline import timeline
 from domain.services.agreement import Agreement, Caller
 from domain.services.answers import TimelineView
 from domain.services.loading import bound_agreement
-from domain.store.ports import Transactions
+from domain.store.unit_of_work import UnitOfWork
 
 
 def timeline_of(agreement: Agreement, caller: Caller) -> TimelineView:
@@ -19,10 +19,10 @@ def timeline_of(agreement: Agreement, caller: Caller) -> TimelineView:
     return TimelineView(terms.id, terms.title, timeline(agreement.state(), today))
 
 
-def channel_timeline(uow: Transactions, caller: Caller) -> TimelineView | None:
+def channel_timeline(uow: UnitOfWork, caller: Caller) -> TimelineView | None:
     """The timeline of the agreement bound to the caller's channel; None if none is."""
     with uow.read() as store:
-        agreement = bound_agreement(store, caller.channel)
+        agreement = bound_agreement(store, caller.channel, through=caller.as_of)
     return None if agreement is None else timeline_of(agreement, caller)
 
 

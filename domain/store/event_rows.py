@@ -8,24 +8,6 @@ from typing import Any
 from domain.rules.calendar import Delivery
 from domain.rules.events import Event, EventKind, Facts, TerminationGround, WithdrawalGround
 
-# The event table's columns that make an Event, in the order the plain reader selects them.
-EVENT_COLUMNS = (
-    "seq",
-    "kind",
-    "on",
-    "effective_on",
-    "delivery",
-    "shares",
-    "days",
-    "reason",
-    "ground",
-    "planned_filing",
-    "retracts",
-    "actor",
-    "source",
-    "recorded_at",
-)
-
 
 def event_from_row(row: Mapping[Any, Any]) -> Event:
     kind = row["kind"]

@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Engine, func, insert, inspect, text
+from sqlalchemy import Engine, func, inspect, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from domain.rules.audit_chain import ChainedEvent, event_hash, genesis
 from domain.rules.events import Event
+from domain.store.alert_ledger import AlertLedger
 from domain.store.database import connection_gate
 from domain.store.event_rows import event_from_row
-from domain.store.quick_read import quick_read
 from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow
 from domain.store.version import VERSION_SQL, Version
 
@@ -34,7 +33,7 @@ class AgreementStore:
         self.session = session
         self._after_commit: list[Callable[[], None]] = []
         self._last_seq: dict[int, int] = {}  # per agreement, of the events appended here
-        self._unwritten: list[dict[str, Any]] = []  # appended event rows not yet inserted
+        self._unwritten: list[EventRow] = []  # appended event rows not yet inserted
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Runs `action` once this unit of work (a `write()`) has committed."""
@@ -146,6 +145,23 @@ class AgreementStore:
         )
         return list(rows)
 
+    def due_for_alerts(self, now: datetime) -> list[int]:
+        """The agreements whose next alert time has come, the longest due first."""
+        rows = self.session.exec(
+            select(AgreementRow.id)
+            .where(col(AgreementRow.next_alert_at) <= now)
+            .order_by(col(AgreementRow.next_alert_at))
+        )
+        return [agreement_id for agreement_id in rows if agreement_id is not None]
+
+    def set_next_alert_at(self, row: AgreementRow, at: datetime | None) -> None:
+        row.next_alert_at = at
+        self.session.add(row)
+
+    @property
+    def alerts(self) -> AlertLedger:
+        return AlertLedger(self.session)
+
     def add_agreement(self, row: AgreementRow) -> AgreementRow:
         self.session.add(row)
         self.session.flush()
@@ -174,15 +190,23 @@ class AgreementStore:
         self.session.delete(row)
         return True
 
-    def events(self, agreement_id: int, after: int = 0) -> list[Event]:
-        """The agreement's events with sequence numbers above `after`, in order."""
+    def events(self, agreement_id: int, through_seq: int | None = None) -> list[Event]:
+        """The agreement's events in order, up to sequence number `through_seq` if given (a
+        history version read earlier in a transaction that may now see newer events)."""
         self.write_appended()
-        rows = self.session.connection().execute(
-            core_select(_EVENTS)
-            .where(_EVENTS.c.agreement_id == agreement_id, _EVENTS.c.seq > after)
-            .order_by(_EVENTS.c.seq)
-        )
+        query = core_select(_EVENTS).where(_EVENTS.c.agreement_id == agreement_id)
+        if through_seq is not None:
+            query = query.where(_EVENTS.c.seq <= through_seq)
+        rows = self.session.connection().execute(query.order_by(_EVENTS.c.seq))
         return [event_from_row(row._mapping) for row in rows]
+
+    def last_seq(self, agreement_id: int) -> int:
+        """The sequence number of the agreement's latest event; 0 for none."""
+        self.write_appended()
+        latest = self.session.exec(
+            select(func.max(EventRow.seq)).where(EventRow.agreement_id == agreement_id)
+        ).one()
+        return latest or 0
 
     def events_by_agreement(self, agreement_ids: Collection[int]) -> dict[int, list[Event]]:
         """`events` for many agreements in one query (each id has a list, maybe empty)."""
@@ -201,11 +225,7 @@ class AgreementStore:
         appended = self._last_seq.get(agreement_id)
         if appended is not None:  # the agreement is locked: no one else appends meanwhile
             return appended + 1
-        self.write_appended()
-        latest = self.session.exec(
-            select(func.max(EventRow.seq)).where(EventRow.agreement_id == agreement_id)
-        ).one()
-        return (latest or 0) + 1
+        return self.last_seq(agreement_id) + 1
 
     def append(self, agreement_id: int, event: Event) -> None:
         """Store `event`, chained to the agreement's latest event in this same transaction.
@@ -218,31 +238,32 @@ class AgreementStore:
         self.session.add(agreement)
         self._last_seq[agreement_id] = event.seq
         self._unwritten.append(
-            {
-                "agreement_id": agreement_id,
-                "seq": event.seq,
-                "kind": event.kind.value,
-                "on": event.on,
-                "effective_on": event.effective_on,
-                "delivery": facts.delivery.value if facts.delivery else None,
-                "shares": facts.shares,
-                "days": facts.days,
-                "reason": facts.reason,
-                "ground": facts.stated_ground,  # a termination's or a withdrawal's
-                "planned_filing": facts.planned_filing,
-                "retracts": facts.retracts,
-                "actor": event.actor,
-                "source": event.source,
-                "recorded_at": event.recorded_at,
-                "chain_hash": chained,
-            }
+            EventRow(
+                agreement_id=agreement_id,
+                seq=event.seq,
+                kind=event.kind.value,
+                on=event.on,
+                effective_on=event.effective_on,
+                delivery=facts.delivery.value if facts.delivery else None,
+                shares=facts.shares,
+                days=facts.days,
+                reason=facts.reason,
+                ground=facts.stated_ground,  # a termination's or a withdrawal's
+                planned_filing=facts.planned_filing,
+                retracts=facts.retracts,
+                actor=event.actor,
+                source=event.source,
+                recorded_at=event.recorded_at,
+                chain_hash=chained,
+            )
         )
 
     def write_appended(self) -> None:
         """Inserts the rows appended since the last call, in one statement."""
         if self._unwritten:
             rows, self._unwritten = self._unwritten, []
-            self.session.connection().execute(insert(EventRow), rows)
+            self.session.add_all(rows)
+            self.session.flush()
 
     def chained_events(self, agreement_id: int) -> list[ChainedEvent]:
         """Every stored event of the agreement with its stored hash, in sequence order."""
@@ -260,12 +281,6 @@ class UnitOfWork:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._quick = quick_read(engine)
-
-    def quick_version(self, channel_id: str, user: str) -> Version | None:
-        """The channel's version for `user` when it can be read at once, outside any unit of
-        work (SQLite); None otherwise, or for an unbound channel."""
-        return self._quick.version(channel_id, user)
 
     @contextmanager
     def read(self) -> Iterator[AgreementStore]:
