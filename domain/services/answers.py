@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import Any
 
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.compliance import Obligation
@@ -23,6 +24,9 @@ class Malformed:
 
     error: str
     usage: str | None
+
+    def json(self) -> dict[str, Any]:
+        return {"ok": False, "error": self.error, "section": None, "usage": self.usage}
 
 
 @dataclass(frozen=True)
@@ -218,11 +222,29 @@ class AlertTimeSet:
 # --------------------------------------------------------------------- questions
 
 
+def deadline_json(deadline: Deadline, as_of: date) -> dict[str, Any]:
+    return {
+        "kind": deadline.kind.value,
+        "section": deadline.section,
+        "title": deadline.title,
+        "due": deadline.due.isoformat(),
+        "days_left": deadline.days_left(as_of),
+        "status": deadline.status(as_of),
+    }
+
+
 @dataclass(frozen=True)
 class Deadlines:
     as_of: date
     deadlines: list[Deadline]
     calendar: BusinessCalendar
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "as_of": self.as_of.isoformat(),
+            "deadlines": [deadline_json(d, self.as_of) for d in self.deadlines],
+        }
 
 
 @dataclass(frozen=True)
@@ -258,6 +280,28 @@ class Status:
     available_days: int = 0  # the longest delay that could begin on `as_of`
     extend_max: int | None = None  # while a delay runs, the most it could be extended by
     nothing_to_delay: bool = False  # §2(d): no pending demand, filing or effective registration
+    sales_suspended: bool = False
+
+    def json(self) -> dict[str, Any]:
+        """The `--json` contract of `status` (SPEC §7)."""
+        return {
+            "ok": True,
+            "as_of": self.as_of.isoformat(),
+            "agreement": self.terms.id,
+            "demand": {"available": self.demand_refusal is None, "state": self.demand_state},
+            "delay": {
+                "active": self.delay is not None,
+                "expires": self.delay.expires.isoformat() if self.delay else None,
+                "days_used_12m": self.days_used,
+                "next_start_allowed": _iso(self.next_delay_start),
+                "available_days": self.available_days,
+                "extend_max": self.extend_max,
+            },
+            "sales_suspended": self.sales_suspended,
+            "termination_date": _iso(self.termination_date),
+            "deadlines": self.deadlines.json()["deadlines"],
+            "warnings": self.warnings,
+        }
 
 
 @dataclass(frozen=True)
@@ -267,10 +311,102 @@ class History:
     retracted: frozenset[int]
     capped_at: int | None = None  # `history N` asked for more than this cap
 
+    def json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"ok": True, "events": [self._row(line) for line in self.lines]}
+        if self.capped_at is not None:
+            found["capped_at"] = self.capped_at
+        return found
+
+    def _row(self, line: EventLine) -> dict[str, Any]:
+        event, facts = line.event, line.event.facts
+        row: dict[str, Any] = {
+            "seq": event.seq,
+            "kind": event.kind.value,
+            "on": event.on.isoformat(),
+            "effective_on": event.effective_on.isoformat(),
+            "delivery": facts.delivery.value if facts.delivery else None,
+            "shares": facts.shares,
+            "days": facts.days,
+            "ground": facts.stated_ground,
+            "planned_filing": _iso(facts.planned_filing),
+            "retracts": facts.retracts,
+            "retracted": event.seq in self.retracted,
+            "actor": event.actor,
+            "source": event.source,
+            "recorded_at": event.recorded_at.isoformat() if event.recorded_at else None,
+        }
+        if line.show_reason:
+            row["reason"] = facts.reason
+        return row
+
 
 @dataclass(frozen=True)
 class Terms:
     terms: TermsProfile
+
+    def json(self) -> dict[str, Any]:
+        profile = self.terms
+        d = profile.demand
+        delay = profile.allowed_delay
+        return {
+            "ok": True,
+            "agreement": profile.id,
+            "title": profile.title,
+            "timezone": profile.timezone,
+            "clocks": [
+                {
+                    "rule": "notice to other holders of a demand",
+                    "days": d.holder_notice.days,
+                    "section": d.holder_notice.section,
+                },
+                {
+                    "rule": "other holders' inclusion requests",
+                    "days": d.holder_inclusion.days,
+                    "section": d.holder_inclusion.section,
+                },
+                {
+                    "rule": "Short-Form Registrations the Investor may demand",
+                    "count": d.demands_allowed,
+                    "section": d.eligibility_section,
+                },
+                {
+                    "rule": "effectiveness after filing",
+                    "days": d.effectiveness.days,
+                    "section": d.effectiveness.section,
+                },
+                {
+                    "rule": "Investor's piggyback request",
+                    "days": profile.piggyback.request.days,
+                    "section": profile.piggyback.request.section,
+                },
+                {
+                    "rule": "Allowed Delay days in any period",
+                    "days": delay.max_days,
+                    "months": delay.period_months,
+                    "section": delay.section,
+                },
+                {
+                    "rule": "Allowed Delays beginning in any period",
+                    "count": delay.max_delays,
+                    "months": delay.period_months,
+                    "section": delay.section,
+                },
+                {
+                    "rule": "Requested Information before the first anticipated filing",
+                    "days": profile.requested_information.days,
+                    "section": profile.requested_information.section,
+                },
+                {
+                    "rule": "mailed notice effective after deposit",
+                    "business_days": profile.notices.mail_business_days,
+                    "section": profile.notices.section,
+                },
+            ],
+            "termination_reading": profile.termination.reading,
+            "drafting_defects": [
+                {"section": x.section, "note": x.note} for x in profile.drafting_defects
+            ],
+        }
 
 
 @dataclass(frozen=True)
@@ -307,6 +443,9 @@ class Cutback:
     owned_sections: tuple[str, str]
     requested_section: str
     defects: list[tuple[str, str]]  # (section, note)
+
+    def json(self) -> dict[str, Any]:
+        return {"ok": True, "by_owned": self.by_owned, "by_requested": self.by_requested}
 
 
 @dataclass(frozen=True)
@@ -421,3 +560,11 @@ Answer = (
     | NoticeRefused
     | NoticeNotSent
 )
+
+
+# The answers that are their own `--json` object.
+OwnJson = Deadlines | Status | History | Terms | Cutback
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None

@@ -1,5 +1,6 @@
 """The envelope of every answer: the typed answer for the fronts to render, the data of the
-`--json` contract (SPEC §7), and how a front should deliver it."""
+`--json` contract (SPEC §7; a question's is its answer's own `json()`), the exit status, and
+how a front should deliver it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from domain.services.answers import Answer, Malformed
+from domain.services.answers import Answer, Malformed, OwnJson
 
 
 class ExitCode(IntEnum):
@@ -34,6 +35,11 @@ class Reply:
     warnings: list[str] = field(default_factory=list)
 
     @classmethod
+    def answered(cls, answer: OwnJson, warnings: list[str] | None = None) -> Reply:
+        """A question's answer: its `--json` object is the answer's own."""
+        return cls(ok=True, answer=answer, data=answer.json(), warnings=warnings or [])
+
+    @classmethod
     def refused(cls, answer: Answer, error: str, section: str | None = None, **extra: Any) -> Reply:
         return cls(
             ok=False,
@@ -44,9 +50,5 @@ class Reply:
 
     @classmethod
     def malformed(cls, error: str, usage: str | None) -> Reply:
-        return cls(
-            ok=False,
-            answer=Malformed(error, usage),
-            data={"ok": False, "error": error, "section": None, "usage": usage},
-            exit_code=ExitCode.MALFORMED,
-        )
+        answer = Malformed(error, usage)
+        return cls(ok=False, answer=answer, data=answer.json(), exit_code=ExitCode.MALFORMED)

@@ -31,7 +31,7 @@ from domain.services.identifiers import caller_refusal
 from domain.services.loading import load_agreement
 from domain.services.replies import Reply
 from domain.services.snapshots import History, Snapshot, Snapshots
-from domain.services.views import status_data
+from domain.services.views import status_answer
 
 if TYPE_CHECKING:
     from domain.store.unit_of_work import AgreementStore, UnitOfWork
@@ -177,7 +177,9 @@ class RegRightsService:
                 today = now.astimezone(agreement.terms.zone).date()
                 found.append(
                     {
-                        **status_data(agreement.terms, agreement.state(), today),
+                        **status_answer(
+                            agreement.state(), today, agreement.calendar, show_reasons=False
+                        ).json(),
                         "title": agreement.terms.title,
                         "delay_limit": {
                             "max_days": agreement.terms.allowed_delay.max_days,

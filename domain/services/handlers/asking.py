@@ -17,55 +17,36 @@ from domain.services.grammar import CutbackRequest, DelayCheck, History, Query
 from domain.services.handlers.recording import delay_data, rule_refusal
 from domain.services.replies import Reply
 from domain.services.views import (
-    deadline_data,
     deadlines_answer,
     delay_past_effectiveness,
     history_answer,
-    history_data,
     status_answer,
-    status_data,
-    terms_data,
 )
 
 
 def status(ctx: Context, command: Query) -> Reply:
     agreement = ctx.agreement
-    state = agreement.state()
-    data = status_data(agreement.terms, state, ctx.today)
-    answer = status_answer(state, data, agreement.calendar, show_reasons=ctx.insider)
-    return Reply(ok=True, answer=answer, data=data, warnings=data["warnings"])
+    answer = status_answer(
+        agreement.state(), ctx.today, agreement.calendar, show_reasons=ctx.insider
+    )
+    return Reply.answered(answer, warnings=answer.warnings)
 
 
 def deadlines(ctx: Context, command: Query) -> Reply:
     agreement, today = ctx.agreement, ctx.today
-    answer = deadlines_answer(agreement.state(), today, agreement.calendar)
-    return Reply(
-        ok=True,
-        answer=answer,
-        data={
-            "ok": True,
-            "as_of": today.isoformat(),
-            "deadlines": [deadline_data(d, today) for d in answer.deadlines],
-        },
-    )
+    return Reply.answered(deadlines_answer(agreement.state(), today, agreement.calendar))
 
 
 def terms(ctx: Context, command: Query) -> Reply:
-    profile = ctx.agreement.terms
-    return Reply(ok=True, answer=answers.Terms(profile), data=terms_data(profile))
+    return Reply.answered(answers.Terms(ctx.agreement.terms))
 
 
 def history(ctx: Context, command: History) -> Reply:
     events, profile = ctx.agreement.events, ctx.agreement.terms
     answer = history_answer(events, command.limit, profile, show_reasons=ctx.insider)
-    data = {"ok": True, "events": history_data(events, command.limit, show_reasons=ctx.insider)}
-    if command.asked is None:
-        return Reply(ok=True, answer=answer, data=data)
-    return Reply(
-        ok=True,
-        answer=replace(answer, capped_at=command.limit),
-        data={**data, "capped_at": command.limit},
-    )
+    if command.asked is not None:
+        answer = replace(answer, capped_at=command.limit)
+    return Reply.answered(answer)
 
 
 def delay_check(ctx: Context, command: DelayCheck) -> Reply:
@@ -157,8 +138,4 @@ def cutback_shares(ctx: Context, command: CutbackRequest) -> Reply:
         requested_section=piggyback.requested_basis_section,
         defects=[(d.section, d.note) for d in profile.defects_about("cutback")],
     )
-    return Reply(
-        ok=True,
-        answer=answer,
-        data={"ok": True, "by_owned": result.by_owned, "by_requested": result.by_requested},
-    )
+    return Reply.answered(answer)
