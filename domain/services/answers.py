@@ -4,7 +4,7 @@ Block Kit, plain text for the console and `cmd`). No answer holds formatted text
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from domain.rules.calendar import BusinessCalendar
@@ -192,6 +192,15 @@ class SetUp:
     title: str
     profile_id: str
     created: bool
+    channel: str
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "agreement": self.profile_id,
+            "channel": self.channel,
+            "created": self.created,
+        }
 
 
 @dataclass(frozen=True)
@@ -200,6 +209,9 @@ class Granted:
     role: str
     agreement: str
 
+    def json(self) -> dict[str, Any]:
+        return {"ok": True, "user": self.user, "role": self.role}
+
 
 @dataclass(frozen=True)
 class Revoked:
@@ -207,16 +219,25 @@ class Revoked:
     agreement: str
     still_admin_by_setting: bool
 
+    def json(self) -> dict[str, Any]:
+        return {"ok": True, "user": self.user, "role": None}
+
 
 @dataclass(frozen=True)
 class LeadsSet:
     leads: list[int]
+
+    def json(self) -> dict[str, Any]:
+        return {"ok": True, "leads": self.leads}
 
 
 @dataclass(frozen=True)
 class AlertTimeSet:
     at: time
     timezone: str
+
+    def json(self) -> dict[str, Any]:
+        return {"ok": True, "at": self.at.strftime("%H:%M")}
 
 
 # --------------------------------------------------------------------- questions
@@ -466,6 +487,9 @@ class Help:
     topics: list[HelpTopic]
     detailed: bool = field(default=False)
 
+    def json(self) -> dict[str, Any]:
+        return {"ok": True, "usage": {topic.name: topic.usage for topic in self.topics}}
+
 
 @dataclass(frozen=True)
 class TimelineView:
@@ -474,6 +498,41 @@ class TimelineView:
     agreement: str
     title: str
     timeline: Timeline
+
+    def json(self) -> dict[str, Any]:
+        t = self.timeline
+        return {
+            "ok": True,
+            "as_of": t.as_of.isoformat(),
+            "agreement": self.agreement,
+            "delay_limit": {"max_days": t.max_days, "period_months": t.period_months},
+            "days_used_12m": t.days_used_12m,
+            "next_start_allowed": t.next_start_allowed.isoformat()
+            if t.next_start_allowed
+            else None,
+            "delays": [
+                {
+                    "start": d.start.isoformat(),
+                    "expires": d.expires.isoformat(),
+                    "days": d.days,
+                    "running": d.running,
+                }
+                for d in t.delays
+            ],
+            "windows": [
+                {
+                    "first": w.first.isoformat(),
+                    "last": (w.end - timedelta(days=1)).isoformat(),
+                    "days_used": w.days_used,
+                    "opened_by": w.opened_by.isoformat() if w.opened_by else None,
+                }
+                for w in t.windows
+            ],
+            "deadlines": [
+                {"kind": d.kind, "section": d.section, "title": d.title, "due": d.due.isoformat()}
+                for d in t.deadlines
+            ],
+        }
 
 
 @dataclass(frozen=True)
@@ -485,6 +544,9 @@ class CalendarFeedLink:
     path: str
     url: str | None
     reset: bool
+
+    def json(self) -> dict[str, Any]:
+        return {"ok": True, "url": self.url, "path": self.path, "reset": self.reset}
 
 
 @dataclass(frozen=True)
@@ -563,7 +625,21 @@ Answer = (
 
 
 # The answers that are their own `--json` object.
-OwnJson = Deadlines | Status | History | Terms | Cutback
+OwnJson = (
+    Deadlines
+    | Status
+    | History
+    | Terms
+    | Cutback
+    | Help
+    | TimelineView
+    | CalendarFeedLink
+    | SetUp
+    | Granted
+    | Revoked
+    | LeadsSet
+    | AlertTimeSet
+)
 
 
 def _iso(day: date | None) -> str | None:

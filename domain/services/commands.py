@@ -98,10 +98,7 @@ def help_command(ctx: Context, command: Help) -> Reply:
         shown = list(COMMANDS)
     else:
         shown = [s for s in COMMANDS if s.name == topic or s.name.startswith(topic + " ")]
-    answer = HelpAnswer([s.topic() for s in shown], detailed=topic is not None)
-    return Reply(
-        ok=True, answer=answer, data={"ok": True, "usage": {s.name: s.usage for s in shown}}
-    )
+    return Reply.answered(HelpAnswer([s.topic() for s in shown], detailed=topic is not None))
 
 
 COMMANDS: tuple[CommandSpec, ...] = (

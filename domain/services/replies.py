@@ -35,9 +35,23 @@ class Reply:
     warnings: list[str] = field(default_factory=list)
 
     @classmethod
-    def answered(cls, answer: OwnJson, warnings: list[str] | None = None) -> Reply:
-        """A question's answer: its `--json` object is the answer's own."""
-        return cls(ok=True, answer=answer, data=answer.json(), warnings=warnings or [])
+    def answered(
+        cls,
+        answer: OwnJson,
+        warnings: list[str] | None = None,
+        *,
+        announce: bool = False,
+        agreement_id: int | None = None,
+    ) -> Reply:
+        """An answer whose `--json` object is its own."""
+        return cls(
+            ok=True,
+            answer=answer,
+            data=answer.json(),
+            warnings=warnings or [],
+            announce=announce,
+            agreement_id=agreement_id,
+        )
 
     @classmethod
     def refused(cls, answer: Answer, error: str, section: str | None = None, **extra: Any) -> Reply:
