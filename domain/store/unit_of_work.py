@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, func, inspect, text
+from sqlalchemy import Engine, func, insert, inspect, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -14,7 +15,7 @@ from domain.rules.audit_chain import ChainedEvent, event_hash, genesis
 from domain.rules.events import Event
 from domain.store.alert_ledger import AlertLedger
 from domain.store.database import connection_gate
-from domain.store.event_rows import event_from_row
+from domain.store.event_rows import event_from_row, event_row
 from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow
 from domain.store.version import VERSION_SQL, Version
 
@@ -33,7 +34,7 @@ class AgreementStore:
         self.session = session
         self._after_commit: list[Callable[[], None]] = []
         self._last_seq: dict[int, int] = {}  # per agreement, of the events appended here
-        self._unwritten: list[EventRow] = []  # appended event rows not yet inserted
+        self._unwritten: list[dict[str, Any]] = []  # appended event rows not yet inserted
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Runs `action` once this unit of work (a `write()`) has committed."""
@@ -230,40 +231,19 @@ class AgreementStore:
     def append(self, agreement_id: int, event: Event) -> None:
         """Store `event`, chained to the agreement's latest event in this same transaction.
         Appended rows are inserted together, before the events are next read and at commit."""
-        facts = event.facts
         assert event.recorded_at is not None
         agreement = self.agreement(agreement_id)
         chained = event_hash(event, agreement.chain_head or genesis(agreement_id))
         agreement.chain_head = chained
         self.session.add(agreement)
         self._last_seq[agreement_id] = event.seq
-        self._unwritten.append(
-            EventRow(
-                agreement_id=agreement_id,
-                seq=event.seq,
-                kind=event.kind.value,
-                on=event.on,
-                effective_on=event.effective_on,
-                delivery=facts.delivery.value if facts.delivery else None,
-                shares=facts.shares,
-                days=facts.days,
-                reason=facts.reason,
-                ground=facts.stated_ground,  # a termination's or a withdrawal's
-                planned_filing=facts.planned_filing,
-                retracts=facts.retracts,
-                actor=event.actor,
-                source=event.source,
-                recorded_at=event.recorded_at,
-                chain_hash=chained,
-            )
-        )
+        self._unwritten.append(event_row(agreement_id, event, chained))
 
     def write_appended(self) -> None:
         """Inserts the rows appended since the last call, in one statement."""
         if self._unwritten:
             rows, self._unwritten = self._unwritten, []
-            self.session.add_all(rows)
-            self.session.flush()
+            self.session.connection().execute(insert(EventRow), rows)
 
     def chained_events(self, agreement_id: int) -> list[ChainedEvent]:
         """Every stored event of the agreement with its stored hash, in sequence order."""
