@@ -42,7 +42,7 @@ def describe(exc: BaseException) -> Failure | None:
         return slack_api_failure(exc)
     if slack is not None and isinstance(exc, slack.SlackClientError):
         return Failure(f"Slack is unreachable ({_first_line(exc)})", ExitCode.UNAVAILABLE)
-    # Likewise a database error: a question from `cmd` on SQLite loads no SQLAlchemy.
+    # Likewise a database error: a failure before the store was opened loads no SQLAlchemy.
     database = sys.modules.get("sqlalchemy.exc")
     if database is None:
         return None

@@ -40,7 +40,6 @@ class CommandSpec:
     clock: str | None  # the clock it starts or closes
     example: str
     needs_agreement: bool = True  # false for `help` and `setup`
-    kept: bool = False  # a question whose answer is kept per history version
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -297,7 +296,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         None,
         None,
         "status",
-        kept=True,
     ),
     CommandSpec(
         "deadlines",
@@ -309,7 +307,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         None,
         None,
         "deadlines",
-        kept=True,
     ),
     CommandSpec(
         "compliance",
@@ -322,7 +319,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         None,
         None,
         "compliance",
-        kept=True,
     ),
     CommandSpec(
         "history",
@@ -335,7 +331,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         None,
         None,
         "history 20",
-        kept=True,
     ),
     CommandSpec(
         "terms",
@@ -347,7 +342,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         None,
         None,
         "terms",
-        kept=True,
     ),
     CommandSpec(
         "delay check",
@@ -359,7 +353,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "2(d)",
         None,
         "delay check 30 from 2026-12-01",
-        kept=True,
     ),
     CommandSpec(
         "cutback",
@@ -538,13 +531,6 @@ def read_command(text: str) -> Parsed | UsageError:
         return parse_command(text)
     except UsageError as malformed:
         return malformed
-
-
-def as_parsed(asked: Parsed | UsageError) -> Parsed:
-    """What `read_command` found, or what was wrong raised again."""
-    if isinstance(asked, UsageError):
-        raise asked
-    return asked
 
 
 def only_reads(asked: Parsed | UsageError) -> bool:
