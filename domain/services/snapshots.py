@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from cachetools import LRUCache
 
@@ -94,16 +95,20 @@ def _foldable(snapshot: Snapshot, event: Event) -> bool:
 
 @dataclass(frozen=True)
 class History:
-    """One version of an agreement's history: its events in order, the snapshot replayed from
-    them, and the latest date an event bears."""
+    """One version of an agreement's history: its events in order, and the snapshot replayed
+    from them."""
 
     events: tuple[Event, ...]
     snapshot: Snapshot
-    last_dated: date | None
 
     @classmethod
     def of(cls, events: list[Event], snapshot: Snapshot) -> History:
-        return cls(tuple(events), snapshot, max((e.on for e in events), default=None))
+        return cls(tuple(events), snapshot)
+
+    @cached_property
+    def last_dated(self) -> date | None:
+        """The latest date an event bears."""
+        return max((e.on for e in self.events), default=None)
 
     def dated_through(self, day: date, terms: TermsProfile) -> History:
         """The history as it stood on `day`: its events dated on or before it, replayed."""
