@@ -159,6 +159,7 @@ def test_a_state_folded_forward_is_what_a_full_replay_gives(drawn: list[Step]) -
         snapshot = snapshot.after(event, history)
         history.append(event)
         assert snapshot.last_seq == event.seq
+        assert snapshot.last_dated == max(e.on for e in history)
         assert snapshot.takes_effect_after(day, history) == [
             e.effective_on for e in live_events(history) if e.effective_on > day
         ]

@@ -19,7 +19,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 
 from cachetools import LRUCache
 
@@ -43,6 +42,7 @@ class Snapshot:
     state: AgreementState
     latest: Position | None  # the standing event folded in last, if any
     before_latest: Snapshot | None = None  # the same history without it, when known
+    last_dated: date | None = None  # the latest date any event of the history bears
 
     @classmethod
     def replayed(cls, events: list[Event], terms: TermsProfile) -> Snapshot:
@@ -52,6 +52,7 @@ class Snapshot:
             last_seq=events[-1].seq if events else 0,
             state=replay(standing, terms),
             latest=max(map(replay_order, standing), default=None),
+            last_dated=max((e.on for e in events), default=None),
         )
 
     def after(self, event: Event, history: list[Event]) -> Snapshot:
@@ -63,15 +64,16 @@ class Snapshot:
 
     def _step(self, event: Event) -> Snapshot:
         """`after` for an event `_foldable` says needs no replay."""
+        last_dated = max(self.last_dated or event.on, event.on)
         if event.kind is EventKind.RETRACTION:
             assert self.before_latest is not None
             before = self.before_latest
-            return Snapshot(event.seq, before.state, before.latest)
+            return Snapshot(event.seq, before.state, before.latest, last_dated=last_dated)
         state = self.state.fork()
         fold(state, event)
         # The state before this event is kept for an undo of it, without its own before.
-        previous = Snapshot(self.last_seq, self.state, self.latest)
-        return Snapshot(event.seq, state, replay_order(event), previous)
+        previous = Snapshot(self.last_seq, self.state, self.latest, last_dated=self.last_dated)
+        return Snapshot(event.seq, state, replay_order(event), previous, last_dated)
 
     def takes_effect_after(self, day: date, history: list[Event]) -> list[date]:
         """The dates after `day` on which a standing event of `history` (the events this one
@@ -105,14 +107,10 @@ class History:
     def of(cls, events: list[Event], snapshot: Snapshot) -> History:
         return cls(tuple(events), snapshot)
 
-    @cached_property
-    def last_dated(self) -> date | None:
-        """The latest date an event bears."""
-        return max((e.on for e in self.events), default=None)
-
     def dated_through(self, day: date, terms: TermsProfile) -> History:
         """The history as it stood on `day`: its events dated on or before it, replayed."""
-        if self.last_dated is None or self.last_dated <= day:
+        last_dated = self.snapshot.last_dated
+        if last_dated is None or last_dated <= day:
             return self
         events = [e for e in self.events if e.on <= day]
         return History.of(events, Snapshot.replayed(events, terms))
@@ -141,7 +139,8 @@ class Snapshots:
             events = read()
             whole = History.of(events, Snapshot.replayed(events, terms))
             self.keep(agreement_id, whole)
-        if through is None or whole.last_dated is None or whole.last_dated <= through:
+        last_dated = whole.snapshot.last_dated
+        if through is None or last_dated is None or last_dated <= through:
             return whole
         key = (agreement_id, last_seq, through)
         dated = self._get(key)
