@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from bot.alerts.locks import hold_agreement
 from bot.alerts.message import alert_key, alert_message
 from bot.alerts.poster import AlertMessage, Poster, PostFailed
 from bot.alerts.report import AlertOutcome, PassReport
@@ -68,7 +67,7 @@ def run_alert_pass(
         return report
     for agreement_id in due:
         try:
-            with hold_agreement(engine, agreement_id) as held:
+            with uow.hold_alerts(agreement_id) as held:
                 if held:
                     _AgreementPass(uow, poster, agreement_id, now, report).run()
                 else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from domain.rules.audit_chain import ChainedEvent, event_hash, genesis
 from domain.rules.events import Event
 from domain.store.alert_ledger import AlertLedger
+from domain.store.alert_locks import hold_agreement
 from domain.store.database import connection_gate
 from domain.store.event_rows import event_from_row, event_row
 from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow
@@ -261,6 +262,10 @@ class UnitOfWork:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+
+    def hold_alerts(self, agreement_id: int) -> AbstractContextManager[bool]:
+        """True while this process alone works on the agreement's alerts (see alert_locks)."""
+        return hold_agreement(self.engine, agreement_id)
 
     @contextmanager
     def read(self) -> Iterator[AgreementStore]:
