@@ -45,9 +45,8 @@ def load_agreements(store: AgreementStore, agreement_ids: list[int]) -> dict[int
     events = store.events_by_agreement(agreement_ids)
     found = {}
     for row in store.agreements(agreement_ids):
-        agreement = Agreement(row, terms_from_snapshot(row.profile_yaml), [])
-        agreement.events = events[agreement.id]
-        found[agreement.id] = agreement
+        assert row.id is not None
+        found[row.id] = Agreement(row, terms_from_snapshot(row.profile_yaml), events[row.id])
     return found
 
 
