@@ -123,3 +123,4 @@ def test_healthz_reports_a_full_disk(bot: SlackBot) -> None:
         response = requests.get(server.url + "/healthz", timeout=5)
     assert response.status_code == 503
     assert "disk is full" in response.json()["error"]
+
