@@ -444,6 +444,18 @@ class DelayAllowed:
     available_days: int = 0
     extend_max: int | None = None
 
+    def json(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "start": self.start.isoformat(),
+            "last_day": self.last_day.isoformat(),
+            "expires": self.expires.isoformat(),
+            "days_used_12m": self.days_used,
+            "available_days": self.available_days,
+            "extend_max": self.extend_max,
+            "warnings": self.warnings,
+        }
+
 
 @dataclass(frozen=True)
 class Compliance:
@@ -614,6 +626,7 @@ Answer = (
     | DelayAllowed
     | Compliance
     | Cutback
+    | DelayAllowed
     | Help
     | TimelineView
     | CalendarFeedLink
@@ -631,6 +644,7 @@ OwnJson = (
     | History
     | Terms
     | Cutback
+    | DelayAllowed
     | Help
     | TimelineView
     | CalendarFeedLink

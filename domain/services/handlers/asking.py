@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from domain.rules.allowed_delay import Delay
+from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.cutback import HolderClaim, cutback
 from domain.rules.events import Event, EventKind, Facts
 from domain.rules.registration import replay
@@ -14,7 +14,7 @@ from domain.services.compliance_record import compliance_reply
 from domain.services.context import Context
 from domain.services.delay_room import DaysLeft, days_left, leap_day_warnings
 from domain.services.grammar import CutbackRequest, DelayCheck, History, Query
-from domain.services.handlers.recording import delay_data, rule_refusal
+from domain.services.handlers.recording import rule_refusal
 from domain.services.replies import Reply
 from domain.services.views import (
     deadlines_answer,
@@ -54,7 +54,6 @@ def delay_check(ctx: Context, command: DelayCheck) -> Reply:
     start = command.start or today
     state = agreement.state()
     room = days_left(state, start)
-    room_data = {"available_days": room.available_days, "extend_max": room.extend_max}
     running = state.delay_active_on(start)
     if running is not None:
         # Checked against the delays as they stand, extensions included, whatever their dates.
@@ -75,11 +74,9 @@ def delay_check(ctx: Context, command: DelayCheck) -> Reply:
         after = replay([*agreement.events, probe], agreement.terms)
     except RuleViolation as violation:
         return _would_be_refused(ctx, violation, probe.seq, command, room)
-    data = {"ok": True, **delay_data(agreement.terms, after, start, command.days), **room_data}
     delay = Delay(start, command.days)
     warnings = delay_past_effectiveness(after, delay, delay.start)
     warnings += leap_day_warnings(after, [d.delay for d in after.delays], start)
-    data["warnings"] = warnings
     rule = agreement.terms.allowed_delay
     answer = answers.DelayAllowed(
         section=rule.section,
@@ -87,14 +84,14 @@ def delay_check(ctx: Context, command: DelayCheck) -> Reply:
         start=start,
         last_day=delay.last_day,
         expires=delay.expires,
-        days_used=data["days_used_12m"],
+        days_used=AllowedDelayRule(rule).days_used([d.delay for d in after.delays], start),
         period_months=rule.period_months,
         warnings=warnings,
         calendar=agreement.calendar,
         available_days=room.available_days,
         extend_max=room.extend_max,
     )
-    return Reply(ok=True, answer=answer, data=data, warnings=warnings)
+    return Reply.answered(answer, warnings=warnings)
 
 
 def _would_be_refused(
