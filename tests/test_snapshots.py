@@ -221,6 +221,10 @@ def test_a_kept_history_is_found_by_its_version_and_read_only_when_not_kept() ->
         kept.history(7, 2, TERMS, read(resumed))
     )
     assert reads == [1, 2, 0]
+    # A newer version kept, the older one went: asked again, it is read again, and not kept.
+    assert kept.history(7, 1, TERMS, read(suspended)).events == tuple(suspended)
+    assert kept.history(7, 2, TERMS, read(resumed)) is kept.history(7, 2, TERMS, read(resumed))
+    assert reads == [1, 2, 0, 1]
 
 
 # -------------------------------------------------------------- the caps, counted near a delay

@@ -117,11 +117,12 @@ class History:
 
 
 class Snapshots:
-    """Histories replayed here, by version, the least recently used leaving first;
-    thread-safe."""
+    """Histories replayed here, by version, the least recently used leaving first; once a
+    newer version of an agreement's history is kept, its older ones go. Thread-safe."""
 
     def __init__(self, capacity: int = HISTORIES_KEPT) -> None:
         self._kept: LRUCache[HistoryKey, History] = LRUCache(maxsize=capacity)
+        self._keys: dict[int, set[HistoryKey]] = {}  # per agreement, what may still be kept
         self._lock = threading.Lock()
 
     def history(
@@ -146,15 +147,25 @@ class Snapshots:
         dated = self._get(key)
         if dated is None:
             dated = whole.dated_through(through, terms)
-            with self._lock:
-                self._kept[key] = dated
+            self._put(key, dated)
         return dated
 
     def keep(self, agreement_id: int, history: History) -> None:
         """Keeps `history`, which holds committed events only."""
-        with self._lock:
-            self._kept[(agreement_id, history.snapshot.last_seq, None)] = history
+        self._put((agreement_id, history.snapshot.last_seq, None), history)
 
     def _get(self, key: HistoryKey) -> History | None:
         with self._lock:
             return self._kept.get(key)
+
+    def _put(self, key: HistoryKey, history: History) -> None:
+        agreement_id, last_seq, _ = key
+        with self._lock:
+            keys = self._keys.setdefault(agreement_id, set())
+            if any(other[1] > last_seq for other in keys if other in self._kept):
+                return  # a newer version is kept: this one will not be asked for again
+            for older in [other for other in keys if other[1] < last_seq]:
+                keys.discard(older)
+                self._kept.pop(older, None)
+            keys.add(key)
+            self._kept[key] = history
