@@ -20,8 +20,8 @@ from slack_harness import ADMIN, CHANNEL, SlackBot, all_text, wait_for
 from sqlalchemy.exc import OperationalError
 
 from bot.failures import BUSY
-from bot.runtime import build_service, open_database
 from bot.slack.home import OPEN_DELAY_CHECK_ACTION
+from bot.wiring import build_service, open_database
 from domain.services.service import Caller, RegRightsService
 
 CAUSES = [

@@ -44,7 +44,7 @@ def _slack(error: str) -> SlackApiError:
         (
             _postgres(QueryCanceled("canceling statement due to statement timeout")),
             3,
-            "unavailable",
+            BUSY,
         ),
         (_slack("invalid_auth"), 2, "Slack refused SLACK_BOT_TOKEN (invalid_auth)"),
         (_slack("ratelimited"), 3, "Slack answered with an error (ratelimited)"),

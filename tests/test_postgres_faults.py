@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from tcp_proxy import HoldingProxy
 
 from bot.failures import BUSY, describe
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.services.replies import Reply
 from domain.services.service import Caller
 

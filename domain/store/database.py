@@ -26,10 +26,10 @@ POOL_SIZE, MAX_OVERFLOW, POOL_TIMEOUT = 10, 20, 30.0
 # a connection already open when the server (or something between) stopped answering, where
 # neither the server's timeouts nor keepalives fire as long as a middlebox acknowledges the
 # packets: a deadline on the client's own wait for each answer (`answer_deadline.py`).
-# A pooled connection found dead by its pre-ping (ANSWER_DEADLINE) is replaced by a new one
-# (connect_timeout): the two together stay under 10 s.
-LOCK_TIMEOUT_MS = 3000
-STATEMENT_TIMEOUT_MS = 3500
+# A pooled connection found dead by its pre-ping is replaced by a new one (connect_timeout):
+# the two together stay under 10 s (`answer_deadline.PING_DEADLINE`).
+LOCK_TIMEOUT_MS = 8000
+STATEMENT_TIMEOUT_MS = 8500
 POSTGRES_CONNECT_ARGS: dict[str, Any] = {
     "connect_timeout": 4,
     "options": f"-c lock_timeout={LOCK_TIMEOUT_MS} -c statement_timeout={STATEMENT_TIMEOUT_MS}",
@@ -69,9 +69,11 @@ def make_engine(url: str | None = None) -> Engine:
         pool_timeout=POOL_TIMEOUT,
         connect_args=POSTGRES_CONNECT_ARGS,
     )
-    from domain.store.answer_deadline import connect_with_deadline
+    from domain.store.answer_deadline import connect_with_deadline, in_the_pool, out_of_the_pool
 
     event.listen(engine, "do_connect", connect_with_deadline)
+    event.listen(engine, "checkin", in_the_pool)
+    event.listen(engine, "checkout", out_of_the_pool)
     _gates[engine] = FairGate(POOL_SIZE + MAX_OVERFLOW, POOL_TIMEOUT)
     return engine
 

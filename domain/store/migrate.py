@@ -5,10 +5,11 @@ compares it with `HEAD`; Alembic is imported only when there is something to app
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from domain.store.location import HEAD
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any fixed number: instances starting together on one PostgreSQL migrate one at a time.
 _MIGRATION_LOCK = 0x7265677269676874
+MIGRATION_SECONDS = 60.0
 _VERSION_TABLE = "alembic_version"  # where Alembic records the revision applied
 
 
@@ -55,9 +57,18 @@ def upgrade(engine: Engine) -> str:
     from alembic import command
 
     config = _config()
-    with engine.begin() as connection:
+    with engine.begin() as connection, _migration_waits(connection):
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return HEAD
+
+
+def _migration_waits(connection: Connection) -> AbstractContextManager[None]:
+    """On PostgreSQL, a process starting while another migrates waits for it, up to a minute."""
+    if connection.dialect.name != "postgresql":
+        return nullcontext()
+    from domain.store.answer_deadline import longer_waits
+
+    return longer_waits(connection, MIGRATION_SECONDS)
