@@ -22,7 +22,7 @@ from serve_harness import Served, free_port, healthy
 from slack_harness import wait_for
 from slack_standin import SlackStandIn
 
-CONFIG = Path(__file__).parents[1] / "deploy" / "nginx.conf"
+CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 SLOW_CLIENTS = 200
 LINE_EVERY = 5.0  # seconds between two header lines of a slow client
 ATTACK_SECONDS = 12.0
