@@ -23,6 +23,7 @@ from bot.alerts.message import alert_key
 from bot.alerts.poster import ALERT_BLOCK_PREFIX, AlertMessage, Poster, PostFailed
 from bot.alerts.report import AlertOutcome, PassReport
 from domain.rules.audit_chain import ChainBreak, first_break, genesis, terms_break
+from domain.rules.terms import ProfileError
 from domain.services.agreement import terms_from_snapshot
 from domain.store.alert_ledger import POSTED, SENDING
 from domain.store.tables import AlertRow
@@ -67,7 +68,7 @@ def _check(
             if found is None:
                 return []
             log.warning("agreement %s: %s", agreement_id, found.detail)
-            title = terms_from_snapshot(row.profile_yaml).title
+            title = _title(row.profile_yaml, row.profile_id)
             key = break_key(found)
             told = set(
                 store.session.exec(
@@ -128,6 +129,14 @@ def _row(agreement_id: int, key: str, day: str, channel: str, now: datetime) -> 
         attempts=1,
         claimed_at=now,
     )
+
+
+def _title(profile_yaml: str, profile_id: str) -> str:
+    """The agreement's title; its profile's id when the stored terms were edited past use."""
+    try:
+        return terms_from_snapshot(profile_yaml).title
+    except ProfileError:
+        return profile_id
 
 
 def _message(key: str, found: ChainBreak, title: str) -> AlertMessage:

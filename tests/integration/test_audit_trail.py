@@ -410,6 +410,11 @@ def test_stored_terms_that_no_profile_may_hold_are_refused_when_loaded(
         (line,) = done.stderr.splitlines()
         assert "allowed_delay.max_days" in line
     assert [e.seq for e in _stored(desk)] == [1]  # nothing recorded
+    # The daily pass names the break, and goes on.
+    env = cli_env(_url(_engine(desk)))
+    tick = subprocess.run([REGRIGHTS, "tick"], env=env, capture_output=True, text=True, timeout=60)
+    assert tick.returncode == 0, tick.stderr
+    assert "stored terms were altered" in tick.stdout
 
 
 def test_stored_terms_edited_within_the_limits_are_caught_and_not_used(recorded: Desk) -> None:
