@@ -77,9 +77,12 @@ def test_a_write_queued_behind_a_lock_is_told_the_database_is_busy(postgres_url:
     setup = subprocess.run([REGRIGHTS, "cmd", "setup", "nstor-2002"], env=env, timeout=60)
     assert setup.returncode == 0
     engine = open_database(postgres_url)
+    service = build_service(engine, frozenset({"console"}))  # `cmd`'s: no deadline of its own
+    caller = Caller("console", "console", "test", datetime(2024, 6, 3, 15, tzinfo=UTC))
     with engine.connect() as holder:
         holder.execute(text("SELECT id FROM agreement FOR UPDATE"))
-        began = time.monotonic()
+        said = _fails_within_the_limit(lambda: service.handle("s3-eligible on 2024-01-02", caller))
+        assert said == BUSY
         done = subprocess.run(
             [REGRIGHTS, "cmd", "s3-eligible", "on", "2024-01-02"],
             env=env,
@@ -87,9 +90,7 @@ def test_a_write_queued_behind_a_lock_is_told_the_database_is_busy(postgres_url:
             text=True,
             timeout=60,
         )
-        took = time.monotonic() - began
         holder.rollback()
-    assert took < LIMIT
     assert done.returncode == 3
     (line,) = done.stderr.splitlines()
     assert line == f"regrights: {BUSY}"
