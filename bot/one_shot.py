@@ -42,4 +42,3 @@ def _answer(text: str, settings: Settings, as_of: str | None, user: str, channel
 
     local = open_local(channel, user, as_of=as_of_date)
     return local.service.handle(text, local.caller)
-

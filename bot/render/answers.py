@@ -263,8 +263,12 @@ def _(answer: a.ImportFailed, m: Markup, to_channel: bool) -> str:
 @_render.register
 def _(answer: a.SetUp, m: Markup, to_channel: bool) -> str:
     verb = "Set up" if answer.created else "Bound"
+    was = ""
+    if answer.unbound is not None:
+        profile_id, title = answer.unbound
+        was = f"It is no longer bound to {m.bold(title)} ({m.code(profile_id)}). "
     return (
-        f"{verb} {m.bold(answer.title)} ({m.code(answer.profile_id)}) for this channel. "
+        f"{verb} {m.bold(answer.title)} ({m.code(answer.profile_id)}) for this channel. {was}"
         f"Try {m.code('status')}, {m.code('terms')} or {m.code('help')}."
     )
 

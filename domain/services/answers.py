@@ -188,6 +188,7 @@ class SetUp:
     title: str
     profile_id: str
     created: bool
+    unbound: tuple[str, str] | None = None  # the (profile id, title) the channel was bound to
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,9 @@ class PlainSqliteStore:
         return None if found is None else Version(*found)
 
     def binding(self, channel_id: str) -> BindingRecord | None:
-        rows = self._all("SELECT agreement_id FROM channel_binding WHERE channel_id = ?", channel_id)
+        rows = self._all(
+            "SELECT agreement_id FROM channel_binding WHERE channel_id = ?", channel_id
+        )
         return BindingRecord(rows[0][0]) if rows else None
 
     def agreement(self, agreement_id: int) -> AgreementRecord:
@@ -112,7 +114,9 @@ class PlainSqliteStore:
         return [row[0] for row in self._all(sql, agreement_id)]
 
     def grants(self, agreement_id: int) -> dict[str, str]:
-        rows = self._all("SELECT user_id, role FROM role_grant WHERE agreement_id = ?", agreement_id)
+        rows = self._all(
+            "SELECT user_id, role FROM role_grant WHERE agreement_id = ?", agreement_id
+        )
         return {user: role for user, role in rows}
 
     def events(self, agreement_id: int, after: int = 0) -> list[Event]:

@@ -95,11 +95,14 @@ def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext, client:
     deps, asked = deps_of(context), asked_of(context)
     text = command.get("text") or ""
     user, channel = command["user_id"], command["channel_id"]
+    name = asked.spec.name if isinstance(asked, Parsed) else RECORD_WORD
     if _is_direct(command):
+        log.info("refused %s from %s in %s: a direct message", name, user, channel)
         ack(response_type="ephemeral", text=NOT_HERE)
         return
     refusal = caller_refusal(user, channel) or _unresolved_mention(text)
     if refusal is not None:
+        log.info("refused %s from %s in %s: %s", name, user, channel, refusal.data.get("error"))
         ack(response_type="ephemeral", **private_message(refusal))
         return
     if not isinstance(asked, Parsed):  # `record`: no command, Slack's word for the form
