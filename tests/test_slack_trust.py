@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from slack_harness import CHANNEL, EDITOR, READER, SlackBot, all_text
@@ -65,3 +66,44 @@ def test_refused_writes_are_logged_with_who_and_where_and_never_a_reason(
     assert any("setup" in line and "D0DIRECT" in line for line in lines), lines
     assert any("delay" in line and EDITOR in line for line in lines), lines
     assert not any("iii" in r.getMessage() for r in caplog.records)
+
+
+def _select(value: str) -> dict[str, Any]:
+    return {
+        "type": "static_select",
+        "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}},
+    }
+
+
+def _open_record_form(bot: SlackBot, user: str = EDITOR) -> dict[str, Any]:
+    response, _ = bot.slash("record", user=user)
+    assert response.status_code == 200 and response.text == ""
+    view: dict[str, Any] = bot.slack.opened_views()[-1]["view"]
+    return view
+
+
+@pytest.mark.parametrize(
+    ("event", "field", "value"),
+    [("terminated", "ground", "sold-all on 1999-01-01"), ("delay", "reason", "iii on 2020-01-01")],
+)
+def test_a_form_value_is_never_parsed_again_as_command_text(
+    bot: SlackBot, event: str, field: str, value: str
+) -> None:
+    bot.record("s3-eligible on 2024-01-02", user=EDITOR)
+    bot.record("demand 1000 on 2024-05-01", user=EDITOR)
+    before = bot.history()
+    view = _open_record_form(bot)
+    values = {"event": _select(event), field: _select(value)}
+    if event == "delay":
+        values["days"] = {"type": "number_input", "value": "10"}
+    answer = bot.submit_view(view, values, user=EDITOR).json()
+    assert answer["response_action"] == "errors", answer
+    assert list(answer["errors"]) == [field]
+    assert bot.history() == before
+
+
+def test_a_reader_asking_for_the_record_form_is_told_at_once(bot: SlackBot) -> None:
+    response, _ = bot.slash("record", user=READER)
+    assert response.status_code == 200
+    assert "Only an editor or an admin" in response.json()["text"]
+    assert bot.slack.opened_views() == []

@@ -4,6 +4,7 @@ submission read into the grammar's command, and the answer shown in place of the
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
@@ -26,8 +27,8 @@ from bot.slack.form_parts import (
     selected,
     state_values,
 )
-from bot.slack.record_form import delay_room_text
-from domain.services.commands import Parsed, parse_command
+from bot.slack.record_form import MAX_DAYS, delay_room_text
+from domain.services.commands import Parsed, spec_named
 from domain.services.forms import FormAgreement
 from domain.services.grammar import DelayCheck
 
@@ -37,7 +38,7 @@ DELAY_CHECK_FORM = "regrights_delay_check"
 def delay_check_view(choices: list[FormAgreement]) -> View:
     blocks = [
         agreement_select(choices),
-        input_block(DAYS, "Days", number(DAYS, maximum=3650)),
+        input_block(DAYS, "Days", number(DAYS, maximum=MAX_DAYS)),
         input_block(
             DATE,
             "Beginning",
@@ -75,10 +76,11 @@ def read_delay_check(view: dict[str, Any]) -> tuple[str, Parsed]:
     count = number_value(values, DAYS)
     if count is None:
         raise FormError(DAYS, "Give the number of days.")
+    if count > MAX_DAYS:
+        raise FormError(DAYS, f"{count} days is more than any delay could be.")
     start = date_value(values)
-    parsed = parse_command(f"delay check {count}" + (f" from {start}" if start else ""))
-    assert isinstance(parsed.command, DelayCheck)
-    return channel, parsed
+    question = DelayCheck(count, date.fromisoformat(start) if start else None)
+    return channel, Parsed(spec_named("delay check"), question)
 
 
 def answer_view(text: str) -> View:

@@ -28,9 +28,11 @@ from bot.slack.form_parts import (
     selected,
     state_values,
 )
-from domain.services.commands import Parsed, parse_command
+from domain.rules.calendar import Delivery
+from domain.rules.events import EventKind, TerminationGround
+from domain.services.commands import Parsed, spec_named
 from domain.services.forms import DelayRoom, FormAgreement
-from domain.services.grammar import RecordEvent, UsageError
+from domain.services.grammar import RecordEvent
 from domain.services.replies import Reply
 
 RECORD_FORM = "regrights_record"  # the modal's callback_id, and the global shortcut's
@@ -56,6 +58,9 @@ EVENTS: dict[str, str] = {
     "piggyback-requested": "Investor asks to be included (piggyback)",
     "terminated": "Registration rights terminated",
 }
+DELIVERIES = ("hand", "mail")
+MAX_DAYS = 3650  # as the grammar reads `delay <days>`
+MAX_SHARES = 10**12 - 1  # as the grammar reads a number of shares
 GROUNDS = {
     "sold-all": "all shares sold",
     "rule144": "Rule 144 eligible",
@@ -102,7 +107,11 @@ def record_view(choices: list[FormAgreement], chosen: FormAgreement | None = Non
         input_block(
             DELIVERY,
             "Notice delivered",
-            radio(DELIVERY, [("hand", "by hand"), ("mail", "by mail (§9(b))")], initial="hand"),
+            radio(
+                DELIVERY,
+                list(zip(DELIVERIES, ("by hand", "by mail (§9(b))"), strict=True)),
+                initial="hand",
+            ),
             optional=True,
             hint="For a demand, the holders' notice and a piggyback notice only.",
         ),
@@ -112,7 +121,7 @@ def record_view(choices: list[FormAgreement], chosen: FormAgreement | None = Non
         input_block(
             DAYS,
             "Days",
-            number(DAYS, maximum=3650),
+            number(DAYS, maximum=MAX_DAYS),
             optional=True,
             hint="A delay, or the days added to one.",
         ),
@@ -210,18 +219,28 @@ def _command(verb: str, values: dict[str, Any]) -> Parsed:
         raise FormError(DELIVERY, f"only a notice is delivered by mail: {_names(_DELIVERY)}")
     if reason and verb not in _REASON:
         raise FormError(REASON, "a reason is given only for a delay")
-    words = [verb, *(str(x) for x in (shares, count, ground) if x is not None)]
-    if on is not None:
-        keyword = _DATE_KEYWORD.get(verb, "on")
-        words += [keyword, on] if keyword else [on]
-    words += ["by", "mail"] if mail else []
-    words += ["reason", reason] if reason else []
-    try:
-        parsed = parse_command(" ".join(words))
-    except UsageError as exc:
-        raise FormError(_field_of(verb), exc.message[:1].upper() + exc.message[1:] + ".") from None
-    assert isinstance(parsed.command, RecordEvent)
-    return parsed
+    if ground is not None and ground not in GROUNDS:
+        raise FormError(GROUND, "Choose a ground from the list.")
+    if selected(values, DELIVERY) not in (None, *DELIVERIES):
+        raise FormError(DELIVERY, "Choose by hand or by mail.")
+    if count is not None and count > MAX_DAYS:
+        raise FormError(DAYS, f"{count} days is more than any delay could be.")
+    if shares is not None and shares > MAX_SHARES:
+        raise FormError(SHARES, "Give the number of shares, at most 12 digits.")
+    # The values go straight into the command, never back into text to be parsed (SPEC §14).
+    day = date.fromisoformat(on) if on is not None else None
+    planned = verb == "filing-planned"
+    command = RecordEvent(
+        EventKind(verb.replace(" ", "-")),
+        on=None if planned else day,
+        delivery=Delivery.MAIL if mail else Delivery.HAND,
+        shares=shares,
+        days=count,
+        reason=reason,
+        ground=TerminationGround(ground) if ground is not None else None,
+        planned_filing=day if planned else None,
+    )
+    return Parsed(spec_named(verb), command)
 
 
 def refusal_errors(reply: Reply, command: RecordEvent) -> dict[str, str]:
@@ -244,14 +263,6 @@ def _takes(block_id: str, value: object, takes: bool, unwanted: str, missing: st
         raise FormError(block_id, unwanted[:1].upper() + unwanted[1:] + ".")
     if value is None and takes and missing is not None:
         raise FormError(block_id, missing[:1].upper() + missing[1:] + ".")
-
-
-def _field_of(verb: str) -> str:
-    if verb in _SHARES:
-        return SHARES
-    if verb in _DAYS:
-        return DAYS
-    return DATE
 
 
 def _names(verbs: set[str]) -> str:

@@ -46,6 +46,10 @@ from domain.services.service import Caller, RegRightsService, unbound
 log = logging.getLogger("regrights.slack")
 
 FAILED_ERROR = "Something went wrong on my side; nothing was recorded. Try again in a moment."
+NO_ROLE_HERE = (
+    "Only an editor or an admin may record events in this channel. An admin can make you an "
+    "editor with `/regrights grant @you editor`. Nothing was recorded."
+)
 FORM_FOLLOW_UP = (
     "form_follow_up"  # the context key by which the ack hands work to the lazy listener
 )
@@ -70,6 +74,9 @@ def open_record_form(
     agreement = agreement_in(service, channel, user, now)
     if agreement is None:
         return render(unbound(Caller(user, channel, "slack", now)).answer, MRKDWN)
+    if not agreement.insider:  # told at once, as the shortcut tells it (SPEC §14)
+        log.info("refused record from %s in %s: no role to record events", user, channel)
+        return NO_ROLE_HERE
     error = open_view(client, command["trigger_id"], record_view([agreement], agreement))
     if error is None:
         return None
