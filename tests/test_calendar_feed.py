@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -124,7 +125,13 @@ def test_the_link_opens_the_feed_until_it_is_reset(desk: Desk) -> None:
     assert first["ok"] is True and first["reset"] is False
     token = _token(first["url"])
     assert len(base64.urlsafe_b64decode(token + "=")) == TOKEN_BYTES >= 16  # at least 128 bits
-    assert _link(desk)["url"] == first["url"]  # the same link each time it is asked for
+    again = _link(desk)  # kept only as its digest: shown once, when it was made
+    assert again["ok"] is True and again["url"] is None and again["made_by"] == ADMIN
+    with desk.service.uow.read() as store:
+        stored = json.dumps(
+            [r.model_dump(mode="json") for r in store.session.exec(select(CalendarFeedRow))]
+        )
+    assert token not in stored
     feed = token_feed(desk.service.uow, token, STAMP)
     assert feed is not None and feed.as_of == date(2026, 3, 20)
     assert [e.uid for e in feed.entries] == [
@@ -141,7 +148,7 @@ def test_the_link_opens_the_feed_until_it_is_reset(desk: Desk) -> None:
 def test_without_a_public_address_the_link_is_the_path(desk: Desk) -> None:
     data = desk.service.handle("calendar link", desk.caller()).data
     assert data["url"] is None and str(data["path"]).startswith("/calendar/")
-    assert "REGRIGHTS_PUBLIC_URL" in said(desk.service.handle("calendar link", desk.caller()))
+    assert "REGRIGHTS_PUBLIC_URL" in said(desk.service.handle("calendar reset", desk.caller()))
 
 
 @pytest.mark.parametrize("user", [EDITOR, READER])
@@ -179,13 +186,15 @@ def test_the_token_is_compared_in_constant_time(
 
     monkeypatch.setattr(calendar_tokens.hmac, "compare_digest", compare)
     assert token_feed(desk.service.uow, token, STAMP) is not None
-    assert compared == [(token.encode(), token.encode())]
+    digest = calendar_tokens.token_digest(token).encode()
+    assert compared == [(digest, digest)]
 
 
-def test_the_migration_makes_the_table_the_model_describes(engine: Engine) -> None:
+@pytest.mark.parametrize("name", ["calendar_feed", "delivery"])
+def test_the_migration_makes_the_table_the_model_describes(engine: Engine, name: str) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        table = SQLModel.metadata.tables["calendar_feed"]
+        table = SQLModel.metadata.tables[name]
         diffs = [d for d in compare_metadata(context, SQLModel.metadata) if table.name in repr(d)]
     assert diffs == []
 

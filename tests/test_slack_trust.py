@@ -3,12 +3,25 @@ nothing in a payload taken on trust."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_harness import CHANNEL, EDITOR, READER, SlackBot, all_text
+from slack_harness import (
+    ADMIN,
+    CHANNEL,
+    EDITOR,
+    NOW,
+    READER,
+    TEAM,
+    SlackBot,
+    all_text,
+    signed_headers,
+    wait_for,
+)
 
 from domain.rules.terms import profile_text
 
@@ -107,3 +120,66 @@ def test_a_reader_asking_for_the_record_form_is_told_at_once(bot: SlackBot) -> N
     assert response.status_code == 200
     assert "Only an editor or an admin" in response.json()["text"]
     assert bot.slack.opened_views() == []
+
+
+@pytest.fixture
+def two_instances(tmp_path: Path, postgres_url: str) -> Iterator[tuple[SlackBot, SlackBot]]:
+    """Two instances of the app on one PostgreSQL database and one Slack."""
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    with (
+        SlackBot(tmp_path / "first", database_url=postgres_url) as first,
+        SlackBot(tmp_path / "second", database_url=postgres_url, slack=first.slack) as second,
+    ):
+        first.record("setup nstor-2002")
+        yield first, second
+
+
+def test_one_signed_write_delivered_to_two_instances_is_recorded_once(
+    two_instances: tuple[SlackBot, SlackBot],
+) -> None:
+    first, second = two_instances
+    first.record("s3-eligible on 2024-01-02")
+    first.record("demand 1000 on 2024-05-01")
+    body = first.slash_body("filing-planned 2024-09-02", user=ADMIN)
+    headers = signed_headers(body, "application/x-www-form-urlencoded")
+    posted = len(first.slack.messages())
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda bot: bot.post(body, headers), [first, second, first]))
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    texts = sorted(a.json()["text"] for a in answers)
+    assert sum("Recorded #3" in t for t in texts) == 1, texts
+    assert sum(t.startswith("Already recorded") for t in texts) == 2, texts
+    assert [e["kind"] for e in first.history()] == ["filing-planned", "demand", "s3-eligible"]
+    wait_for(lambda: first.owed() == 0)
+    assert len(first.slack.messages()[posted:]) == 1
+
+
+def test_an_event_retried_to_the_other_instance_is_handled_once(
+    two_instances: tuple[SlackBot, SlackBot],
+) -> None:
+    first, second = two_instances
+    body = json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": TEAM,
+            "api_app_id": "A0REGRIGHTS",
+            "type": "event_callback",
+            "event_id": "Ev0TRUST0001",
+            "event_time": int(NOW.timestamp()),
+            "event": {
+                "type": "app_home_opened",
+                "user": ADMIN,
+                "channel": "D0HOME",
+                "tab": "home",
+                "event_ts": "1717426800.000200",
+            },
+        }
+    )
+    assert first.post(body, signed_headers(body, "application/json")).status_code == 200
+    wait_for(lambda: first.slack.published_views())
+    retry = {**signed_headers(body, "application/json"), "X-Slack-Retry-Num": "1"}
+    retry["X-Slack-Retry-Reason"] = "http_timeout"
+    assert second.post(body, retry).status_code == 200
+    second.app.listener_runner.listener_executor.shutdown(wait=True)
+    assert len(first.slack.published_views()) == 1

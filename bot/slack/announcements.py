@@ -86,11 +86,6 @@ class Announcements:
         assert row.id is not None
         return Owed(reply.agreement_id, row.id)
 
-    def owe_after(self, reply: Reply, user: str, channel: str) -> Owed | None:
-        """`owe` in a transaction of its own, for a write that commits by itself (`setup`)."""
-        with self._uow.write() as store:
-            return self.owe(store, reply, user, channel, thread_ts=None)
-
     def post_owed(self, agreement_id: int, row_id: int | None = None) -> None:
         """Post the agreement's owed announcements, oldest first, if no one else is posting
         them. With `row_id` (a write's own announcement), wait for whoever is, until that row

@@ -4,7 +4,7 @@ Block Kit, plain text for the console and `cmd`). No answer holds formatted text
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.compliance import Obligation
@@ -342,12 +342,14 @@ class TimelineView:
 @dataclass(frozen=True)
 class CalendarFeedLink:
     """Where a calendar subscribes to the agreement's deadlines; `url` is None when the bot's
-    public address is not configured (only the path is known)."""
+    public address is not configured (only the path is known). Once made, the address is
+    kept only as its digest: then `path` is None and `made` says by whom and when."""
 
     title: str
-    path: str
+    path: str | None
     url: str | None
     reset: bool
+    made: tuple[str, datetime] | None = None
 
 
 @dataclass(frozen=True)

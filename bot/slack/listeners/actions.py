@@ -14,12 +14,14 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.announcements import Owed
 from bot.slack.blocks import UndoTarget, private_message, undone_message
+from bot.slack.deliveries import ALREADY_RECORDED, AlreadyDelivered
 from bot.slack.middleware import Deps, deps_of
 from bot.slack.tell import not_recorded
 from domain.services.answers import AgreementMoved
 from domain.services.commands import Parsed, spec_named
 from domain.services.grammar import Undo
 from domain.services.replies import Reply
+from domain.store.unit_of_work import AgreementStore
 
 log = logging.getLogger("regrights.slack")
 
@@ -55,7 +57,8 @@ def undo_clicked(
         return
     owed: list[Owed | None] = []
 
-    def owe(store: Any, reply: Reply) -> None:
+    def owe(store: AgreementStore, reply: Reply) -> None:
+        deps.claim(store, context)
         owed.append(deps.announcements.owe(store, reply, user, channel, thread_ts))
 
     try:
@@ -64,6 +67,10 @@ def undo_clicked(
             deps.caller(user, channel),
             before_commit=owe,
         )
+    except AlreadyDelivered:
+        ack()
+        context[UNDO_FOLLOW_UP] = Undone({"text": ALREADY_RECORDED})
+        return
     except Exception as exc:
         ack()
         context[UNDO_FOLLOW_UP] = Undone({"text": not_recorded(exc)})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from slack_sdk import WebClient
 from bot.failures import describe
 from bot.slack.announcements import Owed
 from bot.slack.blocks import private_message
+from bot.slack.deliveries import ALREADY_RECORDED, AlreadyDelivered
 from bot.slack.listeners.forms import open_record_form
 from bot.slack.middleware import asked_of, deps_of
 from bot.slack.notices import send_notice
@@ -29,6 +31,8 @@ from domain.services.grammar import NoticeRequest, TimelineRequest, UsageError
 from domain.services.identifiers import caller_refusal
 from domain.services.replies import Reply
 from domain.services.service import unbound
+from domain.store.ports import Transactions
+from domain.store.unit_of_work import AgreementStore
 
 log = logging.getLogger("regrights.slack")
 
@@ -120,22 +124,37 @@ def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext, client:
     else:
         owed: list[Owed | None] = []
 
-        def owe(store: Any, reply: Reply) -> None:
+        def owe(store: AgreementStore, reply: Reply) -> None:
+            deps.claim(store, context)
             owed.append(deps.announcements.owe(store, reply, user, channel, thread_ts=None))
 
         try:
             reply = deps.service.execute(asked, deps.caller(user, channel), before_commit=owe)
+            if reply.ok and not owed:  # `setup` commits by itself; the rest just after
+                _owe_after(deps.service.uow, owe, reply)
+        except AlreadyDelivered:
+            ack(response_type="ephemeral", text=ALREADY_RECORDED)
+            return
         except Exception as exc:
             ack(response_type="ephemeral", text=not_recorded(exc))
             return
-        if reply.ok and not owed:  # `setup` commits by itself; its announcement just after
-            try:
-                owed.append(deps.announcements.owe_after(reply, user, channel))
-            except Exception:
-                log.exception("the announcement of %r could not be stored", asked.command)
         ack(response_type="ephemeral", **private_message(reply))
         if owed and owed[0] is not None:
             context[FOLLOW_UP] = FollowUp(user, channel, owed=owed[0])
+
+
+def _owe_after(
+    uow: Transactions, owe: Callable[[AgreementStore, Reply], None], reply: Reply
+) -> None:
+    """`owe` in a transaction of its own, for a write that committed by itself (`setup`). Its
+    announcement failing to be stored does not unsay the write; a second delivery does."""
+    try:
+        with uow.write() as store:
+            owe(store, reply)
+    except AlreadyDelivered:
+        raise
+    except Exception:
+        log.exception("the announcement of a setup could not be stored")
 
 
 def _is_direct(command: dict[str, Any]) -> bool:

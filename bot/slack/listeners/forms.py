@@ -25,6 +25,7 @@ from bot.slack.delay_check_form import (
     delay_check_view,
     read_delay_check,
 )
+from bot.slack.deliveries import ALREADY_RECORDED, AlreadyDelivered
 from bot.slack.form_parts import DAYS, FormError, View
 from bot.slack.home import OPEN_RECORD_ACTION
 from bot.slack.markup import MRKDWN
@@ -42,6 +43,7 @@ from domain.services.forms import FormAgreement, agreement_in, agreements_of
 from domain.services.grammar import UsageError
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService, unbound
+from domain.store.unit_of_work import AgreementStore
 
 log = logging.getLogger("regrights.slack")
 
@@ -126,11 +128,15 @@ def submit_record(
     user, channel = body["user"]["id"], submission.channel
     owed: list[Owed | None] = []
 
-    def owe(store: Any, reply: Reply) -> None:
+    def owe(store: AgreementStore, reply: Reply) -> None:
+        deps.claim(store, context)
         owed.append(deps.announcements.owe(store, reply, user, channel, thread_ts=None))
 
     try:
         reply = deps.service.execute(submission.parsed, deps.caller(user, channel), owe)
+    except AlreadyDelivered:
+        ack(response_action="errors", errors=FormError(EVENT, ALREADY_RECORDED).errors())
+        return
     except UsageError as exc:  # a reason this agreement's profile does not know
         ack(response_action="errors", errors=FormError(REASON, exc.message).errors())
         return
