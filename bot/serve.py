@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 HOST = "0.0.0.0"
 ANNOUNCEMENT_PASS_SECONDS = 60
+DELIVERY_PRUNE_SECONDS = 3600  # Slack delivery keys older than a day are forgotten hourly
 
 
 class Mode(Enum):
@@ -99,6 +100,7 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
     from bot.runtime import build_service, open_database
     from bot.slack.announcements import Announcements
     from bot.slack.app import WRITE_SECONDS, build_app
+    from bot.slack.deliveries import prune as prune_deliveries
     from bot.slack.web_retries import web_client
 
     engine = open_database(settings.database_url)
@@ -126,6 +128,14 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
             coalesce=True,
             max_instances=1,
             next_run_time=utc_now(),
+        )
+        scheduler.add_job(
+            lambda: prune_deliveries(service.uow, utc_now()),
+            "interval",
+            seconds=DELIVERY_PRUNE_SECONDS,
+            id="regrights-deliveries",
+            coalesce=True,
+            max_instances=1,
         )
         return scheduler
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from slack_harness import (
     wait_for,
 )
 
+from bot.slack.deliveries import KEPT_FOR, prune
 from domain.rules.terms import profile_text
 
 OTHER_ADMIN = "U0OTHERADMIN"
@@ -183,3 +185,15 @@ def test_an_event_retried_to_the_other_instance_is_handled_once(
     assert second.post(body, retry).status_code == 200
     second.app.listener_runner.listener_executor.shutdown(wait=True)
     assert len(first.slack.published_views()) == 1
+
+
+def test_delivery_keys_are_kept_a_day_then_forgotten(bot: SlackBot) -> None:
+    with bot.engine.connect() as connection:
+        kept = connection.exec_driver_sql("SELECT count(*) FROM delivery").scalar_one()
+    assert kept >= 2  # the fixture's setup and grant
+    prune(bot.service.uow, NOW + KEPT_FOR - timedelta(minutes=1))
+    with bot.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM delivery").scalar_one() == kept
+    prune(bot.service.uow, NOW + KEPT_FOR + timedelta(minutes=1))
+    with bot.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM delivery").scalar_one() == 0
