@@ -4,6 +4,7 @@ and the bot acks, answers, reconnects, and reports the socket on /healthz."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import queue
@@ -29,6 +30,7 @@ from bot.slack.app import build_app
 from bot.slack.socket_health import SocketHealthServer, serve_socket_health
 
 APP_TOKEN = "xapp-standin"
+_TRIGGERS = itertools.count(7)
 TIMEOUT = 10.0
 
 
@@ -122,7 +124,7 @@ def _command(slack: SlackStandIn, text: str) -> dict[str, Any]:
         "api_app_id": "A0REGRIGHTS",
         "is_enterprise_install": "false",
         "response_url": slack.new_response_url(),
-        "trigger_id": "7.1.abc",
+        "trigger_id": f"{next(_TRIGGERS)}.1.abc",  # unique, as Slack's are
     }
 
 

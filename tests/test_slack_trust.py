@@ -197,3 +197,79 @@ def test_delivery_keys_are_kept_a_day_then_forgotten(bot: SlackBot) -> None:
     prune(bot.service.uow, NOW + KEPT_FOR + timedelta(minutes=1))
     with bot.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM delivery").scalar_one() == 0
+
+
+def test_undo_updates_only_the_apps_own_announcement_rebuilt_from_its_record(
+    bot: SlackBot,
+) -> None:
+    setup_post = next(m for m in bot.slack.messages(CHANNEL) if "Set up" in m["text"])
+    recorded = bot.record("s3-eligible on 2024-01-02", user=EDITOR)
+    # The payload's message names the setup post and carries blocks of the sender's choosing
+    # (the first keeps the announcement's key).
+    forged = {
+        **recorded.message,
+        "ts": setup_post["ts"],
+        "text": "*Attacker-chosen text* <!channel>",
+        "blocks": [
+            {
+                **recorded.message["blocks"][0],
+                "text": {"type": "mrkdwn", "text": "*Attacker* <!channel>"},
+            },
+            *recorded.message["blocks"][1:],
+        ],
+    }
+    url = bot.click_undo(forged, EDITOR)
+    assert "Undone: #1" in wait_for(lambda: bot.slack.response_posts(url))[0]["text"]
+    (update,) = wait_for(lambda: bot.slack.calls("chat.update"))
+    assert update.params["ts"] == recorded.message["ts"]
+    assert "Attacker" not in all_text(update.params)
+    shown = {m["ts"]: m for m in bot.slack.messages(CHANNEL)}
+    assert shown[setup_post["ts"]] == setup_post
+    assert "Attacker" not in all_text(list(shown.values()))
+    (thread_reply,) = [m for m in bot.slack.messages() if m.get("thread_ts", m["ts"]) != m["ts"]]
+    assert thread_reply["thread_ts"] == recorded.message["ts"]
+
+
+@pytest.mark.parametrize("fault", ["value", "channel"])
+def test_a_malformed_undo_payload_is_answered_and_changes_nothing(
+    bot: SlackBot, fault: str
+) -> None:
+    recorded = bot.record("s3-eligible on 2024-01-02", user=EDITOR)
+    (button,) = [
+        e for b in recorded.message["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    url = bot.slack.new_response_url()
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": EDITOR, "username": "editor", "team_id": TEAM},
+        "api_app_id": "A0REGRIGHTS",
+        "token": "legacy-verification-token",
+        "container": {
+            "type": "message",
+            "message_ts": recorded.message["ts"],
+            "channel_id": CHANNEL,
+            "is_ephemeral": False,
+        },
+        "trigger_id": "9.1.malformed",
+        "team": {"id": TEAM, "domain": "standin"},
+        "channel": {"id": CHANNEL, "name": "deals"},
+        "message": {k: v for k, v in recorded.message.items() if k != "channel"},
+        "response_url": url,
+        "actions": [
+            {
+                "type": "button",
+                "action_id": button["action_id"],
+                "block_id": "undo",
+                "text": button["text"],
+                "value": "not json {" if fault == "value" else button["value"],
+                "action_ts": "1717426800.000100",
+            }
+        ],
+    }
+    if fault == "channel":
+        del payload["channel"]
+    assert bot.interact(payload).status_code == 200
+    (answer,) = wait_for(lambda: bot.slack.response_posts(url))
+    assert "cannot read that Undo button" in answer["text"]
+    assert [e["kind"] for e in bot.history()] == ["s3-eligible"]
+    assert bot.slack.calls("chat.update") == []

@@ -105,25 +105,37 @@ class Announcements:
             row = store.session.get(AnnouncementRow, owed.row_id)
             return row.last_error if row is not None and row.state == REFUSED else None
 
-    def posted_as(
-        self, agreement_id: int, seq: int, clicked: dict[str, Any]
-    ) -> tuple[str, str, Message] | None:
+    def posted_as(self, agreement_id: int, seq: int) -> tuple[str, str, Message] | None:
         """Where the announcement of event `seq` is (channel, ts) and what it says, from the
-        app's own record: its ts once settled, or the clicked message's if that message is
-        the one the record names (its first block's key). None for a message that is not."""
+        app's own record alone, once Slack has it (waiting for a post under way to settle);
+        None if it never was posted. Nothing a request carries picks the message."""
+        row = self._row_of(agreement_id, seq)
+        if row is not None and row.state == PENDING:
+            assert row.id is not None
+            self.post_owed(agreement_id, row.id)
+            row = self._row_of(agreement_id, seq)
+        if row is None or row.state != POSTED or row.ts is None:
+            return None
+        return row.channel_id, row.ts, json.loads(row.message)
+
+    @staticmethod
+    def posted_ts(store: AgreementStore, agreement_id: int, seq: int) -> str | None:
+        """Inside a transaction: the ts of event `seq`'s announcement, if Slack has it."""
+        return store.session.exec(
+            select(AnnouncementRow.ts).where(
+                AnnouncementRow.agreement_id == agreement_id,
+                AnnouncementRow.seq == seq,
+                AnnouncementRow.state == POSTED,
+            )
+        ).first()
+
+    def _row_of(self, agreement_id: int, seq: int) -> AnnouncementRow | None:
         with self._uow.read() as store:
-            row = store.session.exec(
+            return store.session.exec(
                 select(AnnouncementRow).where(
                     AnnouncementRow.agreement_id == agreement_id, AnnouncementRow.seq == seq
                 )
             ).first()
-        if row is None:
-            return None
-        message: Message = json.loads(row.message)
-        key = message["blocks"][0].get("block_id")
-        clicked_key = (clicked.get("blocks") or [{}])[0].get("block_id")
-        ts = row.ts if row.state == POSTED else clicked.get("ts") if clicked_key == key else None
-        return None if ts is None else (row.channel_id, str(ts), message)
 
     def redrive(self) -> None:
         """Post every announcement still owed, whoever owed it."""
