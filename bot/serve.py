@@ -166,21 +166,21 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
         status = run_gunicorn(wsgi, HOST, settings.port, Lifecycle(started, stopping))
         return _stopped(announcements, status, log)
 
-    from slack_bolt.adapter.socket_mode import SocketModeHandler  # not needed over HTTP
     from slack_sdk.errors import SlackApiError
 
     from bot.http.calendar_route import calendar_route
     from bot.slack.socket_health import serve_socket_health
+    from bot.slack.socket_link import socket_alive, socket_handler  # not needed over HTTP
     from domain.store.unit_of_work import UnitOfWork
 
     scheduler = start_background()
     log.info("serving in Socket Mode, command %s", settings.command)
-    socket_client = SocketModeHandler(app, settings.app_token).client
+    socket_client = socket_handler(app, settings.app_token).client
     health_server = None
     if settings.health_port is not None:
         calendar = calendar_route(UnitOfWork(engine), utc_now)
         health_server = serve_socket_health(
-            socket_client.is_connected, engine, settings.health_port, calendar=calendar
+            socket_alive(socket_client), engine, settings.health_port, calendar=calendar
         )
         log.info("health at :%s/healthz", health_server.server_port)
     try:
