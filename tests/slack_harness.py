@@ -85,6 +85,7 @@ class SlackBot:
         # Slack stamps its messages with the real clock, whatever the service's says.
         self._own_slack = slack is None
         self.slack = slack or SlackStandIn(start_ts=time.time())
+        self.slack.members = [ADMIN, EDITOR, READER, self.slack.bot_user_id]
         self._ids = _IDS  # trigger and event ids, unique across instances as Slack's are
 
     def __enter__(self) -> Self:

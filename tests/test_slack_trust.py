@@ -25,7 +25,9 @@ from slack_harness import (
 )
 
 from bot.slack.deliveries import KEPT_FOR, prune
+from bot.slack.home import OPEN_DELAY_CHECK_ACTION
 from domain.rules.terms import profile_text
+from domain.services.service import Caller
 
 OTHER_ADMIN = "U0OTHERADMIN"
 OTHER_CHANNEL = "C0OTHER"
@@ -273,3 +275,30 @@ def test_a_malformed_undo_payload_is_answered_and_changes_nothing(
     assert "cannot read that Undo button" in answer["text"]
     assert [e["kind"] for e in bot.history()] == ["s3-eligible"]
     assert bot.slack.calls("chat.update") == []
+
+
+def test_a_form_acts_only_for_a_channel_its_user_is_a_member_of(bot: SlackBot) -> None:
+    bot.record("setup other-2020", channel=OTHER_CHANNEL)
+    bot.slack.channel_members[OTHER_CHANNEL] = [ADMIN, bot.slack.bot_user_id]
+    bot.open_home(ADMIN)
+    wait_for(lambda: bot.slack.published_views())
+    assert bot.press_home_button(OPEN_DELAY_CHECK_ACTION, ADMIN).status_code == 200
+    check = bot.slack.opened_views()[-1]["view"]
+    days = {"type": "number_input", "value": "30"}
+
+    for user in (READER, EDITOR):  # no role there; or a role elsewhere
+        answer = bot.submit_view(
+            check, {"agreement": _select(OTHER_CHANNEL), "days": days}, user=user
+        ).json()
+        assert answer["response_action"] == "errors", answer
+        assert "not a member" in answer["errors"]["agreement"]
+        assert "§2(d)" not in all_text(answer)
+    allowed = bot.submit_view(check, {"agreement": _select(CHANNEL), "days": days}, user=READER)
+    assert allowed.json()["response_action"] == "update"
+
+    record = _open_record_form(bot)  # opened in CHANNEL; its channel forged to the other one
+    forged = {**record, "private_metadata": json.dumps({"channel": OTHER_CHANNEL})}
+    refused = bot.submit_view(forged, {"event": _select("s3-eligible")}, user=EDITOR).json()
+    assert "not a member" in refused["errors"]["event"]
+    caller = Caller(user=ADMIN, channel=OTHER_CHANNEL, source="test", now=NOW)
+    assert bot.service.handle("history", caller).data["events"] == []

@@ -26,9 +26,10 @@ from bot.slack.delay_check_form import (
     read_delay_check,
 )
 from bot.slack.deliveries import ALREADY_RECORDED, AlreadyDelivered
-from bot.slack.form_parts import DAYS, FormError, View
+from bot.slack.form_parts import AGREEMENT, DAYS, FormError, View
 from bot.slack.home import OPEN_RECORD_ACTION
 from bot.slack.markup import MRKDWN
+from bot.slack.membership import is_member
 from bot.slack.middleware import Deps, deps_of
 from bot.slack.record_form import (
     EVENT,
@@ -51,6 +52,10 @@ FAILED_ERROR = "Something went wrong on my side; nothing was recorded. Try again
 NO_ROLE_HERE = (
     "Only an editor or an admin may record events in this channel. An admin can make you an "
     "editor with `/regrights grant @you editor`. Nothing was recorded."
+)
+NOT_A_MEMBER = (
+    "You are not a member of that agreement's channel, so this form cannot act for it. "
+    "Join the channel first. Nothing was recorded."
 )
 FORM_FOLLOW_UP = (
     "form_follow_up"  # the context key by which the ack hands work to the lazy listener
@@ -117,7 +122,7 @@ class FormRecorded:
 
 
 def submit_record(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     deps = deps_of(context)
     try:
@@ -126,6 +131,10 @@ def submit_record(
         ack(response_action="errors", errors=error.errors())
         return
     user, channel = body["user"]["id"], submission.channel
+    if not is_member(client, channel, user):
+        log.info("refused a form from %s for %s: not a member of that channel", user, channel)
+        ack(response_action="errors", errors=FormError(_chosen(view), NOT_A_MEMBER).errors())
+        return
     owed: list[Owed | None] = []
 
     def owe(store: AgreementStore, reply: Reply) -> None:
@@ -174,13 +183,17 @@ def after_submission(context: BoltContext, client: WebClient) -> None:
 
 
 def submit_delay_check(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     deps = deps_of(context)
     try:
         channel, question = read_delay_check(view)
     except FormError as error:
         ack(response_action="errors", errors=error.errors())
+        return
+    if not is_member(client, channel, body["user"]["id"]):
+        log.info("refused a delay check from %s for %s: not a member", body["user"]["id"], channel)
+        ack(response_action="errors", errors=FormError(_chosen(view), NOT_A_MEMBER).errors())
         return
     try:
         reply = deps.service.execute(question, deps.caller(body["user"]["id"], channel))
@@ -189,6 +202,13 @@ def submit_delay_check(
         ack(response_action="errors", errors=FormError(DAYS, FAILED_ERROR).errors())
         return
     ack(response_action="update", view=answer_view(render(reply.answer, MRKDWN)))
+
+
+def _chosen(view: dict[str, Any]) -> str:
+    """The block that names the form's channel: the agreement chosen, else (a form opened in
+    its channel) the event."""
+    blocks = view.get("blocks") or []
+    return AGREEMENT if any(b.get("block_id") == AGREEMENT for b in blocks) else EVENT
 
 
 def said_it_all(reply: Reply) -> bool:
