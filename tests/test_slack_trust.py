@@ -23,9 +23,11 @@ from slack_harness import (
     signed_headers,
     wait_for,
 )
+from slack_sdk.models.views import View as ModalView
 
 from bot.slack.deliveries import KEPT_FOR, prune
 from bot.slack.home import OPEN_DELAY_CHECK_ACTION
+from bot.slack.record_form import RECORD_FORM
 from domain.rules.terms import profile_text
 from domain.services.service import Caller
 
@@ -90,6 +92,10 @@ def _select(value: str) -> dict[str, Any]:
         "type": "static_select",
         "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}},
     }
+
+
+def _channel(value: str) -> dict[str, Any]:
+    return {"type": "conversations_select", "selected_conversation": value}
 
 
 def _open_record_form(bot: SlackBot, user: str = EDITOR) -> dict[str, Any]:
@@ -288,12 +294,12 @@ def test_a_form_acts_only_for_a_channel_its_user_is_a_member_of(bot: SlackBot) -
 
     for user in (READER, EDITOR):  # no role there; or a role elsewhere
         answer = bot.submit_view(
-            check, {"agreement": _select(OTHER_CHANNEL), "days": days}, user=user
+            check, {"agreement": _channel(OTHER_CHANNEL), "days": days}, user=user
         ).json()
         assert answer["response_action"] == "errors", answer
         assert "not a member" in answer["errors"]["agreement"]
         assert "§2(d)" not in all_text(answer)
-    allowed = bot.submit_view(check, {"agreement": _select(CHANNEL), "days": days}, user=READER)
+    allowed = bot.submit_view(check, {"agreement": _channel(CHANNEL), "days": days}, user=READER)
     assert allowed.json()["response_action"] == "update"
 
     record = _open_record_form(bot)  # opened in CHANNEL; its channel forged to the other one
@@ -302,3 +308,34 @@ def test_a_form_acts_only_for_a_channel_its_user_is_a_member_of(bot: SlackBot) -
     assert "not a member" in refused["errors"]["event"]
     caller = Caller(user=ADMIN, channel=OTHER_CHANNEL, source="test", now=NOW)
     assert bot.service.handle("history", caller).data["events"] == []
+
+
+def _within_slacks_limits(view: dict[str, Any]) -> None:
+    ModalView(**view).validate_json()  # slack_sdk's own checks: 100 blocks, 3,000 characters
+    assert len(view["blocks"]) <= 100
+    for block in view["blocks"]:
+        options = block.get("element", {}).get("options", [])
+        assert len(options) <= 100
+        labels = [o["text"]["text"] for o in options]
+        assert len(set(labels)) == len(labels), labels  # labels that tell choices apart
+        assert len(json.dumps(block.get("text", ""))) <= 3100
+
+
+def test_forms_and_home_stay_within_slacks_limits_with_240_channels(bot: SlackBot) -> None:
+    for i in range(240):
+        agreement = "nstor-2002" if i % 2 else "other-2020"
+        caller = Caller(user=ADMIN, channel=f"C{i:08d}", source="test", now=NOW)
+        assert bot.service.handle(f"setup {agreement}", caller).ok
+    assert bot.global_shortcut(RECORD_FORM, ADMIN).status_code == 200
+    _within_slacks_limits(bot.slack.opened_views()[-1]["view"])
+    bot.open_home(ADMIN)
+    home = wait_for(lambda: bot.slack.published_views())[-1]["view"]
+    for block in home["blocks"]:
+        assert len(block.get("text", {}).get("text", "")) <= 3000
+    assert len(home["blocks"]) <= 100
+    assert bot.press_home_button(OPEN_DELAY_CHECK_ACTION, ADMIN).status_code == 200
+    check = bot.slack.opened_views()[-1]["view"]
+    _within_slacks_limits(check)
+    days = {"type": "number_input", "value": "5"}
+    answer = bot.submit_view(check, {"agreement": _channel("C00000007"), "days": days}, user=ADMIN)
+    assert answer.json()["response_action"] == "update"

@@ -17,14 +17,15 @@ from bot.slack.form_parts import (
     DAYS,
     FormError,
     View,
+    agreement_contexts,
     agreement_select,
+    chosen_channel,
     date_value,
     input_block,
     metadata_channel,
     number,
     number_value,
     plain,
-    selected,
     state_values,
 )
 from bot.slack.record_form import MAX_DAYS, delay_room_text
@@ -47,15 +48,7 @@ def delay_check_view(choices: list[FormAgreement]) -> View:
             hint="Empty: today.",
         ),
     ]
-    blocks += [
-        {
-            "type": "context",
-            "elements": [
-                {"type": "mrkdwn", "text": f"*{a.title}*: {delay_room_text(a.delay, a.today)}"}
-            ],
-        }
-        for a in choices
-    ]
+    blocks += agreement_contexts(choices, lambda a: delay_room_text(a.delay, a.today))
     return {
         "type": "modal",
         "callback_id": DELAY_CHECK_FORM,
@@ -70,7 +63,7 @@ def delay_check_view(choices: list[FormAgreement]) -> View:
 def read_delay_check(view: dict[str, Any]) -> tuple[str, Parsed]:
     """The channel and the question; FormError names the field at fault."""
     values = state_values(view)
-    channel = metadata_channel(view) or selected(values, AGREEMENT)
+    channel = metadata_channel(view) or chosen_channel(values)
     if not channel:
         raise FormError(AGREEMENT, "Choose the agreement.")
     count = number_value(values, DAYS)

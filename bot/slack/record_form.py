@@ -16,7 +16,9 @@ from bot.slack.form_parts import (
     Block,
     FormError,
     View,
+    agreement_contexts,
     agreement_select,
+    chosen_channel,
     date_value,
     input_block,
     metadata_channel,
@@ -145,7 +147,10 @@ def record_view(choices: list[FormAgreement], chosen: FormAgreement | None = Non
                 hint="Shown only to editors and admins, never in the channel (§2(d)).",
             )
         )
-    blocks += [_delay_context(a, several=len(shown) > 1) for a in shown]
+    if chosen is not None:
+        blocks.append(_delay_context(chosen))
+    else:
+        blocks += agreement_contexts(choices, lambda a: delay_room_text(a.delay, a.today))
     return {
         "type": "modal",
         "callback_id": RECORD_FORM,
@@ -174,7 +179,7 @@ def nothing_to_record_view() -> View:
 def read_submission(view: dict[str, Any]) -> Submission:
     """The channel and the command a submitted form gives; FormError names the field at fault."""
     values = state_values(view)
-    channel = metadata_channel(view) or selected(values, AGREEMENT)
+    channel = metadata_channel(view) or chosen_channel(values)
     if not channel:
         raise FormError(AGREEMENT, "Choose the agreement.")
     verb = selected(values, EVENT)
@@ -272,10 +277,8 @@ def _names(verbs: set[str]) -> str:
 # ------------------------------------------------------------------ building the view
 
 
-def _delay_context(agreement: FormAgreement, *, several: bool) -> Block:
+def _delay_context(agreement: FormAgreement) -> Block:
     text = delay_room_text(agreement.delay, agreement.today)
-    if several:
-        text = f"*{agreement.title}* (<#{agreement.channel}>): {text}"
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
