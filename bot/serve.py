@@ -112,7 +112,10 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
         write_seconds=WRITE_SECONDS,
     )
     client = web_client(settings)
-    announcements = Announcements(engine, client, f"{socket.gethostname()}:{os.getpid()}", utc_now)
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    announcements = Announcements(
+        engine, client, owner, utc_now, read_history=settings.read_history
+    )
     app = build_app(settings, service, client=client, announcements=announcements)
     log = logging.getLogger("regrights.serve")
 

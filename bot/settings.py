@@ -24,6 +24,9 @@ class Settings:
     public_url: str | None = None  # the HTTPS address Slack reaches, for the calendar feed link
     health_port: int | None = None  # PORT when set: Socket Mode serves /healthz there
     notice_templates: Path | None = None
+    # REGRIGHTS_READ_HISTORY: a post whose fate Slack left uncertain is looked for in the
+    # channel before it is posted again (needs channels:history and groups:history).
+    read_history: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -54,6 +57,7 @@ class Settings:
             notice_templates=Path(env["REGRIGHTS_NOTICE_TEMPLATES"])
             if env.get("REGRIGHTS_NOTICE_TEMPLATES")
             else None,
+            read_history=(env.get("REGRIGHTS_READ_HISTORY") or "").lower() in ("1", "true", "yes"),
         )
 
     def local_admins(self, user: str) -> frozenset[str]:

@@ -77,8 +77,11 @@ class SlackBot:
         command: str = "/regrights",
         database_url: str | None = None,
         slack: SlackStandIn | None = None,
+        read_history: bool = True,
     ) -> None:
-        """`database_url` and `slack`: another instance's, for two instances of one app."""
+        """`database_url` and `slack`: another instance's, for two instances of one app;
+        `read_history`: REGRIGHTS_READ_HISTORY (on here, as most tests look for a post)."""
+        self.read_history = read_history
         self.tmp_path = tmp_path
         self.command_name = command
         self.database_url = database_url or f"sqlite:///{tmp_path / 'regrights.sqlite3'}"
@@ -100,6 +103,7 @@ class SlackBot:
             admins=frozenset({ADMIN}),
             command=self.command_name,
             port=0,
+            read_history=self.read_history,
         )
         self.engine = open_database(self.settings.database_url)
         self.service = build_service(self.engine, self.settings.admins, write_seconds=WRITE_SECONDS)

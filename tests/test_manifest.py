@@ -21,8 +21,8 @@ SCHEMA = Path(__file__).resolve().parent / "slack_schema" / "manifest.schema.1.0
 EXPECTED_BOT_SCOPES = {
     "chat:write",
     "commands",
-    "channels:history",
-    "groups:history",
+    "channels:read",
+    "groups:read",
     "files:write",
     "im:write",
 }

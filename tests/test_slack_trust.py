@@ -23,8 +23,11 @@ from slack_harness import (
     signed_headers,
     wait_for,
 )
+from slack_sdk import WebClient
 from slack_sdk.models.views import View as ModalView
+from slack_standin import SlackStandIn
 
+from bot.alerts.slack_poster import SlackPoster
 from bot.slack.deliveries import KEPT_FOR, prune
 from bot.slack.home import OPEN_DELAY_CHECK_ACTION
 from bot.slack.record_form import RECORD_FORM
@@ -339,3 +342,12 @@ def test_forms_and_home_stay_within_slacks_limits_with_240_channels(bot: SlackBo
     days = {"type": "number_input", "value": "5"}
     answer = bot.submit_view(check, {"agreement": _channel("C00000007"), "days": days}, user=ADMIN)
     assert answer.json()["response_action"] == "update"
+
+
+def test_the_alert_poster_reads_no_channel_unless_told(tmp_path: Path) -> None:
+    with SlackStandIn() as slack:
+        client = WebClient(token=slack.bot_token, base_url=slack.api_url)
+        assert SlackPoster(client).find(CHANNEL, "deadline#1", NOW) is None
+        assert slack.calls("conversations.history") == []
+        SlackPoster(client, read_history=True).find(CHANNEL, "deadline#1", NOW)
+        assert len(slack.calls("conversations.history")) == 1

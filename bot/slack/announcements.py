@@ -55,9 +55,18 @@ class Owed:
 
 class Announcements:
     def __init__(
-        self, engine: Engine, client: WebClient, owner: str, clock: Callable[[], datetime]
+        self,
+        engine: Engine,
+        client: WebClient,
+        owner: str,
+        clock: Callable[[], datetime],
+        *,
+        read_history: bool = False,
     ) -> None:
+        """`read_history`: whether a post whose fate is unknown is looked for in the channel
+        before it is made again (REGRIGHTS_READ_HISTORY); otherwise it is made again."""
         self._engine = engine
+        self._read_history = read_history
         self._uow = UnitOfWork(engine)
         self._client = client
         self._owner = owner[:64]  # the serving process, for `unfinished`
@@ -198,7 +207,7 @@ class Announcements:
         message: Message = json.loads(row.message)
         key = str(message["blocks"][0]["block_id"])
         # A post was begun, by a process that may have died since: it may be in the channel.
-        look_first = row.attempts > 0
+        look_first = row.attempts > 0 and self._read_history
         since = _aware(row.attempted_at or row.created_at)
         for _ in range(TRIES_PER_PASS):
             try:
@@ -227,8 +236,8 @@ class Announcements:
             else:
                 self._settle(row, POSTED, ts=str(posted["ts"]))
                 return
-            log.warning("announcing in %s may have failed; looking for it", row.channel_id)
-            look_first = True
+            log.warning("announcing in %s may have failed; trying again", row.channel_id)
+            look_first = self._read_history
 
     def _find(self, row: AnnouncementRow, key: str, since: datetime) -> str | None:
         """The ts of the announcement if the channel (or its thread) has it, looking from a
