@@ -29,7 +29,7 @@ from slack_standin import SlackStandIn
 
 from bot.alerts.slack_poster import SlackPoster
 from bot.slack.deliveries import KEPT_FOR, prune
-from bot.slack.home import OPEN_DELAY_CHECK_ACTION
+from bot.slack.home import OPEN_DELAY_CHECK_ACTION, OPEN_RECORD_ACTION
 from bot.slack.record_form import RECORD_FORM
 from domain.rules.terms import profile_text
 from domain.services.service import Caller
@@ -351,3 +351,13 @@ def test_the_alert_poster_reads_no_channel_unless_told(tmp_path: Path) -> None:
         assert slack.calls("conversations.history") == []
         SlackPoster(client, read_history=True).find(CHANNEL, "deadline#1", NOW)
         assert len(slack.calls("conversations.history")) == 1
+
+
+def test_a_form_that_slack_would_not_open_from_the_home_tab_is_told_there(bot: SlackBot) -> None:
+    bot.open_home(EDITOR)
+    wait_for(lambda: bot.slack.published_views())
+    bot.slack.fail_next("views.open", "error:expired_trigger_id")
+    assert bot.press_home_button(OPEN_RECORD_ACTION, EDITOR).status_code == 200
+    told = wait_for(lambda: bot.slack.published_views()[1:])[-1]
+    assert told["user_id"] == EDITOR
+    assert "expired_trigger_id" in all_text(told["view"])

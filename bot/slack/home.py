@@ -32,9 +32,13 @@ OPEN_DELAY_CHECK_ACTION = "regrights_open_delay_check"
 HOME_CHANNELS = 10  # an agreement's channels named on the Home tab
 
 
-def home_view(agreements: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
-    """`agreements` as `RegRightsService.overview` gives them."""
+def home_view(
+    agreements: list[dict[str, Any]], now: datetime, notice: str | None = None
+) -> dict[str, Any]:
+    """`agreements` as `RegRightsService.overview` gives them; `notice`, what to tell first."""
     blocks: list[Block] = [HeaderBlock(text="regrights")]
+    if notice:
+        blocks.append(_section(f":warning: {notice}"))
     if not agreements:
         blocks.append(
             _section(

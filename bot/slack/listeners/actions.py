@@ -129,7 +129,7 @@ def after_undo(context: BoltContext, client: WebClient, respond: Respond) -> Non
     try:
         respond(response_type="ephemeral", replace_original=False, **work.answer)
     except Exception:  # a payload without a response_url: no one to tell
-        log.warning("could not answer an undo: %s", work.answer.get("text"))
+        log.warning("could not answer the undo of %s: no response_url", work.user or "someone")
 
 
 def _mark_undone(deps: Deps, client: WebClient, work: Undone) -> None:

@@ -27,7 +27,7 @@ from bot.slack.delay_check_form import (
 )
 from bot.slack.deliveries import ALREADY_RECORDED, AlreadyDelivered
 from bot.slack.form_parts import AGREEMENT, DAYS, FormError, View
-from bot.slack.home import OPEN_RECORD_ACTION
+from bot.slack.home import OPEN_RECORD_ACTION, home_view
 from bot.slack.markup import MRKDWN
 from bot.slack.membership import is_member
 from bot.slack.middleware import Deps, deps_of
@@ -101,9 +101,19 @@ def from_shortcut(
 def from_home(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
+    deps, user = deps_of(context), body["user"]["id"]
     make = record_view if action["action_id"] == OPEN_RECORD_ACTION else delay_check_view
-    open_view(client, body["trigger_id"], _choices_view(deps_of(context), body["user"]["id"], make))
+    error = open_view(client, body["trigger_id"], _choices_view(deps, user, make))
     ack()
+    if error is not None:  # a button on the Home tab has no reply but the tab itself
+        now = deps.clock()
+        notice = f"The form did not open ({error}). Try again in a moment, or type the command."
+        try:
+            client.views_publish(
+                user_id=user, view=home_view(deps.service.overview(user, now), now, notice)
+            )
+        except Exception:
+            log.exception("could not tell %s that the form did not open", user)
 
 
 def _choices_view(deps: Deps, user: str, make: Callable[[list[FormAgreement]], View]) -> View:
