@@ -5,21 +5,26 @@ from __future__ import annotations
 import base64
 import hmac
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from conftest import ADMIN, CHANNEL, EDITOR, READER, Desk, said
 from icalendar import Calendar
-from sqlalchemy import Engine
-from sqlmodel import SQLModel, select
+from sqlalchemy import Engine, inspect
+from sqlalchemy import text as sql
+from sqlmodel import Session, SQLModel, select
 
 from bot.outputs.ics import feed_ics
 from domain.services.calendar_feed import channel_feed, token_feed
 from domain.services.handlers.counsel import TOKEN_BYTES
 from domain.services.service import Caller
 from domain.store import calendar_tokens
+from domain.store.migrate import _config
 from domain.store.tables import CalendarFeedRow
 
 PUBLIC = "https://regrights.example.com"
@@ -206,3 +211,37 @@ def test_a_caller_on_another_day_sees_the_feed_of_that_day(desk: Desk) -> None:
     assert feed is not None
     # By 2026-04-20 the delay has expired (a deadline closed by passing its date).
     assert not any(e.kind == "delay_expiry" for e in feed.entries)
+
+
+def test_the_migration_keeps_a_feed_made_before_it_and_drops_its_plain_token(
+    engine: Engine,
+) -> None:
+    def migrate(step: Callable[[Config, str], None], revision: str) -> None:
+        with engine.begin() as connection:
+            config = _config()
+            config.attributes["connection"] = connection
+            step(config, revision)
+
+    migrate(command.downgrade, "0005_announcements")
+    token = "T" * 43
+    with engine.begin() as connection:
+        connection.execute(
+            sql(
+                "INSERT INTO agreement (profile_id, profile_yaml, created_at, created_by) "
+                "VALUES ('nstor-2002', '', :now, 'U1')"
+            ),
+            {"now": STAMP},
+        )
+        connection.execute(
+            sql(
+                "INSERT INTO calendar_feed (agreement_id, token, token_digest, created_by, "
+                "created_at) SELECT id, :token, :digest, 'U1', :now FROM agreement"
+            ),
+            {"token": token, "digest": calendar_tokens.token_digest(token), "now": STAMP},
+        )
+    migrate(command.upgrade, "head")
+    with engine.connect() as connection:
+        columns = [c["name"] for c in inspect(connection).get_columns("calendar_feed")]
+    assert "token" not in columns
+    with Session(engine) as session:
+        assert calendar_tokens.agreement_for_token(session, token) is not None
