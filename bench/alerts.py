@@ -35,7 +35,7 @@ from sqlmodel import SQLModel, col
 from bot.alerts.alert_pass import run_alert_pass
 from bot.alerts.poster import AlertMessage
 from bot.alerts.report import PassReport
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.services.agreement import Caller
 from domain.store.tables import AgreementRow
 

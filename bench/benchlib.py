@@ -340,7 +340,7 @@ def seed_agreement(database: Path, channel: str = "CBENCH") -> None:
     and an Allowed Delay, so `status` has every clock to compute."""
     from datetime import UTC, datetime, timedelta
 
-    from bot.runtime import build_service, open_database
+    from bot.wiring import build_service, open_database
     from domain.services.service import Caller
 
     engine = open_database(f"sqlite:///{database}")
@@ -368,7 +368,7 @@ def event_recorder(database: Path, channel: str = "CBENCH") -> Iterator[Callable
     instance would: each call changes what `status` answers."""
     from datetime import UTC, datetime
 
-    from bot.runtime import build_service, open_database
+    from bot.wiring import build_service, open_database
     from domain.services.service import Caller
 
     engine = open_database(f"sqlite:///{database}")

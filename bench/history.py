@@ -2,7 +2,7 @@
 serve` to its announcement, at 100, 1,000 and 10,000 events, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/history.py [--sizes 100,1000,10000] [--rounds 20]
-                                      [--backends sqlite,postgres]
+                                      [--backends sqlite,postgres] [--no-serve]
 
 For each backend and size, a fresh database gets one agreement bound to a channel. The record
 of `histories.py` (a busy agreement over the years) is written to a file and recorded by
@@ -40,7 +40,7 @@ import histories
 from benchlib import REGRIGHTS, SlackStandIn
 from sqlalchemy import create_engine, text
 
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.services.agreement import Caller
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -96,7 +96,7 @@ def in_process(url: str, rounds: int) -> tuple[float, list[float], list[float]]:
         reply = service.handle(command, Caller(USER, CHANNEL, "bench", datetime.now(UTC)))
         took = time.perf_counter() - began
         if not reply.ok:
-            raise RuntimeError(f"`{command}` failed: {reply.text}")
+            raise RuntimeError(f"`{command}` failed: {reply.data}")
         return took
 
     first = timed("status")
@@ -142,6 +142,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument(
+        "--no-serve", action="store_true", help="only the in-process figures, without serve"
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
@@ -158,12 +161,17 @@ def main() -> None:
                 with database(backend, work, size) as url:
                     built = build(url, size, work)
                     first, writes, statuses = in_process(url, args.rounds)
-                    served, peak = through_serve(url, args.rounds, work)
+                    if args.no_serve:
+                        serve_columns = "| — | — |"
+                    else:
+                        served, peak = through_serve(url, args.rounds, work)
+                        serve_columns = (
+                            f"| {benchlib.ms(statistics.median(served))} | {peak:.1f} MiB |"
+                        )
                 print(
                     f"| {size:,} | {backend} | {built:.1f} s | {benchlib.ms(first)} "
                     f"| {benchlib.ms(statistics.median(statuses))} "
-                    f"| {benchlib.ms(statistics.median(writes))} "
-                    f"| {benchlib.ms(statistics.median(served))} | {peak:.1f} MiB |",
+                    f"| {benchlib.ms(statistics.median(writes))} {serve_columns}",
                     flush=True,
                 )
 

@@ -25,7 +25,7 @@ from benchlib import ms, percentile
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import create_engine, text
 
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.rules.allowed_delay import Delay
 from domain.rules.registration import replay
 from domain.services.agreement import Caller, terms_from_snapshot

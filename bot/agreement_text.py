@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from bot.failures import EXIT_MALFORMED, Failure
+from bot.failures import Failure
+from domain.services.replies import ExitCode
 
 MAX_AGREEMENT_BYTES = 20 << 20
 READABLE = (".txt", ".docx", ".pdf")
@@ -17,16 +18,16 @@ def agreement_text(path: Path) -> str:
     if suffix not in READABLE:
         raise Failure(
             f"{path}: not an agreement file regrights reads (say {', '.join(READABLE)})",
-            EXIT_MALFORMED,
+            ExitCode.MALFORMED,
         )
     try:
         if path.stat().st_size > MAX_AGREEMENT_BYTES:
-            raise Failure(f"{path}: larger than {MAX_AGREEMENT_BYTES >> 20} MiB", EXIT_MALFORMED)
+            raise Failure(f"{path}: larger than {MAX_AGREEMENT_BYTES >> 20} MiB", ExitCode.MALFORMED)
         if suffix == ".txt":
             return _plain(path)
         return _word(path) if suffix == ".docx" else _pdf(path)
     except OSError as exc:
-        raise Failure(f"{path}: cannot be read ({exc.strerror})", EXIT_MALFORMED) from exc
+        raise Failure(f"{path}: cannot be read ({exc.strerror})", ExitCode.MALFORMED) from exc
 
 
 def _plain(path: Path) -> str:
@@ -45,7 +46,7 @@ def _word(path: Path) -> str:
     try:
         document = Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise Failure(f"{path}: not a Word (.docx) document ({exc})", EXIT_MALFORMED) from exc
+        raise Failure(f"{path}: not a Word (.docx) document ({exc})", ExitCode.MALFORMED) from exc
     # A blank line between paragraphs: each is where a section may begin.
     return "\n\n".join(paragraph.text for paragraph in document.paragraphs)
 
@@ -60,10 +61,10 @@ def _pdf(path: Path) -> str:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError) as exc:
-        raise Failure(f"{path}: not a readable PDF ({exc})", EXIT_MALFORMED) from exc
+        raise Failure(f"{path}: not a readable PDF ({exc})", ExitCode.MALFORMED) from exc
     text = "\n".join(pages)
     if not text.strip():
         raise Failure(
-            f"{path}: the PDF holds no text (a scan?): run it through OCR first", EXIT_MALFORMED
+            f"{path}: the PDF holds no text (a scan?): run it through OCR first", ExitCode.MALFORMED
         )
     return text

@@ -15,11 +15,9 @@ from typing import TextIO
 
 from bot.alerts.console_poster import ConsolePoster
 from bot.alerts.scheduler import start_alert_scheduler
-from bot.clock import utc_now
-from bot.command_text import strip_command_name
-from bot.local_session import open_local
 from bot.render.answers import render
 from bot.settings import Settings
+from bot.wiring import open_local, strip_command_name, utc_now
 from domain.services.service import Caller, RegRightsService
 from domain.store.database import display_url
 

@@ -14,8 +14,9 @@ import threading
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from bot.failures import EXIT_MALFORMED, EXIT_UNAVAILABLE, Failure
+from bot.failures import Failure
 from bot.settings import Settings
+from domain.services.replies import ExitCode
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -39,22 +40,22 @@ def choose_mode(settings: Settings, *, terminal: bool) -> Mode:
         mode = Mode.SOCKET if settings.app_token else Mode.HTTP
         if not settings.bot_token:
             raise Failure(
-                f"{mode.value} mode needs SLACK_BOT_TOKEN, which is not set", EXIT_MALFORMED
+                f"{mode.value} mode needs SLACK_BOT_TOKEN, which is not set", ExitCode.MALFORMED
             )
         return mode
     if settings.bot_token:
         raise Failure(
             "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor "
             "SLACK_APP_TOKEN (Socket Mode) is",
-            EXIT_MALFORMED,
+            ExitCode.MALFORMED,
         )
     if settings.api_url:
-        raise Failure("SLACK_API_URL is set but no Slack token is", EXIT_MALFORMED)
+        raise Failure("SLACK_API_URL is set but no Slack token is", ExitCode.MALFORMED)
     if not terminal:
         raise Failure(
             "no Slack settings and stdin is not a terminal: set SLACK_BOT_TOKEN with "
             "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, or run `regrights console`",
-            EXIT_MALFORMED,
+            ExitCode.MALFORMED,
         )
     return Mode.CONSOLE
 
@@ -83,25 +84,24 @@ def ensure_port_free(host: str, port: int) -> None:
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise Failure(
-                    f"port {port} is in use (set PORT to another)", EXIT_MALFORMED
+                    f"port {port} is in use (set PORT to another)", ExitCode.MALFORMED
                 ) from exc
             if exc.errno == errno.EACCES:
                 raise Failure(
-                    f"port {port} needs privileges (set PORT above 1023)", EXIT_MALFORMED
+                    f"port {port} needs privileges (set PORT above 1023)", ExitCode.MALFORMED
                 ) from exc
             raise Failure(
-                f"cannot listen on port {port}: {exc.strerror}", EXIT_UNAVAILABLE
+                f"cannot listen on port {port}: {exc.strerror}", ExitCode.UNAVAILABLE
             ) from exc
 
 
 def _serve_slack(settings: Settings, mode: Mode) -> int:
     from bot.alerts.scheduler import slack_poster, start_alert_scheduler
-    from bot.clock import utc_now
-    from bot.runtime import build_service, open_database
     from bot.slack.announcements import Announcements
     from bot.slack.app import WRITE_SECONDS, build_app
     from bot.slack.deliveries import prune as prune_deliveries
     from bot.slack.web_retries import web_client
+    from bot.wiring import build_service, open_database, utc_now
 
     engine = open_database(settings.database_url)
     service = build_service(
@@ -191,7 +191,7 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
             socket_client.connect()
         except SlackApiError as exc:
             error = exc.response.get("error") if exc.response is not None else None
-            raise Failure(f"Slack refused SLACK_APP_TOKEN ({error})", EXIT_MALFORMED) from exc
+            raise Failure(f"Slack refused SLACK_APP_TOKEN ({error})", ExitCode.MALFORMED) from exc
         threading.Event().wait()
     except KeyboardInterrupt:
         log.info("stopping")
@@ -213,6 +213,6 @@ def _stopped(announcements: Announcements, status: int, log: logging.Logger) -> 
             "the next start announces them",
             unfinished,
         )
-        return status or EXIT_UNAVAILABLE
+        return status or ExitCode.UNAVAILABLE
     log.info("stopped")
     return status

@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.failures import EXIT_MALFORMED, EXIT_UNAVAILABLE, Failure
+from bot.failures import Failure
+from domain.services.replies import ExitCode
 from domain.store.location import database_url_problem, missing_sqlite_folder
 
 
@@ -36,10 +37,10 @@ class Settings:
         )
         problem = database_url_problem(env.get("REGRIGHTS_DATABASE_URL"))
         if problem is not None:
-            raise Failure(problem, EXIT_MALFORMED)
+            raise Failure(problem, ExitCode.MALFORMED)
         missing = missing_sqlite_folder(env.get("REGRIGHTS_DATABASE_URL"))
         if missing is not None:
-            raise Failure(missing, EXIT_UNAVAILABLE)
+            raise Failure(missing, ExitCode.UNAVAILABLE)
         return cls(
             database_url=env.get("REGRIGHTS_DATABASE_URL") or None,
             bot_token=env.get("SLACK_BOT_TOKEN") or None,
@@ -68,4 +69,4 @@ class Settings:
 def _port(text: str) -> int:
     if text.isdigit() and 0 < int(text) < 65536:
         return int(text)
-    raise Failure(f"PORT must be a number from 1 to 65535, not {text!r}", EXIT_MALFORMED)
+    raise Failure(f"PORT must be a number from 1 to 65535, not {text!r}", ExitCode.MALFORMED)

@@ -21,8 +21,8 @@ from bot.alerts.poster import AlertMessage
 from bot.alerts.report import PassReport
 from bot.alerts.scheduler import slack_poster
 from bot.alerts.slack_poster import SlackPoster, alert_client
-from bot.runtime import build_service
 from bot.settings import Settings
+from bot.wiring import build_service
 from domain.services.service import Caller, RegRightsService
 from domain.store.tables import AgreementRow, AlertRow
 from domain.store.unit_of_work import UnitOfWork

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from bot.render.answers import render
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
 

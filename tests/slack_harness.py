@@ -21,9 +21,9 @@ from wsgi_server import WSGIThread
 
 from bot.http.app import database_health, make_wsgi_app
 from bot.http.calendar_route import calendar_route
-from bot.runtime import build_service, open_database
 from bot.settings import Settings
 from bot.slack.app import WRITE_SECONDS, build_app
+from bot.wiring import build_service, open_database
 from domain.services.service import Caller
 from domain.store.health import HealthCheck
 

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from bot.alerts import alert_pass
 from bot.alerts.alert_pass import run_alert_pass
-from bot.runtime import open_database
+from bot.wiring import open_database
 from domain.services.service import Caller
 
 

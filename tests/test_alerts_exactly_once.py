@@ -38,7 +38,7 @@ from sqlalchemy import Engine
 from bot.alerts.alert_pass import run_alert_pass
 from bot.alerts.poster import AlertMessage
 from bot.alerts.slack_poster import SlackPoster, alert_client
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.services.service import Caller
 
 KEY_14 = "1/effectiveness#1/2026-03-19@-14"

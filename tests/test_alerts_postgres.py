@@ -34,7 +34,7 @@ from sqlalchemy import Engine
 
 from bot.alerts.alert_pass import run_alert_pass
 from bot.alerts.report import PassReport
-from bot.runtime import open_database
+from bot.wiring import open_database
 from domain.services.service import Caller
 
 pytestmark = pytest.mark.postgres

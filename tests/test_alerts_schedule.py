@@ -31,7 +31,7 @@ from bot.alerts.alert_pass import run_alert_pass
 from bot.alerts.console_poster import ConsolePoster
 from bot.alerts.poster import AlertMessage
 from bot.alerts.scheduler import start_alert_scheduler
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.services.service import Caller
 from domain.store.migrate import MIGRATIONS, upgrade
 

@@ -12,7 +12,7 @@ from conftest import REGRIGHTS
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.services.service import Caller
 from domain.store.tables import AgreementRow, EventRow
 

@@ -19,7 +19,7 @@ from domain.rules.timeline import timeline
 from domain.rules.violation import RuleViolation
 from domain.services.commands import parse_command
 from domain.services.grammar import CalendarLink, TimelineRequest, UsageError
-from domain.services.views import status_data
+from domain.services.views import status_answer
 
 TERMS = load_profile("nstor-2002")
 US = BusinessCalendar("US")
@@ -155,7 +155,7 @@ def test_the_timeline_says_what_status_says(
     state = _accepted(delays, demand)
     as_of = date(2024, 2, 1) + timedelta(days=look)
     t = timeline(state, as_of)
-    status = status_data(TERMS, state, as_of)
+    status = status_answer(state, as_of, US, show_reasons=False).json()
     assert t.days_used_12m == status["delay"]["days_used_12m"] == t.windows[0].days_used
     expected_next = status["delay"]["next_start_allowed"]
     assert (t.next_start_allowed.isoformat() if t.next_start_allowed else None) == expected_next

@@ -9,7 +9,7 @@ from conftest import EDITOR, Desk, said
 from sqlalchemy import Engine
 from test_service import event_count
 
-from domain.services.replies import EXIT_REFUSED
+from domain.services.replies import ExitCode
 
 
 def test_a_plan_dated_when_made_lets_the_notice_and_the_filing_follow(desk: Desk) -> None:
@@ -84,7 +84,7 @@ def test_an_allowed_delay_needs_a_registration_to_delay(desk: Desk, engine: Engi
     desk.today = date(2026, 3, 2)
     desk.ok("s3-eligible on 2026-01-05")
     refused = desk.say("delay 10", EDITOR)
-    assert refused.exit_code == EXIT_REFUSED and refused.data["section"] == "2(d)"
+    assert refused.exit_code == ExitCode.REFUSED and refused.data["section"] == "2(d)"
     assert "§2(d)" in said(refused) and "nothing was recorded" in said(refused).lower()
     assert event_count(engine) == 1
     assert refused.data["next_start_allowed"] is None and "allowed from" not in said(refused)
@@ -94,7 +94,7 @@ def test_an_allowed_delay_needs_a_registration_to_delay(desk: Desk, engine: Engi
     # A demand mailed on Mon 03-02 is received four business days later, Fri 03-06 (§9(b)):
     # until then it is not pending.
     desk.ok("demand 1000 by mail")
-    assert desk.say("delay 10", EDITOR).exit_code == EXIT_REFUSED
+    assert desk.say("delay 10", EDITOR).exit_code == ExitCode.REFUSED
     desk.ok("undo")
     desk.ok("demand 1000")  # a pending demand is something to delay
     assert desk.ok("status")["delay"]["available_days"] == 90
@@ -110,10 +110,10 @@ def test_days_available_extension_room_and_restated_expiry(desk: Desk) -> None:
     delay = desk.ok("status")["delay"]
     assert (delay["available_days"], delay["extend_max"]) == (0, 60)  # 90 - 30
     check = desk.say("delay check 10 from 2026-12-02")
-    assert check.exit_code == EXIT_REFUSED  # a second delay beginning within 12 months
+    assert check.exit_code == ExitCode.REFUSED  # a second delay beginning within 12 months
     assert (check.data["available_days"], check.data["extend_max"]) == (0, None)
     refused = desk.say("delay extend 61", EDITOR)
-    assert refused.exit_code == EXIT_REFUSED and refused.data["extend_max"] == 60
+    assert refused.exit_code == ExitCode.REFUSED and refused.data["extend_max"] == 60
     assert "at most 60 days" in said(refused) and "allowed from" not in said(refused)
     extended = desk.say("delay extend 20", EDITOR)  # 11-02 + 50 = 12-22
     assert "now expires on 2026-12-22 (Tue)" in said(extended) and "50 days used" in said(extended)
@@ -130,7 +130,7 @@ def test_delay_check_words_a_refusal_and_counts_the_extensions(desk: Desk) -> No
     desk.today = date(2026, 11, 20)
     desk.ok("delay extend 10")  # expires 11-02 + 40 = 12-12
     check = desk.say("delay check 30 from 2026-11-10")
-    assert check.exit_code == EXIT_REFUSED and check.data["section"] == "2(d)"
+    assert check.exit_code == ExitCode.REFUSED and check.data["section"] == "2(d)"
     assert said(check).startswith("Would be refused under §2(d)")
     assert "2026-12-12" in said(check) and "2026-12-02" not in said(check)
     assert check.data["extend_max"] == 50  # 90 - 40
@@ -172,7 +172,7 @@ def test_a_second_demand_names_the_pending_demands_receipt(desk: Desk) -> None:
     desk.ok("demand 100 on 2026-03-10")
     for text in ["demand 200 on 2026-03-15", "demand 200 on 2026-03-01"]:
         refused = desk.say(text)
-        assert refused.exit_code == EXIT_REFUSED and refused.data["section"] == "2(a)(i)"
+        assert refused.exit_code == ExitCode.REFUSED and refused.data["section"] == "2(a)(i)"
         assert "the demand received 2026-03-10" in said(refused), said(refused)
         assert "2026-03-01 is still pending" not in said(refused)
 
@@ -186,7 +186,7 @@ def test_the_feb_29_reading_is_stated_and_flagged(desk: Desk) -> None:
     assert "2029-02-28" in question and "2029-03-01" in question
     desk.today = date(2029, 2, 27)
     early = desk.say("delay check 10")
-    assert early.exit_code == EXIT_REFUSED and early.data["next_start_allowed"] == "2029-02-28"
+    assert early.exit_code == ExitCode.REFUSED and early.data["next_start_allowed"] == "2029-02-28"
     desk.today = date(2029, 2, 28)
     allowed = desk.ok("delay check 10")
     assert any("2029-03-01" in w for w in allowed["warnings"])
@@ -228,7 +228,7 @@ def test_an_import_is_all_or_nothing_on_each_database(desk: Desk, engine: Engine
         "filed on 2026-03-20\n"
     )
     refused = desk.service.import_history(history + "demand 5 on 2026-04-01\n", desk.caller())
-    assert refused.exit_code == EXIT_REFUSED
+    assert refused.exit_code == ExitCode.REFUSED
     assert (refused.data["line"], refused.data["section"]) == (5, "2(a)(i)")
     assert event_count(engine) == 0
     done = desk.service.import_history(history, desk.caller(EDITOR))

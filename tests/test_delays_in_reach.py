@@ -9,12 +9,13 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.rules.calendar import BusinessCalendar
 from domain.rules.events import Event, EventKind, Facts
 from domain.rules.registration import AgreementState, fold
 from domain.rules.terms import TermsProfile, load_profile
 from domain.rules.violation import RuleViolation
 from domain.services.delay_room import days_left
-from domain.services.views import status_data
+from domain.services.views import status_answer
 
 NSTOR = load_profile("nstor-2002")
 PROFILES = [
@@ -76,7 +77,11 @@ def test_counting_the_delays_within_reach_answers_as_counting_them_all(
         day = (last.start if last else ORIGIN) + timedelta(days=after)
     every = _counting_every_delay(state)
     assert days_left(state, day) == days_left(every, day)
-    assert status_data(terms, state, day) == status_data(terms, every, day)
+    calendar = BusinessCalendar(terms.notices.holiday_calendar)
+    assert (
+        status_answer(state, day, calendar, show_reasons=True).json()
+        == status_answer(every, day, calendar, show_reasons=True).json()
+    )
 
 
 def test_the_delays_within_reach_leave_out_the_old_ones() -> None:

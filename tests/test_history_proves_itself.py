@@ -17,7 +17,7 @@ from bot.alerts.alert_pass import run_alert_pass
 from bot.alerts.history_check import check_histories
 from bot.alerts.poster import AlertMessage
 from bot.alerts.report import PassReport
-from bot.runtime import open_database
+from bot.wiring import open_database
 
 DEAL = """\
 s3-eligible on 2026-01-05

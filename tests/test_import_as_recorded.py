@@ -19,9 +19,9 @@ from sqlmodel import Session, select
 
 from bot.alerts.schedule import next_alert_at
 from bot.render.answers import render
-from bot.runtime import build_service, open_database
-from domain.services.agreement import Agreement, terms_from_snapshot
+from bot.wiring import build_service, open_database
 from domain.services.answers import ImportFailed
+from domain.services.loading import load_agreement
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
 from domain.store.tables import AgreementRow
@@ -179,9 +179,9 @@ def _next_alert_times(engine: Engine) -> tuple[datetime | None, datetime | None]
     with Session(engine) as session:
         row = session.exec(select(AgreementRow)).one()
         assert row.id is not None
-        events = AgreementStore(session).events(row.id)
-        agreement = Agreement(row, terms_from_snapshot(row.profile_yaml), events)
-        return _utc(row.next_alert_at), _utc(next_alert_at(session, agreement, NOW))
+        store = AgreementStore(session)
+        agreement = load_agreement(store, row.id)
+        return _utc(row.next_alert_at), _utc(next_alert_at(store, agreement, NOW))
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import REGRIGHTS, cli_env
@@ -122,7 +124,9 @@ def test_cmd_as_of_sets_the_clock_for_the_next_alert(env: dict[str, str]) -> Non
     posted = run(env, "tick", "--at", "2026-03-05T14:01:00Z")
     assert posted.stdout.count("[alert #console]") == 1 and "7 days left" in posted.stdout
     [event] = [e for e in history(env) if e["kind"] == "demand"]
-    assert event["recorded_at"].startswith("2026-03-02")
+    # Recorded on 03-02 in the agreement's timezone, at whatever hour the test runs.
+    recorded = datetime.fromisoformat(event["recorded_at"])
+    assert recorded.astimezone(ZoneInfo("America/New_York")).date().isoformat() == "2026-03-02"
 
 
 def test_a_double_dash_ends_the_options(env: dict[str, str]) -> None:

@@ -27,11 +27,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.notices.render import render_notice
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.terms import ProfileError, load_profile, parse_profile, profile_text
 from domain.services.answers import NoticeDrafted
-from domain.services.replies import EXIT_REFUSED, Reply
+from domain.services.replies import ExitCode, Reply
 
 COMPANY = "nSTOR Technologies, Inc."
 INVESTOR = "Pacific Technology Group, Inc."
@@ -168,7 +168,7 @@ def test_a_letter_is_never_backdated(demanded: Desk) -> None:
     demanded.today = date(2024, 5, 8)
     for kind in ("holders", "delay", "requested-info", "piggyback"):
         reply = demanded.say(f"notice {kind} on 2024-05-03 by mail")
-        assert reply.exit_code == EXIT_REFUSED and reply.data["section"] == "9(b)"
+        assert reply.exit_code == ExitCode.REFUSED and reply.data["section"] == "9(b)"
         assert (
             "a notice is dated the day it is given (delivered, or deposited in the mail), and "
             "2024-05-03 is before today, 2024-05-08: draft it for today or a later day"
@@ -188,7 +188,7 @@ def test_a_delay_notice_needs_the_delay_running_when_the_notice_takes_effect(
     demanded.today = date(2024, 6, 12)
     refused = demanded.say("notice delay on 2024-07-20 by mail")
     # Deposited Saturday July 20, it would take effect on Thursday July 25: the delay is over.
-    assert refused.exit_code == EXIT_REFUSED
+    assert refused.exit_code == ExitCode.REFUSED
     assert (
         "the Allowed Delay that began on 2024-06-10 expires on 2024-07-25, and this notice would "
         "take effect only on 2024-07-25: a Delay Notice is given of a delay still running when "
@@ -373,7 +373,7 @@ def test_a_piggyback_notice_beside_a_pending_demand_names_the_company_registrati
     demanded.today = date(2024, 6, 3)
     demanded.ok("filing-planned 2024-08-01", EDITOR)
     refused = demanded.say("notice piggyback")
-    assert refused.exit_code == EXIT_REFUSED
+    assert refused.exit_code == ExitCode.REFUSED
     assert (
         "the registration planned for 2024-08-01 is the Investor's own Demand Registration "
         "(received 2024-05-01): a piggyback notice is for a registration the Company proposes; "
@@ -558,7 +558,7 @@ def test_a_day_with_nothing_to_notify_is_refused_with_the_reason(
 ) -> None:
     desk.today = WEDNESDAY
     reply = desk.say(f"notice {kind}")
-    assert reply.exit_code == EXIT_REFUSED
+    assert reply.exit_code == ExitCode.REFUSED
     assert said(reply) == refusal
 
 
@@ -631,7 +631,7 @@ def test_any_letter_day_is_today_or_later_and_the_letter_never_tells_its_timing(
     given_on = today + timedelta(days=offset)
     reply = demanded.say(f"notice holders on {given_on} by {delivery}")
     if given_on < today:
-        assert reply.exit_code == EXIT_REFUSED
+        assert reply.exit_code == ExitCode.REFUSED
         assert f"{given_on} is before today, {today}" in said(reply)
         return
     assert isinstance(reply.answer, NoticeDrafted), said(reply)

@@ -22,7 +22,7 @@ from domain.rules.calendar import BusinessCalendar, Delivery
 from domain.rules.notices import NoticeDraft, NoticeKind, effective_with_holidays
 from domain.rules.terms import ProfileError, load_profile, parse_profile, profile_text
 from domain.services.answers import NoticeDrafted
-from domain.services.replies import EXIT_REFUSED
+from domain.services.replies import ExitCode
 
 REASONS = load_profile("nstor-2002").allowed_delay.reasons
 COMPANY = ["nSTOR Technologies, Inc.", "100 Century Blvd.", "West Palm Beach, FL 33417"]
@@ -214,7 +214,7 @@ def test_a_notice_of_what_has_not_happened_is_refused(
     for line in setup:
         desk.ok(line)
     reply = desk.say(f"notice {kind}")
-    assert not reply.ok and reply.exit_code == EXIT_REFUSED
+    assert not reply.ok and reply.exit_code == ExitCode.REFUSED
     assert reply.data["section"] == section
     assert why in reply.data["error"]
     assert f"under §{section}" in render(reply.answer)

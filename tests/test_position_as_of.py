@@ -17,7 +17,7 @@ from conftest import ADMIN, CHANNEL, REGRIGHTS, cli_env
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.services.service import Caller, RegRightsService
 
 RECORDED_ON = date(2028, 6, 30)  # every event is recorded on this day, none in the future

@@ -17,9 +17,9 @@ from tcp_proxy import HoldingProxy
 from wsgi_server import WSGIThread
 
 from bot.http.app import database_health, make_wsgi_app
-from bot.runtime import build_service, open_database
 from bot.settings import Settings
 from bot.slack.app import build_app
+from bot.wiring import build_service, open_database
 from domain.store.health import HealthCheck
 
 pytestmark = pytest.mark.postgres

@@ -10,8 +10,7 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from bot.render.answers import render
-from bot.runtime import build_service
-from domain.services.commands import read_command
+from bot.wiring import build_service
 from domain.services.service import Caller
 from domain.store.tables import ChannelBindingRow, RoleGrantRow
 
@@ -45,7 +44,6 @@ def test_ids_the_store_cannot_keep_are_refused(
         reply = service.handle(text, caller(user, channel))
         assert reply.exit_code == 2
         assert reply.data["error"] == f"{why}; nothing was done"
-    assert service.answer_at_once(read_command("status"), caller(user, channel)) is not None
     assert rows(engine, ChannelBindingRow) == 0
 
 

@@ -13,7 +13,7 @@ import yaml
 from conftest import ADMIN, said
 
 from bot.cli import main
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.drafting.draft import CLOCK_KEYS
 from domain.rules.terms import PLACEHOLDER, ProfileError, load_profile, parse_profile
 from domain.services.agreement import Caller

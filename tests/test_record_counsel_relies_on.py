@@ -11,8 +11,8 @@ import pytest
 from conftest import ADMIN, EDITOR, Desk, said
 from sqlalchemy import Engine
 
-from bot.runtime import build_service, open_database
-from domain.services.replies import EXIT_MALFORMED, EXIT_REFUSED
+from bot.wiring import build_service, open_database
+from domain.services.replies import ExitCode
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_a_date_that_cannot_be_true_is_refused(
         desk.ok(earlier, EDITOR)
     before = len(desk.ok("history 200")["events"])
     reply = desk.say(line, EDITOR)
-    assert reply.exit_code == EXIT_MALFORMED, said(reply)
+    assert reply.exit_code == ExitCode.MALFORMED, said(reply)
     assert why in reply.data["error"]
     assert "nothing was recorded" in said(reply)
     assert len(desk.ok("history 200")["events"]) == before
@@ -186,7 +186,7 @@ def test_nothing_is_left_to_delay_after_the_termination_date(
     assert status["delay"]["next_start_allowed"] is None
     assert "Termination Date has passed, and nothing is left to delay" in said(asked)
     refused = desk.say("delay 30", EDITOR)
-    assert refused.exit_code == EXIT_REFUSED, said(refused)
+    assert refused.exit_code == ExitCode.REFUSED, said(refused)
     assert refused.data["section"] == "2(d)"
     assert "Termination Date" in refused.data["error"]
     assert refused.data["next_start_allowed"] is None
@@ -218,7 +218,7 @@ def test_a_refused_extension_says_the_most_it_can_take(desk: Desk) -> None:
     desk.ok("demand 1000 on 2026-11-02")
     desk.ok("delay 60 from 2026-12-01", EDITOR)
     refused = desk.say("delay extend 31 on 2026-12-10", EDITOR)
-    assert refused.exit_code == EXIT_REFUSED
+    assert refused.exit_code == ExitCode.REFUSED
     assert refused.data["extend_max"] == 30
     assert "extended by at most 30 days" in refused.data["error"]
     assert said(refused).count("at most 30 days") == 1

@@ -257,3 +257,27 @@ def test_in_any_history_the_notice_clocks_fall_on_business_days_counted_from_rec
         )
         == 10
     )
+
+
+def test_letters_under_a_business_day_profile_say_business_days() -> None:
+    """Alder's holders' window is 10 business days (its §2.1(a)): the letter must not say
+    "10 days", which would shorten the holders' time in the Company's own words."""
+    import io
+
+    import docx
+
+    from bot.notices.render import render_notice
+    from domain.rules.notices import NoticeKind, draft_notice
+
+    history = History()
+    history.add(EventKind.S3_ELIGIBLE, date(2024, 10, 1))
+    state = history.add(EventKind.DEMAND, date(2024, 12, 9), Delivery.HAND, shares=1000)
+    # By hand on Tue 2024-12-10, effective that day; 10 business days after it:
+    # 11, 12, 13, 16, 17, 18, 19, 20, 23, 24 -> Tue 12-24 (Christmas falls after it).
+    draft = draft_notice(
+        NoticeKind.HOLDERS, state, date(2024, 12, 10), date(2024, 12, 10), Delivery.HAND
+    )
+    document = docx.Document(io.BytesIO(render_notice(draft)))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "within 10 business days after your receipt of this notice" in text
+    assert "no later than December 24, 2024" in text

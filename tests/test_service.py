@@ -8,7 +8,7 @@ from conftest import ADMIN, CHANNEL, EDITOR, READER, Desk, said
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from domain.services.replies import EXIT_MALFORMED, EXIT_REFUSED
+from domain.services.replies import ExitCode
 from domain.store.tables import EventRow
 
 
@@ -40,7 +40,7 @@ def test_a_demand_registration_from_request_to_effectiveness(desk: Desk, engine:
     assert status["demand"] == {"available": False, "state": "effective"}
     assert status["deadlines"] == []
     refused = desk.say("demand 10")
-    assert refused.exit_code == EXIT_REFUSED and refused.data["section"] == "2(a)(i)"
+    assert refused.exit_code == ExitCode.REFUSED and refused.data["section"] == "2(a)(i)"
     assert event_count(engine) == 6
 
 
@@ -83,7 +83,7 @@ def test_delay_caps_and_next_start(desk: Desk, engine: Engine) -> None:
     before = event_count(engine)
     desk.today = date(2026, 12, 10)
     refused = desk.say("delay 10", EDITOR)
-    assert refused.exit_code == EXIT_REFUSED
+    assert refused.exit_code == ExitCode.REFUSED
     assert refused.data["section"] == "2(d)"
     assert refused.data["next_start_allowed"] == "2027-11-02"
     check = desk.say("delay check 10")
@@ -129,21 +129,21 @@ def test_bad_input_changes_nothing(desk: Desk, engine: Engine) -> None:
     before = event_count(engine)
     for text in ["delay 0", "delay -5", "delay abc", "x" * 10_000, "demand 5 on 2026-13-01", "wat"]:
         reply = desk.say(text, EDITOR)
-        assert reply.exit_code == EXIT_MALFORMED, text
+        assert reply.exit_code == ExitCode.MALFORMED, text
         assert not reply.ok and reply.data["usage"]
-    assert desk.say("delay 5 reason vii", EDITOR).exit_code == EXIT_MALFORMED
+    assert desk.say("delay 5 reason vii", EDITOR).exit_code == ExitCode.MALFORMED
     future = desk.say("filed on 2099-01-01", EDITOR)
-    assert future.exit_code == EXIT_REFUSED and "future" in said(future)
+    assert future.exit_code == ExitCode.REFUSED and "future" in said(future)
     assert event_count(engine) == before
 
 
 def test_roles_are_enforced_in_the_service(desk: Desk, engine: Engine) -> None:
     refused = desk.say("delay 10", READER)
-    assert refused.exit_code == EXIT_REFUSED and "editors and admins" in said(refused)
-    assert desk.say("grant <@UOTHER> admin", EDITOR).exit_code == EXIT_REFUSED
+    assert refused.exit_code == ExitCode.REFUSED and "editors and admins" in said(refused)
+    assert desk.say("grant <@UOTHER> admin", EDITOR).exit_code == ExitCode.REFUSED
     assert desk.say("status", READER).ok
     desk.ok(f"revoke <@{EDITOR}>")
-    assert desk.say("delay 10", EDITOR).exit_code == EXIT_REFUSED
+    assert desk.say("delay 10", EDITOR).exit_code == ExitCode.REFUSED
     assert event_count(engine) == 0
 
 
@@ -156,7 +156,7 @@ def test_undo_is_a_recorded_retraction_of_your_own_latest_event(desk: Desk, engi
     assert undone["undone"] == 3
     assert desk.ok("status")["sales_suspended"] is True
     assert desk.ok("undo", EDITOR)["undone"] == 2
-    assert desk.say("undo", EDITOR).exit_code == EXIT_REFUSED  # s3-eligible is the admin's
+    assert desk.say("undo", EDITOR).exit_code == ExitCode.REFUSED  # s3-eligible is the admin's
     assert desk.ok("undo", ADMIN)["undone"] == 1
     assert event_count(engine) == 6
     history = desk.ok("history 10")["events"]
@@ -173,10 +173,10 @@ def test_undo_is_a_recorded_retraction_of_your_own_latest_event(desk: Desk, engi
 
 def test_an_unbound_channel_is_told_how_to_bind_it(desk: Desk) -> None:
     reply = desk.say("status", ADMIN, channel="CELSEWHERE")
-    assert reply.exit_code == EXIT_REFUSED and "setup nstor-2002" in said(reply)
+    assert reply.exit_code == ExitCode.REFUSED and "setup nstor-2002" in said(reply)
     assert desk.service.handle("setup nstor-2002", desk.caller(ADMIN, "CELSEWHERE")).ok
     assert desk.say("status", READER, channel="CELSEWHERE").ok
-    assert desk.say("setup nstor-2002", READER, channel="COTHER").exit_code == EXIT_REFUSED
+    assert desk.say("setup nstor-2002", READER, channel="COTHER").exit_code == ExitCode.REFUSED
 
 
 def test_terms_and_cutback_flag_the_drafting_defects(desk: Desk) -> None:
@@ -203,7 +203,7 @@ def test_termination_ends_the_demand_right_and_flags_the_reading(desk: Desk) -> 
 
 
 def test_remind_settings_are_admin_only(desk: Desk) -> None:
-    assert desk.say("remind leads 10,5,0", EDITOR).exit_code == EXIT_REFUSED
+    assert desk.say("remind leads 10,5,0", EDITOR).exit_code == ExitCode.REFUSED
     assert desk.ok("remind leads 10,5,0")["leads"] == [10, 5, 0]
     assert desk.ok("remind at 08:30")["at"] == "08:30"
 
@@ -223,7 +223,7 @@ def test_a_backdated_event_that_unsettles_a_later_one_is_refused_naming_it(
     desk.ok("filing-planned 2026-04-01")
     desk.today = date(2026, 3, 12)
     refused = desk.say("filed on 2026-03-05")
-    assert refused.exit_code == EXIT_REFUSED
+    assert refused.exit_code == ExitCode.REFUSED
     assert "#1" in said(refused) and "anticipated filing date" in said(refused)
     assert "Undo #1" in said(refused)
     assert event_count(engine) == 1
@@ -232,7 +232,7 @@ def test_a_backdated_event_that_unsettles_a_later_one_is_refused_naming_it(
 def test_a_kept_answer_never_outlives_the_history_on_any_instance(
     desk: Desk, engine: Engine
 ) -> None:
-    from bot.runtime import build_service
+    from bot.wiring import build_service
 
     other = Desk(build_service(engine, frozenset({ADMIN})), desk.today)
     assert other.ok("status")["sales_suspended"] is False

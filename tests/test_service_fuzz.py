@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.services.commands import COMMANDS
-from domain.services.replies import EXIT_MALFORMED, EXIT_OK, EXIT_REFUSED
+from domain.services.replies import ExitCode
 from domain.services.service import Caller
 from domain.store.tables import EventRow
 
@@ -64,7 +64,7 @@ def test_any_command_gets_an_answer_and_a_malformed_one_writes_nothing(
     service.bootstrap(caller)
     before = _count(engine)
     reply = service.handle(" ".join(words), caller)
-    assert reply.exit_code in {EXIT_OK, EXIT_REFUSED, EXIT_MALFORMED}
+    assert reply.exit_code in {ExitCode.OK, ExitCode.REFUSED, ExitCode.MALFORMED}
     assert said(reply)
     assert reply.data["ok"] is reply.ok
     if not reply.ok:

@@ -25,7 +25,7 @@ from slack_harness import (
 from slack_standin import SlackStandIn
 
 from bot.alerts.alert_pass import run_alert_pass
-from bot.runtime import open_database
+from bot.wiring import open_database
 from domain.services.service import Caller
 
 KEY_14 = "1/effectiveness#1/2026-03-19@-14"  # the first alert of the filing in alert_support

@@ -23,11 +23,11 @@ from slack_standin import SlackStandIn
 
 from bot.failures import Failure
 from bot.http.server import MEMORY_TMP_DIR
-from bot.runtime import build_service, open_database
 from bot.serve import Mode, choose_mode, serve
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.web_retries import web_client
+from bot.wiring import build_service, open_database
 
 SLACK_ENV = ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_URL")
 

@@ -25,11 +25,11 @@ from slack_harness import ADMIN, CHANNEL, NOW, TEAM, all_text, wait_for
 from slack_standin import SlackStandIn
 from websockets.sync.server import Server, ServerConnection, serve
 
-from bot.runtime import build_service, open_database
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.socket_health import SocketHealthServer, serve_socket_health
 from bot.slack.socket_link import PING_SECONDS, socket_alive, socket_handler
+from bot.wiring import build_service, open_database
 from domain.services.service import Caller
 
 APP_TOKEN = "xapp-standin"

@@ -1,6 +1,6 @@
-"""Kept states carried forward event by event give what a full replay gives, whatever happens:
+"""A state folded forward event by event gives what a full replay gives, whatever happens:
 the state, the refusals, the running deadlines, the next alert time and what each event
-closed late or opened overdue."""
+closed late or opened overdue. Kept histories are found by their version alone."""
 
 from __future__ import annotations
 
@@ -136,13 +136,10 @@ def _bulk_kinds_in_full(state: AgreementState, as_of: date) -> set[str]:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(steps, min_size=5, max_size=40), st.integers(1, 5))
-def test_a_kept_state_carried_forward_is_what_a_full_replay_gives(
-    drawn: list[Step], lag: int
-) -> None:
+@given(st.lists(steps, min_size=5, max_size=40))
+def test_a_state_folded_forward_is_what_a_full_replay_gives(drawn: list[Step]) -> None:
     history: list[Event] = []
     snapshot = Snapshot.replayed([], TERMS)
-    behind = snapshot  # another instance, catching up every `lag` steps
     day = ORIGIN
     for step in drawn:
         day += timedelta(days=step.shift)
@@ -162,12 +159,10 @@ def test_a_kept_state_carried_forward_is_what_a_full_replay_gives(
         snapshot = snapshot.after(event, history)
         history.append(event)
         assert snapshot.last_seq == event.seq
+        assert snapshot.last_dated == max(e.on for e in history)
         assert snapshot.takes_effect_after(day, history) == [
             e.effective_on for e in live_events(history) if e.effective_on > day
         ]
-        if len(history) % lag == 0:
-            behind = behind.carried(history)
-            assert behind.state == full and behind.last_seq == event.seq
 
 
 def test_a_write_folds_into_the_kept_state_and_an_undo_of_it_steps_back_without_a_replay() -> None:
@@ -205,17 +200,31 @@ def test_a_backdated_event_is_replayed_and_refused_like_the_full_history() -> No
         raise AssertionError("two delays beginning within 12 months were accepted")
 
 
-def test_kept_snapshots_are_only_replaced_by_newer_ones() -> None:
+def test_a_kept_history_is_found_by_its_version_and_read_only_when_not_kept() -> None:
     kept = Snapshots()
-    history = [Event(1, EventKind.SUSPEND, ORIGIN, ORIGIN)]
-    newer = kept.of(7, TERMS, history)
-    older = Snapshot.replayed([], TERMS)
-    kept.keep(7, older)
-    assert kept.of(7, TERMS, history) is newer
-    resumed = Event(2, EventKind.RESUME, ORIGIN, ORIGIN)
-    assert kept.of(7, TERMS, [*history, resumed]).state == replay([*history, resumed], TERMS)
-    # A transaction that sees an older history than the one kept replays it.
-    assert kept.of(7, TERMS, []).state == replay([], TERMS)
+    suspended = [Event(1, EventKind.SUSPEND, ORIGIN, ORIGIN)]
+    reads: list[int] = []
+
+    def read(events: list[Event]) -> Callable[[], list[Event]]:
+        return lambda: reads.append(len(events)) or events
+
+    first = kept.history(7, 1, TERMS, read(suspended))
+    assert kept.history(7, 1, TERMS, read(suspended)) is first and reads == [1]
+    later = ORIGIN + timedelta(days=9)
+    resumed = [*suspended, Event(2, EventKind.RESUME, later, later)]
+    assert kept.history(7, 2, TERMS, read(resumed)).snapshot.state == replay(resumed, TERMS)
+    assert kept.history(8, 1, TERMS, read([])).events == ()  # another agreement
+    # As of a day: the events dated by then, and the whole history when none is later.
+    before = kept.history(7, 2, TERMS, read(resumed), through=ORIGIN + timedelta(days=3))
+    assert before.events == tuple(suspended) and before.snapshot.state == replay(suspended, TERMS)
+    assert kept.history(7, 2, TERMS, read(resumed), through=later) is (
+        kept.history(7, 2, TERMS, read(resumed))
+    )
+    assert reads == [1, 2, 0]
+    # A newer version kept, the older one went: asked again, it is read again, and not kept.
+    assert kept.history(7, 1, TERMS, read(suspended)).events == tuple(suspended)
+    assert kept.history(7, 2, TERMS, read(resumed)) is kept.history(7, 2, TERMS, read(resumed))
+    assert reads == [1, 2, 0, 1]
 
 
 # -------------------------------------------------------------- the caps, counted near a delay

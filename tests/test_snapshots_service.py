@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 
 from bot.alerts.schedule import next_alert_at
 from bot.render.answers import render
-from bot.runtime import build_service, open_database
-from domain.services.agreement import Agreement, terms_from_snapshot
+from bot.wiring import build_service, open_database
+from domain.services.loading import load_agreement
 from domain.services.service import Caller
 from domain.store.tables import AgreementRow
 from domain.store.unit_of_work import AgreementStore
@@ -99,9 +99,9 @@ def _next_alert_times(engine: Engine, now: datetime) -> tuple[datetime | None, d
     with Session(engine) as session:
         row = session.exec(select(AgreementRow)).one()
         assert row.id is not None
-        events = AgreementStore(session).events(row.id)
-        agreement = Agreement(row, terms_from_snapshot(row.profile_yaml), events)
-        recomputed = next_alert_at(session, agreement, now)
+        store = AgreementStore(session)
+        agreement = load_agreement(store, row.id)
+        recomputed = next_alert_at(store, agreement, now)
         stored = row.next_alert_at
     return _utc(stored), _utc(recomputed)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import REGRIGHTS, cli_env
 
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.services.service import Caller
 from domain.store.database import SQLITE_BUSY_SECONDS
 

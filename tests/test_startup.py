@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from conftest import cli_env, packages_imported
 from sqlalchemy import text
 
-from bot.runtime import open_database
+from bot.wiring import open_database
 from domain.store.database import make_engine
 from domain.store.location import HEAD
 from domain.store.migrate import MIGRATIONS, current_revision, head_revision, upgrade

@@ -44,7 +44,7 @@ def test_dry_run_shows_the_alert_and_records_nothing(env: dict[str, str], filed:
     assert "Registration Statement effective (§2(a)(ii)(F))" in line
     assert f"due {filed.isoformat()} ({filed.strftime('%a')}" in line
     assert "7 days left" in line
-    assert "then record \"effective\"" in line and "`" not in line  # plain text, as in `cmd`
+    assert 'then record "effective"' in line and "`" not in line  # plain text, as in `cmd`
     again = run(env, "tick", "--at", at, "--dry-run")
     assert again.stdout == first.stdout  # nothing was recorded
 

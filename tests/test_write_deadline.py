@@ -15,7 +15,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from bot.failures import describe
-from bot.runtime import build_service, open_database
+from bot.wiring import build_service, open_database
 from domain.services.commands import parse_command
 from domain.services.service import Caller
 

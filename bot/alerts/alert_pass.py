@@ -14,27 +14,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
 
-from bot.alerts.ledger import (
-    POSTED,
-    SENDING,
-    SKIPPED,
-    alert_key,
-    claimed_through,
-    claimed_through_by_agreement,
-    unconfirmed,
-    unconfirmed_by_agreement,
-)
-from bot.alerts.locks import hold_agreement
-from bot.alerts.message import alert_message
+from bot.alerts.message import alert_key, alert_message
 from bot.alerts.poster import AlertMessage, Poster, PostFailed
 from bot.alerts.report import AlertOutcome, PassReport
 from bot.alerts.schedule import deadlines_of, local_today, reschedule, schedule_of
 from domain.rules.alert_plan import Slot, latest_slot, plan_alerts
-from domain.services.agreement import Agreement, terms_from_snapshot
-from domain.store.tables import AgreementRow, AlertRow
-from domain.store.unit_of_work import AgreementStore, UnitOfWork
+from domain.services.agreement import Agreement
+from domain.services.loading import load_agreement, load_agreements
+from domain.store.alert_ledger import POSTED, SENDING, SKIPPED
+from domain.store.tables import AlertRow
+from domain.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger("regrights.alerts")
 
@@ -69,14 +59,15 @@ def run_alert_pass(
         raise ValueError("now must be timezone-aware")
     report = PassReport(now, dry_run)
     uow = UnitOfWork(engine)
-    due = _due_agreements(uow, now)
+    with uow.read() as store:
+        due = store.due_for_alerts(now)
     if dry_run:
         for start in range(0, len(due), PREVIEW_BATCH):
             _preview(uow, due[start : start + PREVIEW_BATCH], now, report)
         return report
     for agreement_id in due:
         try:
-            with hold_agreement(engine, agreement_id) as held:
+            with uow.hold_alerts(agreement_id) as held:
                 if held:
                     _AgreementPass(uow, poster, agreement_id, now, report).run()
                 else:
@@ -87,21 +78,6 @@ def run_alert_pass(
             log.exception("alert pass for agreement %s broke off", agreement_id)
             report.failed.append(agreement_id)
     return report
-
-
-def _due_agreements(uow: UnitOfWork, now: datetime) -> list[int]:
-    with uow.read() as store:
-        rows = store.session.exec(
-            select(AgreementRow.id)
-            .where(col(AgreementRow.next_alert_at) <= now)
-            .order_by(col(AgreementRow.next_alert_at))
-        )
-        return [agreement_id for agreement_id in rows if agreement_id is not None]
-
-
-def _load(store: AgreementStore, agreement_id: int) -> Agreement:
-    row = store.agreement(agreement_id)
-    return Agreement(row, terms_from_snapshot(row.profile_yaml), store.events(agreement_id))
 
 
 def _composer(agreement: Agreement, now: datetime) -> Callable[[Slot], AlertMessage]:
@@ -119,14 +95,12 @@ def _preview(uow: UnitOfWork, agreement_ids: list[int], now: datetime, report: P
     """What a pass would post for these agreements, read in a handful of queries, not a handful
     per agreement: a dry run reads and plans, and takes no lock."""
     with uow.read() as store:
-        rows = {row.id: row for row in store.agreements(agreement_ids)}
-        events = store.events_by_agreement(agreement_ids)
+        agreements = load_agreements(store, agreement_ids)
         channels = store.channels_by_agreement(agreement_ids)
-        taken = claimed_through_by_agreement(store.session, agreement_ids)
-        leftovers = unconfirmed_by_agreement(store.session, agreement_ids)
+        taken = store.alerts.claimed_through_by_agreement(agreement_ids)
+        leftovers = store.alerts.unconfirmed_by_agreement(agreement_ids)
     for agreement_id in agreement_ids:  # in the order they fell due
-        row = rows[agreement_id]
-        agreement = Agreement(row, terms_from_snapshot(row.profile_yaml), events[agreement_id])
+        agreement = agreements[agreement_id]
         compose = _composer(agreement, now)
         deadlines = deadlines_of(agreement, now)
         plan = plan_alerts(deadlines, schedule_of(agreement), now, taken[agreement_id])
@@ -161,14 +135,14 @@ class _AgreementPass:
 
     def run(self) -> None:
         with self.uow.read() as store:
-            agreement = _load(store, self.agreement_id)
+            agreement = load_agreement(store, self.agreement_id)
             due = agreement.row.next_alert_at
             if due is None or due > self.now:
                 return  # a pass that held the lock before us has done this work
             deadlines = deadlines_of(agreement, self.now)
             schedule = schedule_of(agreement)
-            taken = claimed_through(store.session, self.agreement_id, [d.key for d in deadlines])
-            leftovers = [_claim_of(row) for row in unconfirmed(store.session, self.agreement_id)]
+            taken = store.alerts.claimed_through(self.agreement_id, [d.key for d in deadlines])
+            leftovers = [_claim_of(row) for row in store.alerts.unconfirmed(self.agreement_id)]
             channels = store.channels_of(self.agreement_id)
         compose = _composer(agreement, self.now)
         current = {d.key: latest_slot(d, schedule, self.now) for d in deadlines}
@@ -186,7 +160,7 @@ class _AgreementPass:
                 self._deliver(claim, message, verify=False)
         with self.uow.write() as store:
             store.lock_agreement(self.agreement_id)
-            reschedule(store, _load(store, self.agreement_id), self.now)
+            reschedule(store, load_agreement(store, self.agreement_id), self.now)
 
     def _claim(self, slot: Slot, channels: list[str]) -> list[_Claim]:
         """Commit the slot's rows as "sending" before anything reaches Slack."""
@@ -198,12 +172,10 @@ class _AgreementPass:
                 # No channel is bound: the slot passes unposted rather than retried every pass.
                 unsent = self._row(slot, "", SKIPPED, since)
                 unsent.last_error = "no channel is bound to the agreement"
-                store.session.add(unsent)
+                store.alerts.claim([unsent])
                 return []
             rows = [self._row(slot, channel, SENDING, since) for channel in channels]
-            store.session.add_all(rows)
-            store.session.flush()
-            return [_claim_of(row) for row in rows]
+            return [_claim_of(row) for row in store.alerts.claim(rows)]
 
     def _row(self, slot: Slot, channel: str, state: str, since: datetime) -> AlertRow:
         return AlertRow(
@@ -244,22 +216,13 @@ class _AgreementPass:
             return
         self.report.pending.append(AlertOutcome(self.agreement_id, claim.channel, claim.key, ""))
 
-    def _stored(self, store: AgreementStore, claim: _Claim) -> AlertRow:
-        row = store.session.get(AlertRow, claim.row_id)
-        assert row is not None
-        return row
-
     def _count_attempt(self, claim: _Claim) -> None:
         with self.uow.write() as store:
-            row = self._stored(store, claim)
-            row.attempts += 1
-            store.session.add(row)
+            store.alerts.count_attempt(claim.row_id)
 
     def _note_failure(self, claim: _Claim, reason: str) -> None:
         with self.uow.write() as store:
-            row = self._stored(store, claim)
-            row.last_error = reason[:200]
-            store.session.add(row)
+            store.alerts.note_failure(claim.row_id, reason)
 
     def _settle(
         self,
@@ -270,7 +233,5 @@ class _AgreementPass:
         text: str = "",
     ) -> None:
         with self.uow.write() as store:
-            row = self._stored(store, claim)
-            row.state, row.ts, row.settled_at = state, ts, self.now
-            store.session.add(row)
+            store.alerts.settle(claim.row_id, state, ts, self.now)
         tally.append(AlertOutcome(self.agreement_id, claim.channel, claim.key, text, ts))

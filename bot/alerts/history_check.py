@@ -19,11 +19,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from bot.alerts.ledger import POSTED, SENDING, alert_key
+from bot.alerts.message import alert_key
 from bot.alerts.poster import ALERT_BLOCK_PREFIX, AlertMessage, Poster, PostFailed
 from bot.alerts.report import AlertOutcome, PassReport
 from domain.rules.audit_chain import ChainBreak, first_break
 from domain.services.agreement import terms_from_snapshot
+from domain.store.alert_ledger import POSTED, SENDING
 from domain.store.tables import AlertRow
 from domain.store.unit_of_work import UnitOfWork
 

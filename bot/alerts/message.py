@@ -11,6 +11,11 @@ from domain.rules.alert_plan import Slot
 from domain.rules.calendar import BusinessCalendar
 
 
+def alert_key(agreement_id: int, deadline_key: str, slot_key: str) -> str:
+    """Names one alert wherever it is posted; it rides in the Slack message's metadata."""
+    return f"{agreement_id}/{deadline_key}/{slot_key}"
+
+
 def alert_message(
     key: str, slot: Slot, today: date, agreement_title: str, calendar: BusinessCalendar
 ) -> AlertMessage:

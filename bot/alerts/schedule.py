@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import Session
-
-from bot.alerts.ledger import claimed_through, unconfirmed
 from domain.rules.alert_plan import AlertPlan, Schedule, plan_alerts
 from domain.rules.deadlines import Deadline, running_deadlines
 from domain.services.agreement import Agreement, alert_leads, alert_time
@@ -25,21 +22,21 @@ def deadlines_of(agreement: Agreement, now: datetime) -> list[Deadline]:
     return running_deadlines(agreement.state(), local_today(agreement, now))
 
 
-def plan_of(session: Session, agreement: Agreement, now: datetime) -> AlertPlan:
+def plan_of(store: AgreementStore, agreement: Agreement, now: datetime) -> AlertPlan:
     deadlines = deadlines_of(agreement, now)
-    claimed = claimed_through(session, agreement.id, [d.key for d in deadlines])
+    claimed = store.alerts.claimed_through(agreement.id, [d.key for d in deadlines])
     return plan_alerts(deadlines, schedule_of(agreement), now, claimed)
 
 
-def next_alert_at(session: Session, agreement: Agreement, now: datetime) -> datetime | None:
+def next_alert_at(store: AgreementStore, agreement: Agreement, now: datetime) -> datetime | None:
     """When a pass next has work here: now while a post is unconfirmed; else the plan's next
     slot, or sooner the day an event recorded by mail takes effect and may open a deadline."""
-    if unconfirmed(session, agreement.id):
+    if store.alerts.unconfirmed(agreement.id):
         return now
     schedule = schedule_of(agreement)
     today = local_today(agreement, now)
     wakes = [schedule.moment(day) for day in agreement.takes_effect_after(today)]
-    wake = plan_of(session, agreement, now).wake_at
+    wake = plan_of(store, agreement, now).wake_at
     if wake is not None:
         wakes.append(wake)
     return min(wakes, default=None)
@@ -47,5 +44,4 @@ def next_alert_at(session: Session, agreement: Agreement, now: datetime) -> date
 
 def reschedule(store: AgreementStore, agreement: Agreement, now: datetime) -> None:
     """The ChangeListener: an event, an undo or a `remind` setting moves the next alert."""
-    agreement.row.next_alert_at = next_alert_at(store.session, agreement, now)
-    store.session.add(agreement.row)
+    store.set_next_alert_at(agreement.row, next_alert_at(store, agreement, now))

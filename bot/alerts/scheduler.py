@@ -14,8 +14,8 @@ from bot.alerts.alert_pass import run_alert_pass
 from bot.alerts.history_check import check_histories
 from bot.alerts.poster import Poster
 from bot.alerts.slack_poster import SlackPoster, alert_client
-from bot.clock import utc_now
 from bot.settings import Settings
+from bot.wiring import utc_now
 
 log = logging.getLogger("regrights.alerts")
 

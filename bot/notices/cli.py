@@ -6,10 +6,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from bot.local_session import open_local
 from bot.notices.render import render_notice
 from bot.render.answers import render
 from bot.settings import Settings
+from bot.wiring import open_local
 from domain.services.answers import NoticeDrafted
 from domain.services.replies import Reply
 

@@ -6,9 +6,9 @@ Every kind is given: company_name, company_address (lines), company_attention, c
 investor_attention, agreement (name, date and parties, as the Agreement's preamble gives
 them), agreement_name, agreement_dated, date, section, delivery, service_of_notice.
 A Delay Notice adds delay_start, delay_begun, what_is_delayed, delay_days, last_day,
-sales_resume and delay_expiry; a notice to the other holders adds shares, inclusion_days and
+sales_resume and delay_expiry; a notice to the other holders adds shares, inclusion_window and
 inclusion_closes; a Requested Information notice adds anticipated_filing; a piggyback notice
-adds anticipated_filing, request_days, request_closes and cutback_sections."""
+adds anticipated_filing, request_window, request_closes and cutback_sections."""
 
 from __future__ import annotations
 
@@ -145,7 +145,7 @@ def template_context(draft: NoticeDraft) -> dict[str, Any]:
     elif isinstance(facts, HoldersFacts):
         context |= {
             "shares": f"{facts.shares:,}" if facts.shares else None,
-            "inclusion_days": facts.inclusion_days,
+            "inclusion_window": facts.inclusion_window,
             "inclusion_closes": long_date(facts.inclusion_closes),
         }
     elif isinstance(facts, RequestedInfoFacts):
@@ -154,7 +154,7 @@ def template_context(draft: NoticeDraft) -> dict[str, Any]:
         assert isinstance(facts, PiggybackFacts)
         context |= {
             "anticipated_filing": long_date(facts.anticipated_filing),
-            "request_days": facts.request_days,
+            "request_window": facts.request_window,
             "request_closes": long_date(facts.request_closes),
             "cutback_sections": sections(facts.cutback_sections),
         }

@@ -55,7 +55,7 @@ def for_counsel(draft: NoticeDraft) -> list[str]:
         )
     if isinstance(facts, PiggybackFacts) and facts.window_outlasts_filing:
         notes.append(
-            f"The Investor's {days(facts.request_days)} to ask for inclusion run to "
+            f"The Investor's {facts.request_window} to ask for inclusion run to "
             f"{day(facts.request_closes)}, after the filing anticipated on "
             f"{day(facts.anticipated_filing)}."
         )

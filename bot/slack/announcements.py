@@ -3,7 +3,7 @@
 `owe` adds the announcement to the write's transaction (`RegRightsService.execute`'s
 `before_commit`), so it is stored before the ack says "Recorded". It is then posted exactly
 once, as the alerts are (`bot.alerts.alert_pass`): under the agreement's lock, held only while
-its process lives (`bot.alerts.locks`); a post is counted before it is made, and a row whose
+its process lives (`domain.store.alert_locks`); a post is counted before it is made, and a row whose
 post was begun is looked for in the channel, by its first block's id, before it is posted
 again. `post_owed` runs in the write's lazy listener; `redrive`, at start and in the
 scheduler's pass, posts what a process that died (or a Slack that failed) left owed."""
@@ -25,9 +25,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
-from bot.alerts.locks import hold_agreement
 from bot.slack.blocks import Message, announcement_message
 from domain.services.replies import Reply
+from domain.store.alert_locks import hold_agreement
 from domain.store.tables import AnnouncementRow
 from domain.store.unit_of_work import AgreementStore, UnitOfWork
 

@@ -1,11 +1,11 @@
-"""The Bolt app: the Web API client from the settings (`web_retries.web_client`), one global middleware that puts the
-listeners' dependencies in their context, and every listener registered."""
+"""The Bolt app: the Web API client from the settings (`web_retries.web_client`), one global
+middleware that puts the listeners' dependencies in their context, and every listener
+registered."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from functools import partial
+from datetime import datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -15,13 +15,13 @@ from bot.slack.announcements import Announcements
 from bot.slack.listeners import register_listeners
 from bot.slack.middleware import Deps, RegrightsMiddleware
 from bot.slack.web_retries import web_client
+from bot.wiring import utc_now
 from domain.services.service import RegRightsService
 from domain.store.unit_of_work import UnitOfWork
 
 # A write not stored within this many seconds is abandoned, so that its ack, which says so,
 # still reaches Slack within its three seconds.
 WRITE_SECONDS = 2.5
-_NOW = partial(datetime.now, UTC)
 
 
 def build_app(
@@ -29,7 +29,7 @@ def build_app(
     service: RegRightsService,
     *,
     client: WebClient | None = None,
-    clock: Callable[[], datetime] = _NOW,
+    clock: Callable[[], datetime] = utc_now,
     announcements: Announcements | None = None,
 ) -> App:
     """`announcements`: where the listeners' writes owe theirs (by default, owed by "regrights"

@@ -16,8 +16,8 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from domain.store.ports import Transactions
 from domain.store.tables import DeliveryRow
+from domain.store.unit_of_work import UnitOfWork
 
 KEPT_FOR = timedelta(days=1)
 ALREADY_RECORDED = (
@@ -51,7 +51,7 @@ def claim(session: Session, key: str, now: datetime) -> None:
         raise AlreadyDelivered(key) from None
 
 
-def first_delivery(uow: Transactions, key: str, now: datetime) -> bool:
+def first_delivery(uow: UnitOfWork, key: str, now: datetime) -> bool:
     """Claims `key` in a transaction of its own (for a request that writes nothing else):
     True the first time, False after."""
     try:
@@ -62,7 +62,7 @@ def first_delivery(uow: Transactions, key: str, now: datetime) -> bool:
     return True
 
 
-def prune(uow: Transactions, now: datetime) -> None:
+def prune(uow: UnitOfWork, now: datetime) -> None:
     """Forgets the keys Slack can no longer deliver again."""
     with uow.write() as store:
         store.session.exec(delete(DeliveryRow).where(col(DeliveryRow.seen_at) < now - KEPT_FOR))

@@ -14,7 +14,7 @@ from domain.services.grammar import TimelineRequest, UsageError
 from domain.services.replies import Reply
 from domain.services.service import Caller
 from domain.services.timeline_view import channel_timeline
-from domain.store.ports import Transactions
+from domain.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger("regrights.slack")
 
@@ -33,7 +33,7 @@ class Shared:
     error: str | None = None
 
 
-def share_timeline(uow: Transactions, client: WebClient, caller: Caller, how: str) -> Shared | None:
+def share_timeline(uow: UnitOfWork, client: WebClient, caller: Caller, how: str) -> Shared | None:
     """Draw the timeline of the agreement bound to the caller's channel and share it there,
     `how` saying who asked for it; None when the channel is bound to no agreement."""
     from bot.outputs.timeline_png import alt_text, timeline_png

@@ -6,9 +6,10 @@ from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError
 
-from bot.failures import EXIT_UNAVAILABLE, Failure, slack_api_failure
+from bot.failures import Failure, slack_api_failure
 from bot.settings import Settings
 from bot.slack.web_retries import web_client
+from domain.services.replies import ExitCode
 
 
 def check_bot_token(settings: Settings) -> None:
@@ -21,5 +22,5 @@ def check_bot_token(settings: Settings) -> None:
     except (URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise Failure(
-            f"Slack is unreachable at {client.base_url} ({reason})", EXIT_UNAVAILABLE
+            f"Slack is unreachable at {client.base_url} ({reason})", ExitCode.UNAVAILABLE
         ) from exc

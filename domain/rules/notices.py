@@ -87,20 +87,20 @@ class DelayFacts:
 class HoldersFacts:
     demand_received: date
     shares: int | None
-    inclusion_days: int
+    inclusion_window: str  # `15 days`, `10 business days`
     inclusion_closes: date
 
 
 @dataclass(frozen=True)
 class RequestedInfoFacts:
     anticipated_filing: date
-    days_before: int
+    notice_window: str
 
 
 @dataclass(frozen=True)
 class PiggybackFacts:
     anticipated_filing: date
-    request_days: int
+    request_window: str
     request_closes: date
     cutback_sections: tuple[str, ...]
 
@@ -287,13 +287,12 @@ def _holders(letter: _Letter) -> _Drafted:
             f"the other holders were already given notice of the demand on "
             f"{cycle.holders_notice_given} (`holders-notified`)",
         )
-    window = demand.holder_inclusion.days
     return (
         section,
         HoldersFacts(
             cycle.demand_received,
             cycle.shares,
-            window,
+            demand.holder_inclusion.span,
             letter.state.after(demand.holder_inclusion, letter.service.effective_on),
         ),
         letter.state.after(demand.holder_notice, cycle.demand_received),
@@ -330,7 +329,7 @@ def _requested_info(letter: _Letter) -> _Drafted:
     assert cycle.filing_planned is not None
     return (
         clock.section,
-        RequestedInfoFacts(cycle.filing_planned, clock.days),
+        RequestedInfoFacts(cycle.filing_planned, clock.span),
         letter.state.before(clock, cycle.filing_planned),
     )
 
@@ -384,7 +383,7 @@ def _piggyback(letter: _Letter) -> _Drafted:
         clock.section,
         PiggybackFacts(
             filing,
-            clock.days,
+            clock.span,
             letter.state.after(clock, letter.service.effective_on),
             (
                 terms.primary_cutback_section,

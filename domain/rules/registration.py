@@ -278,10 +278,18 @@ def replay(events: list[Event], terms: TermsProfile) -> AgreementState:
 def position_on(events: list[Event], terms: TermsProfile, day: date) -> AgreementState:
     """The agreement as it stood on `day` (SPEC §12): replayed from the standing events dated
     (given) on or before it, and from none dated after it."""
+    return standing_on(events, terms, day)[1]
+
+
+def standing_on(
+    events: list[Event], terms: TermsProfile, day: date
+) -> tuple[list[Event], AgreementState]:
+    """The events that stood on `day`, and the state they give: those dated (given) on or
+    before it that no retraction took back, less any that rested on a fact dated later."""
     dated = [e for e in live_events(events) if e.on <= day]
     while True:
         try:
-            return replay(dated, terms)
+            return dated, replay(dated, terms)
         except RuleViolation as violation:
             # An event that stood only on a fact dated later: on `day` it did not yet stand.
             if violation.seq is None:

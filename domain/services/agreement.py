@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from domain.rules.audit_chain import ChainBreak, ChainedEvent, tip_break
 from domain.rules.calendar import BusinessCalendar
@@ -12,8 +13,10 @@ from domain.rules.events import Event
 from domain.rules.registration import AgreementState, position_on
 from domain.rules.stored_terms import terms_from_stored
 from domain.rules.terms import TermsProfile
-from domain.services.snapshots import Snapshot, Snapshots
-from domain.store.ports import AgreementFields
+from domain.services.snapshots import Snapshot
+
+if TYPE_CHECKING:
+    from domain.store.tables import AgreementRow
 
 DEFAULT_PROFILE = "nstor-2002"
 READER, EDITOR, ADMIN = "reader", "editor", "admin"
@@ -32,13 +35,15 @@ class Caller:
 
 @dataclass
 class Agreement:
-    """An agreement loaded inside a transaction. `kept` holds snapshots between requests."""
+    """An agreement loaded inside a transaction: its row, terms, events in order and, when
+    known, the snapshot replayed from them."""
 
-    row: AgreementFields
+    row: AgreementRow
     terms: TermsProfile
     events: list[Event]
-    kept: Snapshots | None = None
     _snapshot: Snapshot | None = None
+    # The whole history's last events, when `events` holds it only as it stood on a day.
+    tail: list[Event] | None = None
 
     @property
     def id(self) -> int:
@@ -74,18 +79,15 @@ class Agreement:
 
     def history_break(self) -> ChainBreak | None:
         """A break at the tip of the stored hash chain, as read (SPEC §12)."""
-        tail = [ChainedEvent(e, e.stored_hash) for e in self.events[-2:]]
+        last = self.tail if self.tail is not None else self.events[-2:]
+        tail = [ChainedEvent(e, e.stored_hash) for e in last]
         return tip_break(self.id, tail, self.row.chain_head)
 
     def snapshot(self) -> Snapshot:
         """The snapshot of `events` as they stand."""
         last_seq = self.events[-1].seq if self.events else 0
         if self._snapshot is None or self._snapshot.last_seq != last_seq:
-            self._snapshot = (
-                Snapshot.replayed(self.events, self.terms)
-                if self.kept is None
-                else self.kept.of(self.id, self.terms, self.events)
-            )
+            self._snapshot = Snapshot.replayed(self.events, self.terms)
         return self._snapshot
 
     def append(self, event: Event, after: Snapshot) -> None:

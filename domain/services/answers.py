@@ -4,7 +4,8 @@ Block Kit, plain text for the console and `cmd`). No answer holds formatted text
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from domain.rules.calendar import BusinessCalendar
 from domain.rules.compliance import Obligation
@@ -23,6 +24,9 @@ class Malformed:
 
     error: str
     usage: str | None
+
+    def json(self) -> dict[str, Any]:
+        return {"ok": False, "error": self.error, "section": None, "usage": self.usage}
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,19 @@ class SetUp:
     title: str
     profile_id: str
     created: bool
+    channel: str
     unbound: tuple[str, str] | None = None  # the (profile id, title) the channel was bound to
+
+    def json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {
+            "ok": True,
+            "agreement": self.profile_id,
+            "channel": self.channel,
+            "created": self.created,
+        }
+        if self.unbound is not None:
+            found["unbound"] = self.unbound[0]
+        return found
 
 
 @dataclass(frozen=True)
@@ -197,6 +213,9 @@ class Granted:
     role: str
     agreement: str
 
+    def json(self) -> dict[str, Any]:
+        return {"ok": True, "user": self.user, "role": self.role}
+
 
 @dataclass(frozen=True)
 class Revoked:
@@ -204,10 +223,16 @@ class Revoked:
     agreement: str
     still_admin_by_setting: bool
 
+    def json(self) -> dict[str, Any]:
+        return {"ok": True, "user": self.user, "role": None}
+
 
 @dataclass(frozen=True)
 class LeadsSet:
     leads: list[int]
+
+    def json(self) -> dict[str, Any]:
+        return {"ok": True, "leads": self.leads}
 
 
 @dataclass(frozen=True)
@@ -215,8 +240,22 @@ class AlertTimeSet:
     at: time
     timezone: str
 
+    def json(self) -> dict[str, Any]:
+        return {"ok": True, "at": self.at.strftime("%H:%M")}
+
 
 # --------------------------------------------------------------------- questions
+
+
+def deadline_json(deadline: Deadline, as_of: date) -> dict[str, Any]:
+    return {
+        "kind": deadline.kind.value,
+        "section": deadline.section,
+        "title": deadline.title,
+        "due": deadline.due.isoformat(),
+        "days_left": deadline.days_left(as_of),
+        "status": deadline.status(as_of),
+    }
 
 
 @dataclass(frozen=True)
@@ -224,6 +263,13 @@ class Deadlines:
     as_of: date
     deadlines: list[Deadline]
     calendar: BusinessCalendar
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "as_of": self.as_of.isoformat(),
+            "deadlines": [deadline_json(d, self.as_of) for d in self.deadlines],
+        }
 
 
 @dataclass(frozen=True)
@@ -260,6 +306,31 @@ class Status:
     extend_max: int | None = None  # while a delay runs, the most it could be extended by
     nothing_to_delay: bool = False  # §2(d): no pending demand, filing or effective registration
     next_start_days: int = 0  # the longest delay that could begin on `next_delay_start`
+    sales_suspended: bool = False
+    history_break: str | None = None  # where the stored hash chain's tip does not hold
+
+    def json(self) -> dict[str, Any]:
+        """The `--json` contract of `status` (SPEC §7)."""
+        return {
+            "ok": True,
+            "as_of": self.as_of.isoformat(),
+            "agreement": self.terms.id,
+            "demand": {"available": self.demand_refusal is None, "state": self.demand_state},
+            "delay": {
+                "active": self.delay is not None,
+                "expires": self.delay.expires.isoformat() if self.delay else None,
+                "days_used_12m": self.days_used,
+                "next_start_allowed": _iso(self.next_delay_start),
+                "available_days": self.available_days,
+                "extend_max": self.extend_max,
+                "next_start_available_days": self.next_start_days,
+            },
+            "sales_suspended": self.sales_suspended,
+            "termination_date": _iso(self.termination_date),
+            "deadlines": self.deadlines.json()["deadlines"],
+            "warnings": self.warnings,
+            "history_break": self.history_break,
+        }
 
 
 @dataclass(frozen=True)
@@ -269,10 +340,113 @@ class History:
     retracted: frozenset[int]
     capped_at: int | None = None  # `history N` asked for more than this cap
 
+    def json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"ok": True, "events": [self._row(line) for line in self.lines]}
+        if self.capped_at is not None:
+            found["capped_at"] = self.capped_at
+        return found
+
+    def _row(self, line: EventLine) -> dict[str, Any]:
+        event, facts = line.event, line.event.facts
+        row: dict[str, Any] = {
+            "seq": event.seq,
+            "kind": event.kind.value,
+            "on": event.on.isoformat(),
+            "effective_on": event.effective_on.isoformat(),
+            "delivery": facts.delivery.value if facts.delivery else None,
+            "shares": facts.shares,
+            "days": facts.days,
+            "ground": facts.stated_ground,
+            "planned_filing": _iso(facts.planned_filing),
+            "retracts": facts.retracts,
+            "retracted": event.seq in self.retracted,
+            "actor": event.actor,
+            "source": event.source,
+            "recorded_at": event.recorded_at.isoformat() if event.recorded_at else None,
+        }
+        if line.show_reason:
+            row["reason"] = facts.reason
+        return row
+
 
 @dataclass(frozen=True)
 class Terms:
     terms: TermsProfile
+
+    def json(self) -> dict[str, Any]:
+        profile = self.terms
+        d = profile.demand
+        delay = profile.allowed_delay
+        return {
+            "ok": True,
+            "agreement": profile.id,
+            "title": profile.title,
+            "timezone": profile.timezone,
+            "clocks": [
+                {
+                    "rule": "notice to other holders of a demand",
+                    "days": d.holder_notice.days,
+                    "business_days": d.holder_notice.business_days,
+                    "section": d.holder_notice.section,
+                },
+                {
+                    "rule": "other holders' inclusion requests",
+                    "days": d.holder_inclusion.days,
+                    "business_days": d.holder_inclusion.business_days,
+                    "section": d.holder_inclusion.section,
+                },
+                {
+                    "rule": "Short-Form Registrations the Investor may demand",
+                    "count": d.demands_allowed,
+                    "section": d.eligibility_section,
+                },
+                {
+                    "rule": "effectiveness after filing",
+                    "days": d.effectiveness.days,
+                    "business_days": d.effectiveness.business_days,
+                    "section": d.effectiveness.section,
+                },
+                {
+                    "rule": "Investor's piggyback request",
+                    "days": profile.piggyback.request.days,
+                    "business_days": profile.piggyback.request.business_days,
+                    "section": profile.piggyback.request.section,
+                },
+                {
+                    "rule": "Allowed Delay days in any period",
+                    "days": delay.max_days,
+                    "months": delay.period_months,
+                    "section": delay.section,
+                },
+                {
+                    "rule": "Allowed Delays beginning in any period",
+                    "count": delay.max_delays,
+                    "months": delay.period_months,
+                    "section": delay.section,
+                },
+                {
+                    "rule": "Requested Information before the first anticipated filing",
+                    "days": profile.requested_information.days,
+                    "business_days": profile.requested_information.business_days,
+                    "section": profile.requested_information.section,
+                },
+                {
+                    "rule": f"mailed notice effective {profile.notices.mail_rule}",
+                    "business_days": profile.notices.mail_business_days,
+                    "days": profile.notices.mail_days,
+                    "section": profile.notices.section,
+                },
+            ],
+            "termination_reading": profile.termination.reading,
+            "citations": [
+                {"key": key, "section": cited.section, "quote": cited.quote}
+                for key, _, _, cited in profile.cited_values()
+                if cited is not None
+            ],
+            "drafting_defects": [
+                {"section": x.section, "note": x.note} for x in profile.drafting_defects
+            ],
+        }
 
 
 @dataclass(frozen=True)
@@ -288,6 +462,18 @@ class DelayAllowed:
     calendar: BusinessCalendar
     available_days: int = 0
     extend_max: int | None = None
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "start": self.start.isoformat(),
+            "last_day": self.last_day.isoformat(),
+            "expires": self.expires.isoformat(),
+            "days_used_12m": self.days_used,
+            "available_days": self.available_days,
+            "extend_max": self.extend_max,
+            "warnings": self.warnings,
+        }
 
 
 @dataclass(frozen=True)
@@ -310,6 +496,9 @@ class Cutback:
     requested_section: str
     defects: list[tuple[str, str]]  # (section, note)
 
+    def json(self) -> dict[str, Any]:
+        return {"ok": True, "by_owned": self.by_owned, "by_requested": self.by_requested}
+
 
 @dataclass(frozen=True)
 class HelpTopic:
@@ -329,6 +518,9 @@ class Help:
     topics: list[HelpTopic]
     detailed: bool = field(default=False)
 
+    def json(self) -> dict[str, Any]:
+        return {"ok": True, "usage": {topic.name: topic.usage for topic in self.topics}}
+
 
 @dataclass(frozen=True)
 class TimelineView:
@@ -337,6 +529,41 @@ class TimelineView:
     agreement: str
     title: str
     timeline: Timeline
+
+    def json(self) -> dict[str, Any]:
+        t = self.timeline
+        return {
+            "ok": True,
+            "as_of": t.as_of.isoformat(),
+            "agreement": self.agreement,
+            "delay_limit": {"max_days": t.max_days, "period_months": t.period_months},
+            "days_used_12m": t.days_used_12m,
+            "next_start_allowed": t.next_start_allowed.isoformat()
+            if t.next_start_allowed
+            else None,
+            "delays": [
+                {
+                    "start": d.start.isoformat(),
+                    "expires": d.expires.isoformat(),
+                    "days": d.days,
+                    "running": d.running,
+                }
+                for d in t.delays
+            ],
+            "windows": [
+                {
+                    "first": w.first.isoformat(),
+                    "last": (w.end - timedelta(days=1)).isoformat(),
+                    "days_used": w.days_used,
+                    "opened_by": w.opened_by.isoformat() if w.opened_by else None,
+                }
+                for w in t.windows
+            ],
+            "deadlines": [
+                {"kind": d.kind, "section": d.section, "title": d.title, "due": d.due.isoformat()}
+                for d in t.deadlines
+            ],
+        }
 
 
 @dataclass(frozen=True)
@@ -350,6 +577,12 @@ class CalendarFeedLink:
     url: str | None
     reset: bool
     made: tuple[str, datetime] | None = None
+
+    def json(self) -> dict[str, Any]:
+        found = {"ok": True, "url": self.url, "path": self.path, "reset": self.reset}
+        if self.made is not None:
+            found["made_by"] = self.made[0]
+        return found
 
 
 @dataclass(frozen=True)
@@ -417,6 +650,7 @@ Answer = (
     | DelayAllowed
     | Compliance
     | Cutback
+    | DelayAllowed
     | Help
     | TimelineView
     | CalendarFeedLink
@@ -425,3 +659,26 @@ Answer = (
     | NoticeRefused
     | NoticeNotSent
 )
+
+
+# The answers that are their own `--json` object.
+OwnJson = (
+    Deadlines
+    | Status
+    | History
+    | Terms
+    | Cutback
+    | DelayAllowed
+    | Help
+    | TimelineView
+    | CalendarFeedLink
+    | SetUp
+    | Granted
+    | Revoked
+    | LeadsSet
+    | AlertTimeSet
+)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None

@@ -9,9 +9,8 @@ from datetime import date, datetime, time
 from domain.rules.deadline_calendar import CalendarEntry, calendar_entries
 from domain.rules.deadlines import running_deadlines
 from domain.services.agreement import Agreement, Caller, alert_leads, alert_time
-from domain.services.loading import agreement_by_id, bound_agreement
+from domain.services.loading import bound_agreement, load_agreement
 from domain.store.calendar_tokens import agreement_for_token
-from domain.store.ports import Transactions
 from domain.store.unit_of_work import UnitOfWork
 
 
@@ -35,10 +34,10 @@ def feed_of(agreement: Agreement, today: date) -> CalendarFeed:
     )
 
 
-def channel_feed(uow: Transactions, caller: Caller) -> CalendarFeed | None:
+def channel_feed(uow: UnitOfWork, caller: Caller) -> CalendarFeed | None:
     """The feed of the agreement bound to the caller's channel; None if none is."""
     with uow.read() as store:
-        agreement = bound_agreement(store, caller.channel)
+        agreement = bound_agreement(store, caller.channel, through=caller.as_of)
     return None if agreement is None else feed_of(agreement, agreement.today(caller))
 
 
@@ -48,5 +47,5 @@ def token_feed(uow: UnitOfWork, token: str, now: datetime) -> CalendarFeed | Non
         agreement_id = agreement_for_token(store.session, token)
         if agreement_id is None:
             return None
-        agreement = agreement_by_id(store, agreement_id)
+        agreement = load_agreement(store, agreement_id)
     return feed_of(agreement, now.astimezone(agreement.terms.zone).date())

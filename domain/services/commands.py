@@ -41,7 +41,6 @@ class CommandSpec:
     clock: str | None  # the clock it starts or closes
     example: str
     needs_agreement: bool = True  # false for `help` and `setup`
-    kept: bool = False  # a question whose answer is kept per history version
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -99,10 +98,7 @@ def help_command(ctx: Context, command: Help) -> Reply:
         shown = list(COMMANDS)
     else:
         shown = [s for s in COMMANDS if s.name == topic or s.name.startswith(topic + " ")]
-    answer = HelpAnswer([s.topic() for s in shown], detailed=topic is not None)
-    return Reply(
-        ok=True, answer=answer, data={"ok": True, "usage": {s.name: s.usage for s in shown}}
-    )
+    return Reply.answered(HelpAnswer([s.topic() for s in shown], detailed=topic is not None))
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -303,7 +299,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         None,
         None,
         "status",
-        kept=True,
     ),
     CommandSpec(
         "deadlines",
@@ -315,7 +310,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         None,
         None,
         "deadlines",
-        kept=True,
     ),
     CommandSpec(
         "compliance",
@@ -328,7 +322,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         None,
         None,
         "compliance",
-        kept=True,
     ),
     CommandSpec(
         "history",
@@ -341,7 +334,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         None,
         None,
         "history 20",
-        kept=True,
     ),
     CommandSpec(
         "terms",
@@ -353,7 +345,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         None,
         None,
         "terms",
-        kept=True,
     ),
     CommandSpec(
         "delay check",
@@ -365,7 +356,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "2(d)",
         None,
         "delay check 30 from 2026-12-01",
-        kept=True,
     ),
     CommandSpec(
         "cutback",
@@ -560,13 +550,6 @@ def read_command(text: str) -> Parsed | UsageError:
         return parse_command(text)
     except UsageError as malformed:
         return malformed
-
-
-def as_parsed(asked: Parsed | UsageError) -> Parsed:
-    """What `read_command` found, or what was wrong raised again."""
-    if isinstance(asked, UsageError):
-        raise asked
-    return asked
 
 
 def only_reads(asked: Parsed | UsageError) -> bool:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.services.agreement import ADMIN, EDITOR, Agreement, terms_from_snapshot
+from domain.services.agreement import ADMIN, EDITOR, Agreement
 from domain.services.delay_room import days_left
 from domain.services.service import RegRightsService
-from domain.store.ports import ReadStore
+from domain.store.unit_of_work import AgreementStore
 
 INSIDERS = frozenset({EDITOR, ADMIN})  # who may see a delay's reason (§2(d))
 
@@ -65,14 +65,13 @@ def agreements_of(service: RegRightsService, user: str, now: datetime) -> list[F
 
 def _form_agreement(
     service: RegRightsService,
-    store: ReadStore,
+    store: AgreementStore,
     agreement_id: int,
     channel: str,
     user: str,
     now: datetime,
 ) -> FormAgreement:
-    row = store.agreement(agreement_id)
-    agreement = Agreement(row, terms_from_snapshot(row.profile_yaml), store.events(agreement_id))
+    agreement = service.load(store, agreement_id)
     terms = agreement.terms
     today = now.astimezone(terms.zone).date()
     role = service.role_of(store, agreement_id, user)

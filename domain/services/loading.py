@@ -1,16 +1,58 @@
-"""An agreement read whole (its row, terms and events) for the use cases outside the service."""
+"""An agreement read whole (its row, terms and history) in a transaction: the one loader every
+use case goes through."""
 
 from __future__ import annotations
 
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING
+
 from domain.services.agreement import Agreement, terms_from_snapshot
-from domain.store.ports import ReadStore
+from domain.services.snapshots import History, Snapshot, Snapshots
+
+if TYPE_CHECKING:
+    from domain.store.unit_of_work import AgreementStore
 
 
-def agreement_by_id(store: ReadStore, agreement_id: int) -> Agreement:
+def load_agreement(
+    store: AgreementStore,
+    agreement_id: int,
+    *,
+    last_seq: int | None = None,
+    through: date | None = None,
+    snapshots: Snapshots | None = None,
+) -> Agreement:
+    """The agreement with its history up to event `last_seq` (the latest, when None); with
+    `through`, as it stood that day: only the events dated on or before it. `snapshots`
+    keeps the histories replayed (the service's); without it, the history is replayed here."""
     row = store.agreement(agreement_id)
-    return Agreement(row, terms_from_snapshot(row.profile_yaml), store.events(agreement_id))
+    terms = terms_from_snapshot(row.profile_yaml)
+    if snapshots is None:
+        events = store.events(agreement_id, through_seq=last_seq)
+        whole = History.of(events, Snapshot.replayed(events, terms))
+        history = whole if through is None else whole.dated_through(through, terms)
+    else:
+        if last_seq is None:
+            last_seq = store.last_seq(agreement_id)
+        read = partial(store.events, agreement_id, through_seq=last_seq)
+        whole = snapshots.history(agreement_id, last_seq, terms, read)
+        history = snapshots.history(agreement_id, last_seq, terms, read, through)
+    tail = None if history is whole else list(whole.events[-2:])
+    return Agreement(row, terms, list(history.events), history.snapshot, tail)
 
 
-def bound_agreement(store: ReadStore, channel: str) -> Agreement | None:
+def load_agreements(store: AgreementStore, agreement_ids: list[int]) -> dict[int, Agreement]:
+    """`load_agreement` for many agreements at once, in a handful of queries."""
+    events = store.events_by_agreement(agreement_ids)
+    found = {}
+    for row in store.agreements(agreement_ids):
+        assert row.id is not None
+        found[row.id] = Agreement(row, terms_from_snapshot(row.profile_yaml), events[row.id])
+    return found
+
+
+def bound_agreement(
+    store: AgreementStore, channel: str, *, through: date | None = None
+) -> Agreement | None:
     binding = store.binding(channel)
-    return None if binding is None else agreement_by_id(store, binding.agreement_id)
+    return None if binding is None else load_agreement(store, binding.agreement_id, through=through)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from domain.rules.events import Event
 from domain.rules.terms import TermsProfile, read_profile
@@ -25,19 +24,17 @@ from domain.services.agreement import (
     terms_from_snapshot,
 )
 from domain.services.answers import RoleRefused, Unbound
-from domain.services.caches import ANSWERS_KEPT, AnswerKey, HistoryCache, Recent
-from domain.services.commands import Access, CommandSpec, Parsed, as_parsed, parse_command
+from domain.services.commands import Access, CommandSpec, Parsed, parse_command
 from domain.services.context import Context
 from domain.services.grammar import UsageError
 from domain.services.identifiers import caller_refusal
+from domain.services.loading import load_agreement
 from domain.services.replies import Reply
-from domain.services.snapshots import Snapshot, Snapshots
-from domain.services.views import status_data
-from domain.store.ports import ReadStore, Transactions
-from domain.store.version import Version
+from domain.services.snapshots import History, Snapshot, Snapshots
+from domain.services.views import status_answer
 
 if TYPE_CHECKING:
-    from domain.store.unit_of_work import AgreementStore
+    from domain.store.unit_of_work import AgreementStore, UnitOfWork
 
 log = logging.getLogger("regrights.service")
 
@@ -66,7 +63,7 @@ class Seat:
 class RegRightsService:
     def __init__(
         self,
-        uow: Transactions,
+        uow: UnitOfWork,
         admins: frozenset[str],
         on_change: tuple[ChangeListener, ...] = (),
         profile_dirs: tuple[Path, ...] = (),
@@ -77,10 +74,7 @@ class RegRightsService:
         self.on_change = on_change
         self.profile_dirs = profile_dirs
         self.public_url = public_url  # where the calendar feed is served, for `calendar link`
-        self._answers: Recent[AnswerKey, Reply] = Recent(ANSWERS_KEPT)
-        self._histories = HistoryCache()
         self._snapshots = Snapshots()
-        self._zones: dict[int, ZoneInfo] = {}  # an agreement's timezone never changes
 
     # ----------------------------------------------------------------- entry points
 
@@ -161,24 +155,6 @@ class RegRightsService:
                 self.recorded(store, agreement, caller)
             return importing.imported(len(parsed), before, agreement, agreement.today(caller))
 
-    def answer_at_once(self, asked: Parsed | UsageError, caller: Caller) -> Reply | None:
-        """The answer to what was asked (`read_command`) when it is ready without waiting on
-        the database: help, malformed input, or a kept answer to a question whose version is
-        read at once; else None."""
-        refusal = caller_refusal(caller.user, caller.channel)
-        if refusal is not None:
-            return refusal
-        try:
-            parsed = as_parsed(asked)
-        except UsageError as exc:
-            return Reply.malformed(exc.message, exc.usage)
-        if not parsed.spec.needs_agreement and parsed.spec.access is Access.ANYONE:
-            return self.execute(parsed, caller)
-        if not parsed.spec.kept:
-            return None
-        version = self.uow.quick_version(caller.channel, caller.user)
-        return None if version is None else self._kept_answer(version, parsed, caller)
-
     def bootstrap(self, caller: Caller, profile_id: str = DEFAULT_PROFILE) -> None:
         """For the console and `cmd`: an empty database gets one agreement bound to the channel.
         Read first: once set up, a question takes no write lock (SQLite has one for all).
@@ -207,7 +183,9 @@ class RegRightsService:
                 today = now.astimezone(agreement.terms.zone).date()
                 found.append(
                     {
-                        **status_data(agreement.terms, agreement.state(), today),
+                        **status_answer(
+                            agreement.state(), today, agreement.calendar, show_reasons=False
+                        ).json(),
                         "title": agreement.terms.title,
                         "delay_limit": {
                             "max_days": agreement.terms.allowed_delay.max_days,
@@ -231,17 +209,24 @@ class RegRightsService:
                 terms.id, terms.title, self.role_of(store, binding.agreement_id, caller.user)
             )
 
-    def role_of(self, store: ReadStore, agreement_id: int, user: str) -> str:
+    def role_of(self, store: AgreementStore, agreement_id: int, user: str) -> str:
         if user in self.admins:
             return ADMIN
         return store.grants(agreement_id).get(user, READER)
 
     # ----------------------------------------------------------------- for the handlers
 
-    def load(self, store: ReadStore, agreement_id: int) -> Agreement:
-        row = store.agreement(agreement_id)
-        events = self._histories.read(store, agreement_id)
-        return Agreement(row, terms_from_snapshot(row.profile_yaml), events, self._snapshots)
+    def load(
+        self,
+        store: AgreementStore,
+        agreement_id: int,
+        last_seq: int | None = None,
+        through: date | None = None,
+    ) -> Agreement:
+        """The agreement with its history (see `load_agreement`), replayed at most once."""
+        return load_agreement(
+            store, agreement_id, last_seq=last_seq, through=through, snapshots=self._snapshots
+        )
 
     def create_agreement(
         self,
@@ -288,7 +273,8 @@ class RegRightsService:
     def recorded(self, store: AgreementStore, agreement: Agreement, caller: Caller) -> None:
         """New events were added to `agreement` in this write transaction."""
         # Kept for other requests only once the events are committed.
-        store.after_commit(partial(self._snapshots.keep, agreement.id, agreement.snapshot()))
+        history = History.of(agreement.events, agreement.snapshot())
+        store.after_commit(partial(self._snapshots.keep, agreement.id, history))
         self.changed(store, agreement, caller)
 
     def changed(self, store: AgreementStore, agreement: Agreement, caller: Caller) -> None:
@@ -299,39 +285,20 @@ class RegRightsService:
     # ----------------------------------------------------------------- questions
 
     def _ask(self, parsed: Parsed, caller: Caller) -> Reply:
+        """A question, answered from the history as it stood on the asker's day."""
         with self.uow.read() as store:
             version = store.version(caller.channel, caller.user)
             if version is None:
                 return unbound(caller)
-            kept = self._kept_answer(version, parsed, caller)
-            if kept is not None:
-                return kept
-            agreement = self.load(store, version.agreement_id)
-        self._zones[agreement.id] = agreement.terms.zone
+            row = store.agreement(version.agreement_id)
+            day = (
+                caller.as_of
+                or caller.now.astimezone(terms_from_snapshot(row.profile_yaml).zone).date()
+            )
+            agreement = self.load(store, version.agreement_id, version.last_seq, through=day)
         insider = self._insider(caller, version.granted)
         context = Context(self, caller, agreement, insider=insider, usage=parsed.spec.usage)
-        reply = parsed.spec.handler(context, parsed.command)
-        # Filed under the history actually read, which may be newer than `version`: a commit
-        # can land between the two queries (PostgreSQL reads each statement afresh), and the
-        # kept history may already hold events another thread read.
-        read = version._replace(last_seq=agreement.events[-1].seq if agreement.events else 0)
-        key = self._answer_key(read, parsed, caller)
-        if key is not None:
-            self._answers.put(key, reply)
-        return reply
-
-    def _kept_answer(self, version: Version, parsed: Parsed, caller: Caller) -> Reply | None:
-        key = self._answer_key(version, parsed, caller)
-        return None if key is None else self._answers.get(key)
-
-    def _answer_key(self, version: Version, parsed: Parsed, caller: Caller) -> AnswerKey | None:
-        """Where the answer to `parsed` is kept; None if it is not kept."""
-        zone = self._zones.get(version.agreement_id)
-        if zone is None or not parsed.spec.kept:
-            return None
-        today = caller.as_of or caller.now.astimezone(zone).date()
-        insider = self._insider(caller, version.granted)
-        return (version.agreement_id, version.last_seq, insider, today, parsed.command)
+        return parsed.spec.handler(context, parsed.command)
 
     def _insider(self, caller: Caller, granted: str | None) -> bool:
         """Whether the asker may see a delay's reason."""

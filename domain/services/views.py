@@ -1,14 +1,13 @@
-"""Read-only views of an agreement: status, deadlines, history and terms, as answers and as the
-data of the `--json` contract."""
+"""Read-only views of an agreement: status, deadlines and history, as answers (each one is its
+own `--json` object)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.calendar import BusinessCalendar
-from domain.rules.deadlines import Deadline, running_deadlines
+from domain.rules.deadlines import running_deadlines
 from domain.rules.events import Event, EventKind, WithdrawalGround
 from domain.rules.registration import AgreementState, CycleStatus, RegistrationCycle
 from domain.rules.terms import TermsProfile
@@ -22,17 +21,6 @@ from domain.services.answers import (
 )
 from domain.services.delay_room import days_left, leap_day_warnings
 from domain.services.wording import section
-
-
-def deadline_data(deadline: Deadline, as_of: date) -> dict[str, Any]:
-    return {
-        "kind": deadline.kind.value,
-        "section": deadline.section,
-        "title": deadline.title,
-        "due": deadline.due.isoformat(),
-        "days_left": deadline.days_left(as_of),
-        "status": deadline.status(as_of),
-    }
 
 
 def demand_state(state: AgreementState, as_of: date) -> str:
@@ -152,160 +140,15 @@ def delay_past_effectiveness(state: AgreementState, delay: Delay, on: date) -> l
     ]
 
 
-def status_data(profile: TermsProfile, state: AgreementState, as_of: date) -> dict[str, Any]:
-    rule = AllowedDelayRule(profile.allowed_delay)
-    delays = state.delays_reaching(as_of)
-    active = state.delay_active_on(as_of)
-    next_start = (
-        rule.next_start_allowed(delays, as_of, 1)
-        if state.has_registration_to_delay(as_of)
-        else None  # §2(d): with nothing to delay, no delay can begin
-    )
-    room = days_left(state, as_of)
-    # The words name the day a delay may next begin: the days available are that day's.
-    next_room = room if next_start in {None, as_of} else days_left(state, next_start)
-    return {
-        "ok": True,
-        "as_of": as_of.isoformat(),
-        "agreement": profile.id,
-        "demand": {
-            "available": state.demand_refusal(as_of) is None,
-            "state": demand_state(state, as_of),
-        },
-        "delay": {
-            "active": active is not None,
-            "expires": active.delay.expires.isoformat() if active else None,
-            "days_used_12m": rule.days_used(delays, as_of),
-            "next_start_allowed": next_start.isoformat() if next_start else None,
-            "available_days": room.available_days,
-            "extend_max": room.extend_max,
-            "next_start_available_days": next_room.available_days,
-        },
-        "sales_suspended": state.sales_suspended_on(as_of),
-        "termination_date": (
-            state.termination_date.isoformat() if state.termination_date else None
-        ),
-        "deadlines": [deadline_data(d, as_of) for d in running_deadlines(state, as_of)],
-        "warnings": warnings(state, as_of),
-    }
-
-
-def history_data(events: list[Event], limit: int, *, show_reasons: bool) -> list[dict[str, Any]]:
-    retracted = {e.facts.retracts for e in events if e.kind is EventKind.RETRACTION}
-    rows = []
-    for event in reversed(events[-limit:]):
-        facts = event.facts
-        row: dict[str, Any] = {
-            "seq": event.seq,
-            "kind": event.kind.value,
-            "on": event.on.isoformat(),
-            "effective_on": event.effective_on.isoformat(),
-            "delivery": facts.delivery.value if facts.delivery else None,
-            "shares": facts.shares,
-            "days": facts.days,
-            "ground": facts.stated_ground,
-            "planned_filing": facts.planned_filing.isoformat() if facts.planned_filing else None,
-            "retracts": facts.retracts,
-            "retracted": event.seq in retracted,
-            "actor": event.actor,
-            "source": event.source,
-            "recorded_at": event.recorded_at.isoformat() if event.recorded_at else None,
-        }
-        if show_reasons:
-            row["reason"] = facts.reason
-        rows.append(row)
-    return rows
-
-
-def terms_data(profile: TermsProfile) -> dict[str, Any]:
-    d = profile.demand
-    delay = profile.allowed_delay
-    return {
-        "ok": True,
-        "agreement": profile.id,
-        "title": profile.title,
-        "timezone": profile.timezone,
-        "clocks": [
-            {
-                "rule": "notice to other holders of a demand",
-                "days": d.holder_notice.days,
-                "business_days": d.holder_notice.business_days,
-                "section": d.holder_notice.section,
-            },
-            {
-                "rule": "other holders' inclusion requests",
-                "days": d.holder_inclusion.days,
-                "business_days": d.holder_inclusion.business_days,
-                "section": d.holder_inclusion.section,
-            },
-            {
-                "rule": "Short-Form Registrations the Investor may demand",
-                "count": d.demands_allowed,
-                "section": d.eligibility_section,
-            },
-            {
-                "rule": "effectiveness after filing",
-                "days": d.effectiveness.days,
-                "business_days": d.effectiveness.business_days,
-                "section": d.effectiveness.section,
-            },
-            {
-                "rule": "Investor's piggyback request",
-                "days": profile.piggyback.request.days,
-                "business_days": profile.piggyback.request.business_days,
-                "section": profile.piggyback.request.section,
-            },
-            {
-                "rule": "Allowed Delay days in any period",
-                "days": delay.max_days,
-                "months": delay.period_months,
-                "section": delay.section,
-            },
-            {
-                "rule": "Allowed Delays beginning in any period",
-                "count": delay.max_delays,
-                "months": delay.period_months,
-                "section": delay.section,
-            },
-            {
-                "rule": "Requested Information before the first anticipated filing",
-                "days": profile.requested_information.days,
-                "business_days": profile.requested_information.business_days,
-                "section": profile.requested_information.section,
-            },
-            {
-                "rule": f"mailed notice effective {profile.notices.mail_rule}",
-                "business_days": profile.notices.mail_business_days,
-                "days": profile.notices.mail_days,
-                "section": profile.notices.section,
-            },
-        ],
-        "termination_reading": profile.termination.reading,
-        "citations": [
-            {"key": key, "section": cited.section, "quote": cited.quote}
-            for key, _, _, cited in profile.cited_values()
-            if cited is not None
-        ],
-        "drafting_defects": [
-            {"section": x.section, "note": x.note} for x in profile.drafting_defects
-        ],
-    }
-
-
 def deadlines_answer(state: AgreementState, as_of: date, calendar: BusinessCalendar) -> Deadlines:
     return Deadlines(as_of, running_deadlines(state, as_of), calendar)
 
 
 def status_answer(
-    state: AgreementState,
-    data: dict[str, Any],
-    calendar: BusinessCalendar,
-    *,
-    show_reasons: bool,
+    state: AgreementState, as_of: date, calendar: BusinessCalendar, *, show_reasons: bool
 ) -> Status:
-    """`data` is what status_data gave for the same state."""
     terms = state.terms
-    as_of = date.fromisoformat(data["as_of"])
+    rule = AllowedDelayRule(terms.allowed_delay)
     refusal = state.demand_refusal(as_of)
     active = state.delay_active_on(as_of)
     delay = None
@@ -316,23 +159,30 @@ def status_answer(
             else None
         )
         delay = RunningDelay(active.start, active.delay.expires, reason)
-    next_start = data["delay"]["next_start_allowed"]
+    nothing_to_delay = not state.has_registration_to_delay(as_of)
+    delays = state.delays_reaching(as_of)
+    room = days_left(state, as_of)
+    # §2(d): with nothing to delay, no delay can begin
+    next_start = None if nothing_to_delay else rule.next_start_allowed(delays, as_of, 1)
+    # The words name the day a delay may next begin: the days available are that day's.
+    next_room = room if next_start in {None, as_of} else days_left(state, next_start)
     return Status(
         terms=terms,
         as_of=as_of,
-        demand_state=data["demand"]["state"],
+        demand_state=demand_state(state, as_of),
         demand_refusal=refusal.message if refusal else None,
         delay=delay,
-        days_used=data["delay"]["days_used_12m"],
-        next_delay_start=date.fromisoformat(next_start) if next_start else None,
+        days_used=rule.days_used(delays, as_of),
+        next_delay_start=next_start,
         sales=_sales_suspension(state, as_of),
         termination_date=state.termination_date,
         deadlines=deadlines_answer(state, as_of, calendar),
-        warnings=data["warnings"],
-        available_days=data["delay"]["available_days"],
-        extend_max=data["delay"]["extend_max"],
-        next_start_days=data["delay"]["next_start_available_days"],
-        nothing_to_delay=not state.has_registration_to_delay(as_of),
+        warnings=warnings(state, as_of),
+        available_days=room.available_days,
+        extend_max=room.extend_max,
+        next_start_days=next_room.available_days,
+        nothing_to_delay=nothing_to_delay,
+        sales_suspended=state.sales_suspended_on(as_of),
     )
 
 

@@ -1,4 +1,5 @@
-"""An event as its stored row holds it, read back into the domain's own Event."""
+"""An event and its stored row, both ways: the one mapping between the domain's Event and the
+event table (`tables.EventRow`), for the bulk reads and inserts that skip ORM objects."""
 
 from __future__ import annotations
 
@@ -8,24 +9,27 @@ from typing import Any
 from domain.rules.calendar import Delivery
 from domain.rules.events import Event, EventKind, Facts, TerminationGround, WithdrawalGround
 
-# The event table's columns that make an Event, in the order the plain reader selects them.
-EVENT_COLUMNS = (
-    "seq",
-    "kind",
-    "on",
-    "effective_on",
-    "delivery",
-    "shares",
-    "days",
-    "reason",
-    "ground",
-    "planned_filing",
-    "retracts",
-    "actor",
-    "source",
-    "recorded_at",
-    "chain_hash",
-)
+
+def event_row(agreement_id: int, event: Event, chain_hash: str) -> dict[str, Any]:
+    facts = event.facts
+    return {
+        "agreement_id": agreement_id,
+        "seq": event.seq,
+        "kind": event.kind.value,
+        "on": event.on,
+        "effective_on": event.effective_on,
+        "delivery": facts.delivery.value if facts.delivery else None,
+        "shares": facts.shares,
+        "days": facts.days,
+        "reason": facts.reason,
+        "ground": facts.stated_ground,  # a termination's or a withdrawal's
+        "planned_filing": facts.planned_filing,
+        "retracts": facts.retracts,
+        "actor": event.actor,
+        "source": event.source,
+        "recorded_at": event.recorded_at,
+        "chain_hash": chain_hash,
+    }
 
 
 def event_from_row(row: Mapping[Any, Any]) -> Event:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -13,9 +13,10 @@ from sqlmodel import Session, col, select
 
 from domain.rules.audit_chain import ChainedEvent, event_hash, genesis, refuse_altered_tip
 from domain.rules.events import Event
+from domain.store.alert_ledger import AlertLedger
+from domain.store.alert_locks import hold_agreement
 from domain.store.database import connection_gate
-from domain.store.event_rows import event_from_row
-from domain.store.quick_read import quick_read
+from domain.store.event_rows import event_from_row, event_row
 from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow
 from domain.store.version import VERSION_SQL, Version
 
@@ -150,6 +151,23 @@ class AgreementStore:
         )
         return list(rows)
 
+    def due_for_alerts(self, now: datetime) -> list[int]:
+        """The agreements whose next alert time has come, the longest due first."""
+        rows = self.session.exec(
+            select(AgreementRow.id)
+            .where(col(AgreementRow.next_alert_at) <= now)
+            .order_by(col(AgreementRow.next_alert_at))
+        )
+        return [agreement_id for agreement_id in rows if agreement_id is not None]
+
+    def set_next_alert_at(self, row: AgreementRow, at: datetime | None) -> None:
+        row.next_alert_at = at
+        self.session.add(row)
+
+    @property
+    def alerts(self) -> AlertLedger:
+        return AlertLedger(self.session)
+
     def add_agreement(self, row: AgreementRow) -> AgreementRow:
         self.session.add(row)
         self.session.flush()
@@ -178,15 +196,23 @@ class AgreementStore:
         self.session.delete(row)
         return True
 
-    def events(self, agreement_id: int, after: int = 0) -> list[Event]:
-        """The agreement's events with sequence numbers above `after`, in order."""
+    def events(self, agreement_id: int, through_seq: int | None = None) -> list[Event]:
+        """The agreement's events in order, up to sequence number `through_seq` if given (a
+        history version read earlier in a transaction that may now see newer events)."""
         self.write_appended()
-        rows = self.session.connection().execute(
-            core_select(_EVENTS)
-            .where(_EVENTS.c.agreement_id == agreement_id, _EVENTS.c.seq > after)
-            .order_by(_EVENTS.c.seq)
-        )
+        query = core_select(_EVENTS).where(_EVENTS.c.agreement_id == agreement_id)
+        if through_seq is not None:
+            query = query.where(_EVENTS.c.seq <= through_seq)
+        rows = self.session.connection().execute(query.order_by(_EVENTS.c.seq))
         return [event_from_row(row._mapping) for row in rows]
+
+    def last_seq(self, agreement_id: int) -> int:
+        """The sequence number of the agreement's latest event; 0 for none."""
+        self.write_appended()
+        latest = self.session.exec(
+            select(func.max(EventRow.seq)).where(EventRow.agreement_id == agreement_id)
+        ).one()
+        return latest or 0
 
     def events_by_agreement(self, agreement_ids: Collection[int]) -> dict[int, list[Event]]:
         """`events` for many agreements in one query (each id has a list, maybe empty)."""
@@ -205,16 +231,11 @@ class AgreementStore:
         appended = self._last_seq.get(agreement_id)
         if appended is not None:  # the agreement is locked: no one else appends meanwhile
             return appended + 1
-        self.write_appended()
-        latest = self.session.exec(
-            select(func.max(EventRow.seq)).where(EventRow.agreement_id == agreement_id)
-        ).one()
-        return (latest or 0) + 1
+        return self.last_seq(agreement_id) + 1
 
     def append(self, agreement_id: int, event: Event) -> None:
         """Store `event`, chained to the agreement's latest event in this same transaction.
         Appended rows are inserted together, before the events are next read and at commit."""
-        facts = event.facts
         assert event.recorded_at is not None
         agreement = self.agreement(agreement_id)
         if agreement_id not in self._last_seq:  # the first append here: the tip must hold
@@ -223,26 +244,7 @@ class AgreementStore:
         agreement.chain_head = chained
         self.session.add(agreement)
         self._last_seq[agreement_id] = event.seq
-        self._unwritten.append(
-            {
-                "agreement_id": agreement_id,
-                "seq": event.seq,
-                "kind": event.kind.value,
-                "on": event.on,
-                "effective_on": event.effective_on,
-                "delivery": facts.delivery.value if facts.delivery else None,
-                "shares": facts.shares,
-                "days": facts.days,
-                "reason": facts.reason,
-                "ground": facts.stated_ground,  # a termination's or a withdrawal's
-                "planned_filing": facts.planned_filing,
-                "retracts": facts.retracts,
-                "actor": event.actor,
-                "source": event.source,
-                "recorded_at": event.recorded_at,
-                "chain_hash": chained,
-            }
-        )
+        self._unwritten.append(event_row(agreement_id, event, chained))
 
     def write_appended(self) -> None:
         """Inserts the rows appended since the last call, in one statement."""
@@ -281,12 +283,10 @@ class UnitOfWork:
         # database's own deadline: SQLite's busy timeout, PostgreSQL's lock and statement
         # timeouts); None keeps the engine's longer waits.
         self.write_seconds = write_seconds
-        self._quick = quick_read(engine)
 
-    def quick_version(self, channel_id: str, user: str) -> Version | None:
-        """The channel's version for `user` when it can be read at once, outside any unit of
-        work (SQLite); None otherwise, or for an unbound channel."""
-        return self._quick.version(channel_id, user)
+    def hold_alerts(self, agreement_id: int) -> AbstractContextManager[bool]:
+        """True while this process alone works on the agreement's alerts (see alert_locks)."""
+        return hold_agreement(self.engine, agreement_id)
 
     @contextmanager
     def read(self) -> Iterator[AgreementStore]:

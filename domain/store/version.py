@@ -15,7 +15,7 @@ class Version(NamedTuple):
 
 
 # Every question asks this first, so it is plain SQL: the ORM's statement building cost more
-# than the query itself. Its parameters are named, as both SQLAlchemy and sqlite3 take them.
+# than the query itself.
 VERSION_SQL = (
     "SELECT b.agreement_id,"
     " (SELECT coalesce(max(e.seq), 0) FROM event e WHERE e.agreement_id = b.agreement_id),"

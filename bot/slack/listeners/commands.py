@@ -31,8 +31,7 @@ from domain.services.grammar import NoticeRequest, TimelineRequest, UsageError
 from domain.services.identifiers import caller_refusal
 from domain.services.replies import Reply
 from domain.services.service import unbound
-from domain.store.ports import Transactions
-from domain.store.unit_of_work import AgreementStore
+from domain.store.unit_of_work import AgreementStore, UnitOfWork
 
 log = logging.getLogger("regrights.slack")
 
@@ -143,9 +142,7 @@ def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext, client:
             context[FOLLOW_UP] = FollowUp(user, channel, owed=owed[0])
 
 
-def _owe_after(
-    uow: Transactions, owe: Callable[[AgreementStore, Reply], None], reply: Reply
-) -> None:
+def _owe_after(uow: UnitOfWork, owe: Callable[[AgreementStore, Reply], None], reply: Reply) -> None:
     """`owe` in a transaction of its own, for a write that committed by itself (`setup`). Its
     announcement failing to be stored does not unsay the write; a second delivery does."""
     try:

@@ -70,13 +70,8 @@ def setup(ctx: Context, command: Setup) -> Reply:
             return unbound
         store.bind(caller.channel, agreement.id, caller.user, caller.now)
         agreement_id = agreement.id
-    data = {"ok": True, "agreement": profile.id, "channel": caller.channel, "created": created}
-    if unbound is not None:
-        data["unbound"] = unbound[0]
-    return Reply(
-        ok=True,
-        answer=SetUp(profile.title, profile.id, created, unbound),
-        data=data,
+    return Reply.answered(
+        SetUp(profile.title, profile.id, created, caller.channel, unbound),
         announce=True,
         agreement_id=agreement_id,
     )
@@ -110,10 +105,8 @@ def _admins_only(command: str) -> Reply:
 def grant(ctx: Context, command: Grant) -> Reply:
     agreement, caller = ctx.agreement, ctx.caller
     ctx.store.grant(agreement.id, command.user, command.role, caller.user, caller.now)
-    return Reply(
-        ok=True,
-        answer=Granted(command.user, command.role, agreement.terms.id),
-        data={"ok": True, "user": command.user, "role": command.role},
+    return Reply.answered(
+        Granted(command.user, command.role, agreement.terms.id),
         announce=True,
         agreement_id=agreement.id,
     )
@@ -131,10 +124,8 @@ def revoke(ctx: Context, command: Revoke) -> Reply:
             NoGrantedRole(command.user, agreement.terms.id),
             f"{command.user} holds no granted role",
         )
-    return Reply(
-        ok=True,
-        answer=Revoked(command.user, agreement.terms.id, command.user in ctx.service.admins),
-        data={"ok": True, "user": command.user, "role": None},
+    return Reply.answered(
+        Revoked(command.user, agreement.terms.id, command.user in ctx.service.admins),
         announce=True,
         agreement_id=agreement.id,
     )
@@ -152,10 +143,8 @@ def remind_leads(ctx: Context, command: RemindLeads) -> Reply:
     agreement.row.alert_leads = ",".join(str(lead) for lead in command.leads)
     ctx.store.session.add(agreement.row)
     ctx.service.changed(ctx.store, agreement, ctx.caller)
-    return Reply(
-        ok=True,
-        answer=LeadsSet(command.leads),
-        data={"ok": True, "leads": command.leads},
+    return Reply.answered(
+        LeadsSet(command.leads),
         announce=True,
         agreement_id=agreement.id,
     )
@@ -166,10 +155,8 @@ def remind_at(ctx: Context, command: RemindAt) -> Reply:
     agreement.row.alert_at = command.at.strftime("%H:%M")
     ctx.store.session.add(agreement.row)
     ctx.service.changed(ctx.store, agreement, ctx.caller)
-    return Reply(
-        ok=True,
-        answer=AlertTimeSet(command.at, agreement.terms.timezone),
-        data={"ok": True, "at": agreement.row.alert_at},
+    return Reply.answered(
+        AlertTimeSet(command.at, agreement.terms.timezone),
         announce=True,
         agreement_id=agreement.id,
     )

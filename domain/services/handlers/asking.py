@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from domain.rules.allowed_delay import Delay
+from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.audit_chain import ChainBreak
 from domain.rules.cutback import HolderClaim, cutback
 from domain.rules.events import Event, EventKind, Facts
@@ -15,30 +15,29 @@ from domain.services.compliance_record import compliance_reply
 from domain.services.context import Context
 from domain.services.delay_room import DaysLeft, days_left, leap_day_warnings
 from domain.services.grammar import CutbackRequest, DelayCheck, History, Query
-from domain.services.handlers.recording import delay_data, rule_refusal
+from domain.services.handlers.recording import rule_refusal
 from domain.services.replies import Reply
 from domain.services.views import (
-    deadline_data,
     deadlines_answer,
     delay_past_effectiveness,
     history_answer,
-    history_data,
     status_answer,
-    status_data,
-    terms_data,
 )
 
 
 def status(ctx: Context, command: Query) -> Reply:
     agreement = ctx.agreement
-    state = agreement.state_on(ctx.today)
-    data = status_data(agreement.terms, state, ctx.today)
+    answer = status_answer(
+        agreement.state_on(ctx.today), ctx.today, agreement.calendar, show_reasons=ctx.insider
+    )
     broken = agreement.history_break()
-    data["history_break"] = broken.detail if broken is not None else None
     if broken is not None:
-        data["warnings"].insert(0, history_warning(broken))
-    answer = status_answer(state, data, agreement.calendar, show_reasons=ctx.insider)
-    return Reply(ok=True, answer=answer, data=data, warnings=data["warnings"])
+        answer = replace(
+            answer,
+            history_break=broken.detail,
+            warnings=[history_warning(broken), *answer.warnings],
+        )
+    return Reply.answered(answer, warnings=answer.warnings)
 
 
 def history_warning(broken: ChainBreak) -> str:
@@ -50,34 +49,19 @@ def history_warning(broken: ChainBreak) -> str:
 
 def deadlines(ctx: Context, command: Query) -> Reply:
     agreement, today = ctx.agreement, ctx.today
-    answer = deadlines_answer(agreement.state_on(today), today, agreement.calendar)
-    return Reply(
-        ok=True,
-        answer=answer,
-        data={
-            "ok": True,
-            "as_of": today.isoformat(),
-            "deadlines": [deadline_data(d, today) for d in answer.deadlines],
-        },
-    )
+    return Reply.answered(deadlines_answer(agreement.state_on(today), today, agreement.calendar))
 
 
 def terms(ctx: Context, command: Query) -> Reply:
-    profile = ctx.agreement.terms
-    return Reply(ok=True, answer=answers.Terms(profile), data=terms_data(profile))
+    return Reply.answered(answers.Terms(ctx.agreement.terms))
 
 
 def history(ctx: Context, command: History) -> Reply:
     events, profile = ctx.agreement.events, ctx.agreement.terms
     answer = history_answer(events, command.limit, profile, show_reasons=ctx.insider)
-    data = {"ok": True, "events": history_data(events, command.limit, show_reasons=ctx.insider)}
-    if command.asked is None:
-        return Reply(ok=True, answer=answer, data=data)
-    return Reply(
-        ok=True,
-        answer=replace(answer, capped_at=command.limit),
-        data={**data, "capped_at": command.limit},
-    )
+    if command.asked is not None:
+        answer = replace(answer, capped_at=command.limit)
+    return Reply.answered(answer)
 
 
 def delay_check(ctx: Context, command: DelayCheck) -> Reply:
@@ -85,7 +69,6 @@ def delay_check(ctx: Context, command: DelayCheck) -> Reply:
     start = command.start or today
     state = agreement.state()
     room = days_left(state, start)
-    room_data = {"available_days": room.available_days, "extend_max": room.extend_max}
     running = state.delay_active_on(start)
     if running is not None:
         # Checked against the delays as they stand, extensions included, whatever their dates.
@@ -106,11 +89,9 @@ def delay_check(ctx: Context, command: DelayCheck) -> Reply:
         after = replay([*agreement.events, probe], agreement.terms)
     except RuleViolation as violation:
         return _would_be_refused(ctx, violation, probe.seq, command, room)
-    data = {"ok": True, **delay_data(agreement.terms, after, start, command.days), **room_data}
     delay = Delay(start, command.days)
     warnings = delay_past_effectiveness(after, delay, delay.start)
     warnings += leap_day_warnings(after, [d.delay for d in after.delays], start)
-    data["warnings"] = warnings
     rule = agreement.terms.allowed_delay
     answer = answers.DelayAllowed(
         section=rule.section,
@@ -118,14 +99,14 @@ def delay_check(ctx: Context, command: DelayCheck) -> Reply:
         start=start,
         last_day=delay.last_day,
         expires=delay.expires,
-        days_used=data["days_used_12m"],
+        days_used=AllowedDelayRule(rule).days_used([d.delay for d in after.delays], start),
         period_months=rule.period_months,
         warnings=warnings,
         calendar=agreement.calendar,
         available_days=room.available_days,
         extend_max=room.extend_max,
     )
-    return Reply(ok=True, answer=answer, data=data, warnings=warnings)
+    return Reply.answered(answer, warnings=warnings)
 
 
 def _would_be_refused(
@@ -169,8 +150,4 @@ def cutback_shares(ctx: Context, command: CutbackRequest) -> Reply:
         requested_section=piggyback.requested_basis_section,
         defects=[(d.section, d.note) for d in profile.defects_about("cutback")],
     )
-    return Reply(
-        ok=True,
-        answer=answer,
-        data={"ok": True, "by_owned": result.by_owned, "by_requested": result.by_requested},
-    )
+    return Reply.answered(answer)

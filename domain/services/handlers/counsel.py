@@ -8,7 +8,7 @@ from domain.services.answers import CalendarFeedLink
 from domain.services.context import Context
 from domain.services.grammar import CalendarLink, TimelineRequest
 from domain.services.replies import Reply
-from domain.services.timeline_view import timeline_data, timeline_of
+from domain.services.timeline_view import timeline_of
 
 # 256 bits from the operating system's CSPRNG, URL-safe: 43 characters.
 TOKEN_BYTES = 32
@@ -16,8 +16,7 @@ FEED_PATH = "/calendar/{token}.ics"
 
 
 def timeline(ctx: Context, command: TimelineRequest) -> Reply:
-    view = timeline_of(ctx.agreement, ctx.caller)
-    return Reply(ok=True, answer=view, data=timeline_data(view))
+    return Reply.answered(timeline_of(ctx.agreement, ctx.caller))
 
 
 def calendar_link(ctx: Context, command: CalendarLink) -> Reply:
@@ -30,26 +29,11 @@ def calendar_link(ctx: Context, command: CalendarLink) -> Reply:
     agreement, session = ctx.agreement, ctx.store.session
     made = None if command.reset else feed_made(session, agreement.id)
     if made is not None:  # kept only as its digest: shown once, when it was made (SPEC §14)
-        return Reply(
-            ok=True,
-            answer=CalendarFeedLink(
-                agreement.terms.title, None, None, False, (made.created_by, made.created_at)
-            ),
-            data={
-                "ok": True,
-                "url": None,
-                "path": None,
-                "reset": False,
-                "made_by": made.created_by,
-            },
-        )
+        made_by = (made.created_by, made.created_at)
+        return Reply.answered(CalendarFeedLink(agreement.terms.title, None, None, False, made_by))
     token = secrets.token_urlsafe(TOKEN_BYTES)
     set_feed_token(session, agreement.id, token, ctx.caller.user, ctx.caller.now)
     path = FEED_PATH.format(token=token)
     public = ctx.service.public_url
     url = public.rstrip("/") + path if public else None
-    return Reply(
-        ok=True,
-        answer=CalendarFeedLink(agreement.terms.title, path, url, command.reset),
-        data={"ok": True, "url": url, "path": path, "reset": command.reset},
-    )
+    return Reply.answered(CalendarFeedLink(agreement.terms.title, path, url, command.reset))

@@ -6,45 +6,51 @@ confirmed or an agreement's pass broke off (the next pass retries them), 2 for a
 
 from __future__ import annotations
 
-import sqlite3
-import sys
+import argparse
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from bot.alerts.report import PassReport
-from bot.clock import utc_now
-from bot.render.markup import PLAIN
-from bot.settings import Settings
-from domain.store.location import HEAD
-from domain.store.plain_sqlite import PlainSqliteReads
+if TYPE_CHECKING:
+    from bot.alerts.report import PassReport
 
 
-def run_tick(at: str | None, dry_run: bool) -> int:
-    try:
-        now = parse_moment(at) if at else utc_now()
-    except ValueError as exc:
-        print(f"regrights tick: --at: {exc}", file=sys.stderr)
-        return 2
-    settings = Settings.from_env()
-    if _nothing_due(settings, now):
-        report = PassReport(now, dry_run)
-        _print(report)
-        return 0
-    # Something may be due: the whole alert machinery, the ORM and (with a token) Slack's client.
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    tick = sub.add_parser(
+        "tick",
+        help="run one alert pass and exit (for cron)",
+        description="Run one alert pass and exit: 0 when every alert due was posted, 1 when some "
+        "could not be confirmed (the next pass finishes them).",
+    )
+    tick.add_argument(
+        "--at", metavar="ISO-DATETIME", help="run the pass as of this moment (no offset: UTC)"
+    )
+    tick.add_argument("--dry-run", action="store_true", help="show what would be posted")
+    tick.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
     from bot.alerts.alert_pass import run_alert_pass
     from bot.alerts.console_poster import ConsolePoster
     from bot.alerts.poster import Poster
-    from bot.runtime import open_database
+    from bot.failures import Failure
+    from bot.settings import Settings
+    from bot.wiring import open_database, utc_now
+    from domain.services.replies import ExitCode
     from domain.store.database import make_engine
+    from domain.store.location import HEAD
     from domain.store.migrate import current_revision
 
-    if dry_run:
+    try:
+        now = parse_moment(args.at) if args.at else utc_now()
+    except ValueError as exc:
+        raise Failure(f"--at: {exc}", ExitCode.MALFORMED) from None
+    settings = Settings.from_env()
+    if args.dry_run:
         engine = make_engine(settings.database_url)
         if current_revision(engine) != HEAD:
-            print(
-                "regrights tick: the database is not migrated; run `regrights db upgrade`",
-                file=sys.stderr,
+            raise Failure(
+                "the database is not migrated; run `regrights db upgrade`", ExitCode.MALFORMED
             )
-            return 2
     else:
         engine = open_database(settings.database_url)
     poster: Poster = ConsolePoster()
@@ -52,26 +58,13 @@ def run_tick(at: str | None, dry_run: bool) -> int:
         from bot.alerts.slack_poster import SlackPoster, alert_client
 
         poster = SlackPoster(alert_client(settings), read_history=settings.read_history)
-    report = run_alert_pass(engine, poster, now, dry_run=dry_run)
-    if not dry_run:
+    report = run_alert_pass(engine, poster, now, dry_run=args.dry_run)
+    if not args.dry_run:
         from bot.alerts.history_check import check_histories
 
         check_histories(engine, poster, now, report)  # each whole chain, once a day
     _print(report)
-    return 1 if report.pending or report.failed else 0
-
-
-def _nothing_due(settings: Settings, now: datetime) -> bool:
-    """Whether a migrated SQLite database says at once that no agreement's alert time has
-    come, read without loading the ORM. False whenever it cannot be told that way."""
-    try:
-        reads = PlainSqliteReads.of_migrated(settings.database_url)
-        if reads is None:
-            return False
-        with reads.read() as store:
-            return not store.due_for_alerts(now)
-    except sqlite3.Error:
-        return False
+    return ExitCode.REFUSED if report.pending or report.failed else ExitCode.OK
 
 
 def parse_moment(text: str) -> datetime:
@@ -86,6 +79,8 @@ def parse_moment(text: str) -> datetime:
 
 
 def _print(report: PassReport) -> None:
+    from bot.render.markup import PLAIN
+
     mode = " (dry run: nothing is posted or recorded)" if report.dry_run else ""
     print(f"alert pass as of {report.now.astimezone(UTC).isoformat()}{mode}")
     for delivery in report.would_post:

@@ -6,13 +6,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-EXIT_OK, EXIT_MALFORMED = 0, 2
+from domain.services.replies import ExitCode
 
 
-def add_profile_command(sub: Any) -> None:
-    """Register `profile` on the top-level subparsers; `args.profile_run(args)` runs it."""
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     profile = sub.add_parser(
         "profile",
         help="draft a profile from an agreement, or check one",
@@ -28,14 +26,14 @@ def add_profile_command(sub: Any) -> None:
     draft.add_argument("agreement", metavar="AGREEMENT", help="the agreement: .txt, .docx or .pdf")
     draft.add_argument("--json", action="store_true", help="print one JSON object")
     draft.add_argument("--out", metavar="PROFILE.yaml", help="write the profile here")
-    draft.set_defaults(profile_run=run_draft)
+    draft.set_defaults(func=run_draft)
     check = actions.add_parser(
         "check",
         help="validate a profile file and show each clock with its quote",
         description="Validate a profile file, then print each clock with the clause it cites.",
     )
     check.add_argument("profile", metavar="PROFILE.yaml")
-    check.set_defaults(profile_run=run_check)
+    check.set_defaults(func=run_check)
 
 
 def run_draft(args: argparse.Namespace) -> int:
@@ -57,7 +55,7 @@ def run_draft(args: argparse.Namespace) -> int:
         print(f"Wrote {args.out}: {found} values cited, {len(draft.missing)} missing.")
         for key in draft.missing:
             print(f"  missing: {key}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _write(path: Path, text: str) -> None:
@@ -66,7 +64,7 @@ def _write(path: Path, text: str) -> None:
     try:
         path.write_text(text, "utf-8")
     except OSError as exc:
-        raise Failure(f"{path}: cannot be written ({exc.strerror})", EXIT_MALFORMED) from exc
+        raise Failure(f"{path}: cannot be written ({exc.strerror})", ExitCode.MALFORMED) from exc
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -78,7 +76,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"regrights: profile {exc.source} is not usable:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
-        return EXIT_MALFORMED
+        return ExitCode.MALFORMED
     print(f"{args.profile}: profile {profile.id} is valid: {profile.title}.")
     for _key, what, value, citation in profile.cited_values():
         where = f" (§{citation.section})" if citation and citation.section != "preamble" else ""
@@ -87,4 +85,4 @@ def run_check(args: argparse.Namespace) -> int:
             print(f'    "{citation.quote}"')
         else:
             print("    (no quote: the profile does not cite the agreement for this value)")
-    return EXIT_OK
+    return ExitCode.OK

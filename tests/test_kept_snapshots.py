@@ -1,25 +1,21 @@
-"""Questions answered at once: the quick read of a version, and kept answers never stale."""
+"""The one cache, replayed histories kept by version: never stale, whatever happens, and a
+position as of a day is built only from the events dated on or before it."""
 
 from __future__ import annotations
 
 import shutil
-import sqlite3
-import subprocess
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import REGRIGHTS, cli_env, said
+from conftest import said
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.runtime import build_service, open_database
-from domain.services.commands import read_command
-from domain.services.service import Caller
+from bot.wiring import build_service, open_database
+from domain.services.service import Caller, RegRightsService
 from domain.store.database import make_engine
-from domain.store.quick_read import NoQuickRead, SqliteQuickRead, quick_read
 
 ADMIN, EDITOR, READER = "UADMIN", "UEDITOR", "UREADER"
 
@@ -29,81 +25,8 @@ def database(tmp_path: Path) -> Path:
     return tmp_path / "regrights.sqlite3"
 
 
-def test_the_quick_read_sees_each_commit_of_another_process_at_once(database: Path) -> None:
-    engine = open_database(f"sqlite:///{database}")
-    reader = quick_read(engine)
-    assert isinstance(reader, SqliteQuickRead)
-    assert reader.version("console", ADMIN) is None  # unbound
-    run = [REGRIGHTS, "cmd", "--user", ADMIN, "--as-of", "2026-06-01"]
-    subprocess.run(
-        [*run, "suspend"], env=cli_env(f"sqlite:///{database}"), check=True, capture_output=True
-    )
-    first = reader.version("console", EDITOR)
-    assert first is not None and first.last_seq == 1 and first.granted is None
-    grant = [*run, "grant", f"<@{EDITOR}>", "editor"]
-    subprocess.run(grant, env=cli_env(f"sqlite:///{database}"), check=True, capture_output=True)
-    assert reader.version("console", EDITOR) == first._replace(granted="editor")
-    subprocess.run(
-        [*run, "resume"], env=cli_env(f"sqlite:///{database}"), check=True, capture_output=True
-    )
-    assert reader.version("console", EDITOR) == first._replace(last_seq=2, granted="editor")
-    engine.dispose()
-
-
-def test_the_quick_read_gives_up_at_once_on_a_locked_database(database: Path) -> None:
-    open_database(f"sqlite:///{database}").dispose()
-    locker = sqlite3.connect(database, isolation_level=None, timeout=0)
-    locker.execute("PRAGMA locking_mode=EXCLUSIVE")
-    locker.execute("BEGIN EXCLUSIVE")
-    began = time.perf_counter()
-    assert SqliteQuickRead(str(database)).version("console", ADMIN) is None
-    assert time.perf_counter() - began < 0.5
-    locker.execute("ROLLBACK")
-    locker.close()
-
-
-def test_the_quick_read_never_creates_a_missing_file(tmp_path: Path) -> None:
-    gone = tmp_path / "gone.sqlite3"
-    assert SqliteQuickRead(str(gone)).version("console", ADMIN) is None
-    assert not gone.exists()
-
-
-def test_postgres_and_a_memory_database_have_no_quick_read(postgres_url: str) -> None:
-    for url in (postgres_url, "sqlite://"):
-        engine = open_database(url)
-        assert isinstance(quick_read(engine), NoQuickRead)
-        engine.dispose()
-
-
 def caller(user: str = ADMIN, now: datetime = datetime(2026, 6, 1, 15, tzinfo=UTC)) -> Caller:
     return Caller(user=user, channel="console", source="test", now=now)
-
-
-def test_a_question_is_answered_at_once_only_while_nothing_has_changed(
-    database: Path,
-) -> None:
-    engine = open_database(f"sqlite:///{database}")
-    service = build_service(engine, frozenset({ADMIN}))
-    service.bootstrap(caller())
-    assert service.answer_at_once(read_command("status"), caller()) is None  # nothing kept yet
-    first = service.handle("status", caller())
-    assert service.answer_at_once(read_command("status"), caller()) is first
-    # A write is never answered here.
-    assert service.answer_at_once(read_command("delay 5"), caller()) is None
-    help_reply = service.answer_at_once(read_command("help"), caller())
-    assert help_reply is not None and help_reply.ok
-    malformed = service.answer_at_once(read_command("delay soon"), caller())
-    assert malformed is not None and malformed.exit_code == 2
-
-    subprocess.run(
-        [REGRIGHTS, "cmd", "--user", ADMIN, "--as-of", "2026-06-01", "suspend"],
-        env=cli_env(f"sqlite:///{database}"),
-        check=True,
-        capture_output=True,
-    )
-    assert service.answer_at_once(read_command("status"), caller()) is None
-    assert service.handle("status", caller()).data["sales_suspended"] is True
-    engine.dispose()
 
 
 # -------------------------------------------------------------- never stale, whatever happens
@@ -190,7 +113,7 @@ class Instances:
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(steps)
-def test_an_answer_given_at_once_is_always_what_a_fresh_reading_gives(
+def test_an_answer_from_kept_snapshots_is_always_what_a_fresh_reading_gives(
     migrated: Path, script: list[tuple[str, int, str, str]]
 ) -> None:
     with tempfile.TemporaryDirectory() as work:
@@ -203,13 +126,12 @@ def test_an_answer_given_at_once_is_always_what_a_fresh_reading_gives(
                 else:
                     instances.services[which].handle(text, caller(writer, instances.now))
                 # Every question from each non-admin, on both instances, after every step: most
-                # are answered at once.
+                # are answered from a kept snapshot.
                 for asker in (caller(EDITOR, instances.now), caller(READER, instances.now)):
                     for question in QUESTIONS:
                         fresh = instances.fresh_answer(question, asker)
                         for service in instances.services:
-                            at_once = service.answer_at_once(read_command(question), asker)
-                            reply = at_once or service.handle(question, asker)
+                            reply = service.handle(question, asker)
                             assert (said(reply), reply.data) == fresh
         finally:
             instances.close()
@@ -229,13 +151,59 @@ def test_a_write_that_fails_after_its_append_leaves_no_trace_in_the_kept_history
     service = build_service(engine, frozenset({ADMIN}), on_change=(fail_once_armed,))
     service.bootstrap(caller())
     assert service.handle("s3-eligible on 2026-01-05", caller()).ok
-    assert len(service.handle("history", caller()).data["events"]) == 1  # the history is kept
+    assert len(service.handle("history", caller()).data["events"]) == 1  # its snapshot is kept
     armed.append(True)
     with pytest.raises(RuntimeError):
         service.handle("suspend", caller())
-    # `history 9` was never asked, so its answer is worked out from the kept history.
     assert len(service.handle("history 9", caller()).data["events"]) == 1
     assert service.handle("suspend", caller()).ok
     kinds = [e["kind"] for e in service.handle("history 8", caller()).data["events"]]
     assert kinds == ["suspend", "s3-eligible"]  # newest first
     engine.dispose()
+
+
+LATER = [
+    "suspend on {day}",
+    "resume on {day}",
+    "delay 5 from {day} reason i",
+    "delay-end on {day}",
+    "effective on {day}",
+    "stop-order on {day}",
+    "piggyback-notice on {day} by mail",
+    "undo",
+]
+AS_OF_QUESTIONS = ["status", "deadlines", "history 20", "compliance", "delay check 10"]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.integers(0, 120),
+    st.lists(st.tuples(st.integers(1, 60), st.sampled_from(LATER)), min_size=1, max_size=5),
+)
+def test_a_position_as_of_a_day_is_built_only_from_the_events_dated_by_then(
+    migrated: Path, offset: int, later: list[tuple[int, str]]
+) -> None:
+    day = datetime(2026, 2, 1, 15, tzinfo=UTC) + timedelta(days=offset)
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(shutil.copy(migrated, Path(work) / "as-of.sqlite3"))
+        instances = Instances(path)
+        service = instances.services[0]
+        asker = Caller(EDITOR, "console", "test", instances.now, as_of=day.date())
+
+        def position(service: RegRightsService) -> list[tuple[str, object]]:
+            return [
+                (said(reply), reply.data)
+                for reply in (service.handle(q, asker) for q in AS_OF_QUESTIONS)
+            ]
+
+        try:
+            before = position(service)
+            for days, text in later:
+                when = max(day, instances.now) + timedelta(days=days)
+                service.handle(text.format(day=when.date()), caller(ADMIN, now=when))
+            assert position(service) == before  # from the kept snapshots
+            assert position(build_service(instances.engines[1], frozenset({ADMIN}))) == before
+        finally:
+            instances.close()
