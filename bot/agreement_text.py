@@ -22,7 +22,9 @@ def agreement_text(path: Path) -> str:
         )
     try:
         if path.stat().st_size > MAX_AGREEMENT_BYTES:
-            raise Failure(f"{path}: larger than {MAX_AGREEMENT_BYTES >> 20} MiB", ExitCode.MALFORMED)
+            raise Failure(
+                f"{path}: larger than {MAX_AGREEMENT_BYTES >> 20} MiB", ExitCode.MALFORMED
+            )
         if suffix == ".txt":
             return _plain(path)
         return _word(path) if suffix == ".docx" else _pdf(path)

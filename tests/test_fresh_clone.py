@@ -36,9 +36,7 @@ def test_constraints_pin_every_dependency() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]}
     lines = (ROOT / "constraints.txt").read_text("utf-8").splitlines()
-    pins = dict(
-        line.split("==", 1) for line in lines if line.strip() and not line.startswith("#")
-    )
+    pins = dict(line.split("==", 1) for line in lines if line.strip() and not line.startswith("#"))
     assert {_name(n) for n in pins} >= wanted
     assert "regrights" not in {_name(n) for n in pins}
 

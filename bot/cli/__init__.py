@@ -35,7 +35,18 @@ from bot.cli import (
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 SUBCOMMANDS = (
-    serve, console, cmd, imports, calendar, timeline, tick, export, verify, notice, profile, db
+    serve,
+    console,
+    cmd,
+    imports,
+    calendar,
+    timeline,
+    tick,
+    export,
+    verify,
+    notice,
+    profile,
+    db,
 )
 
 
