@@ -7,8 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from domain.services.replies import ExitCode
-
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     profile = sub.add_parser(
@@ -40,6 +38,7 @@ def run_draft(args: argparse.Namespace) -> int:
     from bot.agreement_text import agreement_text
     from domain.drafting.draft import draft_profile
     from domain.drafting.profile_yaml import draft_yaml
+    from domain.services.replies import ExitCode
 
     path = Path(args.agreement)
     draft = draft_profile(agreement_text(path))
@@ -60,6 +59,7 @@ def run_draft(args: argparse.Namespace) -> int:
 
 def _write(path: Path, text: str) -> None:
     from bot.failures import Failure
+    from domain.services.replies import ExitCode
 
     try:
         path.write_text(text, "utf-8")
@@ -69,6 +69,7 @@ def _write(path: Path, text: str) -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     from domain.rules.terms import ProfileError, read_profile_file
+    from domain.services.replies import ExitCode
 
     try:
         _, profile = read_profile_file(Path(args.profile))

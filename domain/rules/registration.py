@@ -285,8 +285,9 @@ def standing_on(
     events: list[Event], terms: TermsProfile, day: date
 ) -> tuple[list[Event], AgreementState]:
     """The events that stood on `day`, and the state they give: those dated (given) on or
-    before it that no retraction took back, less any that rested on a fact dated later."""
-    dated = [e for e in live_events(events) if e.on <= day]
+    before it that no retraction dated by then took back, less any that rested on a fact
+    dated later."""
+    dated = live_events([e for e in events if e.on <= day])
     while True:
         try:
             return dated, replay(dated, terms)

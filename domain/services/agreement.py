@@ -69,11 +69,9 @@ class Agreement:
 
     def state_on(self, day: date) -> AgreementState:
         """The agreement as it stood on `day`: from the standing events dated on or before it
-        (SPEC §12). The kept snapshot when no standing event is dated after `day`."""
+        (SPEC §12). The kept snapshot when no event is dated after `day`."""
         snapshot = self.snapshot()
-        if snapshot.latest is None or snapshot.latest[0] <= day:
-            return snapshot.state  # every standing event took effect, so was given, by `day`
-        if all(e.on <= day for e in self.events):
+        if snapshot.last_dated is None or snapshot.last_dated <= day:
             return snapshot.state
         return position_on(self.events, self.terms, day)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -267,8 +267,9 @@ class RegRightsService:
         self, store: AgreementStore, agreement: Agreement, event: Event, after: Snapshot
     ) -> None:
         """`append` for one of many events recorded together; `recorded` follows the last."""
-        store.append(agreement.id, event)
-        agreement.append(event, after)
+        # Kept with its stored hash, as a reading of the history would give it.
+        stored = replace(event, stored_hash=store.append(agreement.id, event))
+        agreement.append(stored, after)
 
     def recorded(self, store: AgreementStore, agreement: Agreement, caller: Caller) -> None:
         """New events were added to `agreement` in this write transaction."""

@@ -109,7 +109,7 @@ class History:
 
     def dated_through(self, day: date, terms: TermsProfile) -> History:
         """The history as it stood on `day`: its events dated on or before it, and the state
-        of those that stood then (SPEC §12: a retraction takes its event back on every day)."""
+        of those that stood then (SPEC §12)."""
         last_dated = self.snapshot.last_dated
         if last_dated is None or last_dated <= day:
             return self

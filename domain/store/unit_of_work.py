@@ -233,9 +233,10 @@ class AgreementStore:
             return appended + 1
         return self.last_seq(agreement_id) + 1
 
-    def append(self, agreement_id: int, event: Event) -> None:
-        """Store `event`, chained to the agreement's latest event in this same transaction.
-        Appended rows are inserted together, before the events are next read and at commit."""
+    def append(self, agreement_id: int, event: Event) -> str:
+        """Store `event`, chained to the agreement's latest event in this same transaction; its
+        chain hash. Appended rows are inserted together, before the events are next read and
+        at commit."""
         assert event.recorded_at is not None
         agreement = self.agreement(agreement_id)
         if agreement_id not in self._last_seq:  # the first append here: the tip must hold
@@ -245,6 +246,7 @@ class AgreementStore:
         self.session.add(agreement)
         self._last_seq[agreement_id] = event.seq
         self._unwritten.append(event_row(agreement_id, event, chained))
+        return chained
 
     def write_appended(self) -> None:
         """Inserts the rows appended since the last call, in one statement."""

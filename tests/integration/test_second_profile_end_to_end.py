@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from conftest import REGRIGHTS, cli_env
 
-ALDER = Path(__file__).resolve().parent / "fixtures" / "profiles" / "alder-2024.yaml"
+ALDER = Path(__file__).resolve().parents[1] / "fixtures" / "profiles" / "alder-2024.yaml"
 
 # By hand, on the US federal calendar:
 # - demand received Mon 2024-12-09; notice to the other holders due 5 business days later,
@@ -144,7 +144,7 @@ FILLED = {
 def test_a_drafted_business_day_profile_is_checked_set_up_and_followed(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    agreement = Path(__file__).resolve().parent / "fixtures" / "agreements" / "osprey-2010.txt"
+    agreement = Path(__file__).resolve().parents[1] / "fixtures" / "agreements" / "osprey-2010.txt"
     drafted = tmp_path / "osprey.yaml"
     assert run(env, "profile", "draft", str(agreement), "--out", str(drafted)).returncode == 0
     text = drafted.read_text()

@@ -28,7 +28,7 @@ from domain.rules.stored_terms import terms_from_stored
 from domain.rules.terms import Clock, TermsProfile, parse_profile, read_profile_file
 from domain.rules.violation import RuleViolation
 
-ALDER_FILE = Path(__file__).resolve().parent / "fixtures" / "profiles" / "alder-2024.yaml"
+ALDER_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "profiles" / "alder-2024.yaml"
 ALDER = read_profile_file(ALDER_FILE)[1]
 US = BusinessCalendar("US")
 

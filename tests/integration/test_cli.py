@@ -127,7 +127,7 @@ def test_console_reads_commands_from_stdin(env: dict[str, str]) -> None:
 
 def test_setup_from_a_profiles_directory(env: dict[str, str], tmp_path: Path) -> None:
     bundled = (
-        Path(__file__).resolve().parents[1] / "domain" / "rules" / "profiles" / "nstor-2002.yaml"
+        Path(__file__).resolve().parents[2] / "domain" / "rules" / "profiles" / "nstor-2002.yaml"
     )
     profiles = tmp_path / "profiles"
     profiles.mkdir()

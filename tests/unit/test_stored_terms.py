@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from domain.rules.stored_terms import terms_from_stored
 from domain.rules.terms import ProfileError, parse_profile
 
-BUNDLED = Path(__file__).resolve().parents[1] / "domain" / "rules" / "profiles" / "nstor-2002.yaml"
+BUNDLED = Path(__file__).resolve().parents[2] / "domain" / "rules" / "profiles" / "nstor-2002.yaml"
 RAW: dict[str, Any] = yaml.safe_load(BUNDLED.read_text())
 
 

@@ -64,7 +64,7 @@ def test_a_fresh_database_is_still_migrated_at_start(tmp_path: Path) -> None:
         env=cli_env(url),
         capture_output=True,
         text=True,
-        cwd=Path(__file__).parents[1],
+        cwd=Path(__file__).parents[2],
         check=False,
     )
     assert run.returncode == 0, run.stderr
@@ -89,7 +89,7 @@ def test_one_country_loaded_alone_gives_the_holidays_package_table(country: str)
         [sys.executable, "-c", _HOLIDAYS, country],
         capture_output=True,
         text=True,
-        cwd=Path(__file__).parents[1],
+        cwd=Path(__file__).parents[2],
         check=True,
     )
     table, modules = run.stdout.splitlines()

@@ -14,7 +14,7 @@ from domain.drafting.draft import CLOCK_KEYS, Draft, draft_profile
 from domain.drafting.sections import normalize
 from domain.rules.terms import PLACEHOLDER, load_profile
 
-AGREEMENTS = Path(__file__).resolve().parent / "fixtures" / "agreements"
+AGREEMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "agreements"
 NAMES = sorted(p.stem for p in AGREEMENTS.glob("*.txt"))
 # SPEC §15's keys, and the other ways of saying when mail takes effect, which stand for the
 # first: after calendar days, or on receipt.

@@ -14,9 +14,9 @@ import yaml
 
 from bot.slack.record_form import RECORD_FORM
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "manifest.yml"
-SCHEMA = Path(__file__).resolve().parent / "slack_schema" / "manifest.schema.1.0.0.json"
+SCHEMA = Path(__file__).resolve().parents[1] / "slack_schema" / "manifest.schema.1.0.0.json"
 
 EXPECTED_BOT_SCOPES = {
     "chat:write",

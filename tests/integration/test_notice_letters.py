@@ -585,6 +585,28 @@ def test_the_shell_writes_the_letter_counsel_reads(tmp_path: Path) -> None:
     assert long_date(today) in letter.body and letter.properties["author"] == COMPANY
 
 
+def test_the_shell_drafts_as_of_a_past_day(tmp_path: Path) -> None:
+    """SPEC §12: `notice --as-of D` drafts the letter counsel would have sent on D, dated D."""
+    env = cli_env(f"sqlite:///{tmp_path / 'as-of.sqlite3'}")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [REGRIGHTS, *args], env=env, capture_output=True, text=True, timeout=60
+        )
+
+    assert run("cmd", "s3-eligible", "on", "2024-01-02").returncode == 0
+    assert run("cmd", "demand", "1000", "on", "2024-03-04").returncode == 0
+    assert run("cmd", "--as-of", "2024-03-05", "delay", "30", "from", "2024-03-05").returncode == 0
+    out = tmp_path / "delay.docx"
+    expired = run("notice", "delay", "--out", str(out))  # today the delay is long over
+    assert expired.returncode == 1 and not out.exists()
+    done = run("notice", "delay", "--as-of", "2024-03-06", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    letter = read_letter(out.read_bytes())
+    assert "March 6, 2024" in letter.body  # the letter's date line
+    assert "and expires on April 4, 2024" in "\n".join(letter.body)
+
+
 # ------------------------------------------------------------- the profile and any letter day
 
 

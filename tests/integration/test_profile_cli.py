@@ -18,9 +18,9 @@ from domain.drafting.draft import CLOCK_KEYS
 from domain.rules.terms import PLACEHOLDER, ProfileError, load_profile, parse_profile
 from domain.services.agreement import Caller
 
-AGREEMENTS = Path(__file__).resolve().parent / "fixtures" / "agreements"
+AGREEMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "agreements"
 NSTOR = AGREEMENTS / "nstor-2002.txt"
-BUNDLED = Path(__file__).resolve().parents[1] / "domain" / "rules" / "profiles" / "nstor-2002.yaml"
+BUNDLED = Path(__file__).resolve().parents[2] / "domain" / "rules" / "profiles" / "nstor-2002.yaml"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

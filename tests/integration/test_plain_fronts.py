@@ -15,7 +15,7 @@ from bot.render.answers import render
 from bot.slack.markup import MRKDWN
 from domain.services.commands import COMMANDS, Access
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Slack's mrkdwn: *bold*, `code`, ``` blocks, <@U…> mentions, <url|label> links.
 SLACK_MARKUP = re.compile(r"\*[^*\s][^*]*\*|`|<@[A-Z0-9]+[|>]|<https?:")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import REGRIGHTS, cli_env
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _readme_commands() -> list[str]:

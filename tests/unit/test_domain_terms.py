@@ -12,7 +12,7 @@ import yaml
 
 from domain.rules.terms import ProfileError, load_profile, parse_profile
 
-BUNDLED = Path(__file__).resolve().parents[1] / "domain" / "rules" / "profiles" / "nstor-2002.yaml"
+BUNDLED = Path(__file__).resolve().parents[2] / "domain" / "rules" / "profiles" / "nstor-2002.yaml"
 
 
 def test_the_bundled_profile_holds_the_agreements_numbers() -> None:
