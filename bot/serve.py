@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bot.slack.announcements import Announcements
 
 ANNOUNCEMENT_PASS_SECONDS = 60
+DELIVERY_PRUNE_SECONDS = 3600  # Slack delivery keys older than a day are forgotten hourly
 
 
 class Mode(Enum):
@@ -97,6 +98,7 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
     from bot.alerts.scheduler import slack_poster, start_alert_scheduler
     from bot.slack.announcements import Announcements
     from bot.slack.app import WRITE_SECONDS, build_app
+    from bot.slack.deliveries import prune as prune_deliveries
     from bot.slack.web_retries import web_client
     from bot.wiring import build_service, open_database, utc_now
 
@@ -109,7 +111,10 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
         write_seconds=WRITE_SECONDS,
     )
     client = web_client(settings)
-    announcements = Announcements(engine, client, f"{socket.gethostname()}:{os.getpid()}", utc_now)
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    announcements = Announcements(
+        engine, client, owner, utc_now, read_history=settings.read_history
+    )
     app = build_app(settings, service, client=client, announcements=announcements)
     log = logging.getLogger("regrights.serve")
 
@@ -125,6 +130,14 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
             coalesce=True,
             max_instances=1,
             next_run_time=utc_now(),
+        )
+        scheduler.add_job(
+            lambda: prune_deliveries(service.uow, utc_now()),
+            "interval",
+            seconds=DELIVERY_PRUNE_SECONDS,
+            id="regrights-deliveries",
+            coalesce=True,
+            max_instances=1,
         )
         return scheduler
 
@@ -155,21 +168,21 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
         status = run_gunicorn(wsgi, settings.host, settings.port, Lifecycle(started, stopping))
         return _stopped(announcements, status, log)
 
-    from slack_bolt.adapter.socket_mode import SocketModeHandler  # not needed over HTTP
     from slack_sdk.errors import SlackApiError
 
     from bot.http.calendar_route import calendar_route
     from bot.slack.socket_health import serve_socket_health
+    from bot.slack.socket_link import socket_alive, socket_handler  # not needed over HTTP
     from domain.store.unit_of_work import UnitOfWork
 
     scheduler = start_background()
     log.info("serving in Socket Mode, command %s", settings.command)
-    socket_client = SocketModeHandler(app, settings.app_token).client
+    socket_client = socket_handler(app, settings.app_token).client
     health_server = None
     if settings.health_port is not None:
         calendar = calendar_route(UnitOfWork(engine), utc_now)
         health_server = serve_socket_health(
-            socket_client.is_connected, engine, settings.health_port, calendar=calendar
+            socket_alive(socket_client), engine, settings.health_port, calendar=calendar
         )
         log.info("health at :%s/healthz", health_server.server_port)
     try:

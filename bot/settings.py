@@ -26,6 +26,9 @@ class Settings:
     health_port: int | None = None  # PORT when set: Socket Mode serves /healthz there
     notice_templates: Path | None = None
     host: str = "0.0.0.0"  # HTTP mode's interface; 127.0.0.1 behind a proxy on the same host
+    # REGRIGHTS_READ_HISTORY: a post whose fate Slack left uncertain is looked for in the
+    # channel before it is posted again (needs channels:history and groups:history).
+    read_history: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -57,6 +60,7 @@ class Settings:
             if env.get("REGRIGHTS_NOTICE_TEMPLATES")
             else None,
             host=env.get("HOST") or "0.0.0.0",
+            read_history=(env.get("REGRIGHTS_READ_HISTORY") or "").lower() in ("1", "true", "yes"),
         )
 
     def local_admins(self, user: str) -> frozenset[str]:

@@ -92,7 +92,9 @@ def another_agreement(engine: Engine, profile_id: str, channel: str) -> Agreemen
 
 
 def settings_for(slack: SlackStandIn) -> Settings:
-    return replace(Settings.from_env(), bot_token=slack.bot_token, api_url=slack.api_url)
+    return replace(
+        Settings.from_env(), bot_token=slack.bot_token, api_url=slack.api_url, read_history=True
+    )
 
 
 def poster_for(slack: SlackStandIn, timeout: int = 2) -> SlackPoster:
@@ -145,7 +147,7 @@ class ExitAfterPost(SlackPoster):
 
 settings = replace(Settings.from_env(), bot_token={slack.bot_token!r}, api_url={slack.api_url!r})
 client = alert_client(settings, timeout={timeout})
-poster = ExitAfterPost(client) if {fate!r} == "exit-after-post" else SlackPoster(client)
+poster = (ExitAfterPost if {fate!r} == "exit-after-post" else SlackPoster)(client, read_history=True)
 run_alert_pass(make_engine({database_url!r}), poster, datetime.fromisoformat({now.isoformat()!r}))
 """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

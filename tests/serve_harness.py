@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import socket
 import subprocess
+import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -61,7 +62,7 @@ class Served:
                 "channel_id": "C0DEALS",
                 "team_id": "T0STANDIN",
                 "response_url": response_url,
-                "trigger_id": "1.1.abc",
+                "trigger_id": f"{uuid.uuid4().int % 10**12}.1.abc",  # unique, as Slack's are
             }
         )
         headers = signed_headers(body, "application/x-www-form-urlencoded")

@@ -36,6 +36,7 @@ READER = "U0READER"
 NOW = datetime(2024, 6, 3, 15, 0, tzinfo=UTC)  # 11:00 in New York, a Monday
 
 T = TypeVar("T")
+_IDS = itertools.count(1)
 
 
 def wait_for(probe: Callable[[], T], timeout: float = 5.0) -> T:
@@ -69,17 +70,32 @@ def signed_headers(
 class SlackBot:
     """`with SlackBot(tmp_path) as bot:` — the whole HTTP front end, torn down on exit."""
 
-    def __init__(self, tmp_path: Path, *, command: str = "/regrights") -> None:
+    def __init__(
+        self,
+        tmp_path: Path,
+        *,
+        command: str = "/regrights",
+        database_url: str | None = None,
+        slack: SlackStandIn | None = None,
+        read_history: bool = True,
+    ) -> None:
+        """`database_url` and `slack`: another instance's, for two instances of one app;
+        `read_history`: REGRIGHTS_READ_HISTORY (on here, as most tests look for a post)."""
+        self.read_history = read_history
         self.tmp_path = tmp_path
         self.command_name = command
+        self.database_url = database_url or f"sqlite:///{tmp_path / 'regrights.sqlite3'}"
         # Slack stamps its messages with the real clock, whatever the service's says.
-        self.slack = SlackStandIn(start_ts=time.time())
-        self._ids = itertools.count(1)
+        self._own_slack = slack is None
+        self.slack = slack or SlackStandIn(start_ts=time.time())
+        self.slack.members = [ADMIN, EDITOR, READER, self.slack.bot_user_id]
+        self._ids = _IDS  # trigger and event ids, unique across instances as Slack's are
 
     def __enter__(self) -> Self:
-        self.slack.start()
+        if self._own_slack:
+            self.slack.start()
         self.settings = Settings(
-            database_url=f"sqlite:///{self.tmp_path / 'regrights.sqlite3'}",
+            database_url=self.database_url,
             bot_token=self.slack.bot_token,
             signing_secret=SECRET,
             app_token=None,
@@ -87,6 +103,7 @@ class SlackBot:
             admins=frozenset({ADMIN}),
             command=self.command_name,
             port=0,
+            read_history=self.read_history,
         )
         self.engine = open_database(self.settings.database_url)
         self.service = build_service(self.engine, self.settings.admins, write_seconds=WRITE_SECONDS)
@@ -103,7 +120,8 @@ class SlackBot:
         self.server.__exit__(*exc_info)
         # Lazy work still running after its ack finishes before Slack goes away.
         self.app.listener_runner.listener_executor.shutdown(wait=True)
-        self.slack.stop()
+        if self._own_slack:
+            self.slack.stop()
         self.engine.dispose()
 
     # ------------------------------------------------------------- raw requests
@@ -125,7 +143,24 @@ class SlackBot:
     ) -> tuple[requests.Response, str]:
         """POST a signed slash command; returns the HTTP response and its response_url."""
         response_url = response_url or self.slack.new_response_url()
-        body = urlencode(
+        body = self.slash_body(
+            text, user=user, channel=channel, response_url=response_url, command=command
+        )
+        return self.post(
+            body, signed_headers(body, "application/x-www-form-urlencoded", age=age)
+        ), response_url
+
+    def slash_body(
+        self,
+        text: str,
+        *,
+        user: str = ADMIN,
+        channel: str = CHANNEL,
+        response_url: str | None = None,
+        command: str | None = None,
+    ) -> str:
+        """A slash command's body, form-encoded as Slack sends it (sign it to send it)."""
+        return urlencode(
             {
                 "token": "legacy-verification-token",
                 "team_id": TEAM,
@@ -137,13 +172,10 @@ class SlackBot:
                 "command": command or self.command_name,
                 "text": text,
                 "api_app_id": "A0REGRIGHTS",
-                "response_url": response_url,
+                "response_url": response_url or self.slack.new_response_url(),
                 "trigger_id": f"{next(self._ids)}.1.abc",
             }
         )
-        return self.post(
-            body, signed_headers(body, "application/x-www-form-urlencoded", age=age)
-        ), response_url
 
     def click_undo(self, message: dict[str, Any], user: str) -> str:
         """Click the Undo button on a stored announcement; returns the action's response_url."""

@@ -120,6 +120,9 @@ class SlackStandIn:
         self._ephemerals: list[JsonDict] = []
         self._views: list[JsonDict] = []
         self._opened: list[JsonDict] = []
+        # conversations.members: a channel's members; a channel not listed has `members`.
+        self.channel_members: dict[str, list[str]] = {}
+        self.members: list[str] = []
         # As without the metadata.message:read scope: history never shows message metadata.
         self.withhold_metadata = False
         self._responses: dict[str, list[JsonDict]] = {}
@@ -136,6 +139,7 @@ class SlackStandIn:
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "conversations.info": self._conversations_info,
+            "conversations.members": self._conversations_members,
         }
         self._methods.update(self._direct_file_methods())
         self._direct_files = _DirectFiles()
@@ -490,6 +494,18 @@ class SlackStandIn:
             "messages": [_public(m, include_metadata) for m in thread],
             "has_more": False,
             "response_metadata": {"next_cursor": ""},
+        }
+
+    def _conversations_members(self, p: JsonDict) -> JsonDict:
+        """Paged as Slack pages it: `limit` at a time, `cursor` from the previous page."""
+        channel = _required(p, "channel", "channel_not_found")
+        members = self.channel_members.get(channel, self.members)
+        start = int(p.get("cursor") or 0)
+        end = start + int(p.get("limit") or 100)
+        return {
+            "ok": True,
+            "members": members[start:end],
+            "response_metadata": {"next_cursor": str(end) if end < len(members) else ""},
         }
 
     def _conversations_info(self, p: JsonDict) -> JsonDict:

@@ -23,7 +23,7 @@ log = logging.getLogger("regrights.alerts")
 def slack_poster(settings: Settings, client: WebClient | None = None) -> SlackPoster:
     """Posts to Slack with `client`, or with one built from the settings (SLACK_BOT_TOKEN,
     SLACK_API_URL) whose retries cannot duplicate a post."""
-    return SlackPoster(client or alert_client(settings))
+    return SlackPoster(client or alert_client(settings), read_history=settings.read_history)
 
 
 def start_alert_scheduler(

@@ -19,8 +19,10 @@ _CLIENT_ERRORS = (SlackClientError, OSError, HTTPException, ValueError)
 
 
 class SlackPoster:
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, *, read_history: bool = False) -> None:
+        """`read_history`: whether `find` may read the channel (REGRIGHTS_READ_HISTORY)."""
         self.client = client
+        self.read_history = read_history
 
     def post(self, channel: str, message: AlertMessage) -> str:
         try:
@@ -44,6 +46,8 @@ class SlackPoster:
         return str(response["ts"])
 
     def find(self, channel: str, key: str, since: datetime) -> str | None:
+        if not self.read_history:  # not looked for: posted again, seen twice at worst
+            return None
         oldest = (since - _LOOKBACK_MARGIN).timestamp()
         try:
             pages = self.client.conversations_history(

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if settings.bot_token:
         from bot.alerts.slack_poster import SlackPoster, alert_client
 
-        poster = SlackPoster(alert_client(settings))
+        poster = SlackPoster(alert_client(settings), read_history=settings.read_history)
     report = run_alert_pass(engine, poster, now, dry_run=args.dry_run)
     if not args.dry_run:
         from bot.alerts.history_check import check_histories

@@ -263,8 +263,12 @@ def _(answer: a.ImportFailed, m: Markup, to_channel: bool) -> str:
 @_render.register
 def _(answer: a.SetUp, m: Markup, to_channel: bool) -> str:
     verb = "Set up" if answer.created else "Bound"
+    was = ""
+    if answer.unbound is not None:
+        profile_id, title = answer.unbound
+        was = f"It is no longer bound to {m.bold(title)} ({m.code(profile_id)}). "
     return (
-        f"{verb} {m.bold(answer.title)} ({m.code(answer.profile_id)}) for this channel. "
+        f"{verb} {m.bold(answer.title)} ({m.code(answer.profile_id)}) for this channel. {was}"
         f"Try {m.code('status')}, {m.code('terms')} or {m.code('help')}."
     )
 
@@ -595,10 +599,17 @@ def _(answer: a.TimelineView, m: Markup, to_channel: bool) -> str:
 
 @_render.register
 def _(answer: a.CalendarFeedLink, m: Markup, to_channel: bool) -> str:
+    if answer.made is not None:
+        by, when = answer.made
+        return (
+            f"The calendar address for {m.bold(answer.title)} was given to {m.mention(by)} when "
+            f"it was made, on {day(when.date())}. It is kept only as a fingerprint, so it cannot "
+            f"be shown again: {m.code('calendar reset')} makes a new one and turns that one off."
+        )
     where = (
         answer.url
         if answer.url
-        else f"{m.code(answer.path)} on the bot's public HTTPS address (set "
+        else f"{m.code(answer.path or '')} on the bot's public HTTPS address (set "
         f"{m.code('REGRIGHTS_PUBLIC_URL')} to have the whole address here; the feed is served "
         "in HTTP mode)"
     )

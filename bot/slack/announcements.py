@@ -55,9 +55,18 @@ class Owed:
 
 class Announcements:
     def __init__(
-        self, engine: Engine, client: WebClient, owner: str, clock: Callable[[], datetime]
+        self,
+        engine: Engine,
+        client: WebClient,
+        owner: str,
+        clock: Callable[[], datetime],
+        *,
+        read_history: bool = False,
     ) -> None:
+        """`read_history`: whether a post whose fate is unknown is looked for in the channel
+        before it is made again (REGRIGHTS_READ_HISTORY); otherwise it is made again."""
         self._engine = engine
+        self._read_history = read_history
         self._uow = UnitOfWork(engine)
         self._client = client
         self._owner = owner[:64]  # the serving process, for `unfinished`
@@ -86,11 +95,6 @@ class Announcements:
         assert row.id is not None
         return Owed(reply.agreement_id, row.id)
 
-    def owe_after(self, reply: Reply, user: str, channel: str) -> Owed | None:
-        """`owe` in a transaction of its own, for a write that commits by itself (`setup`)."""
-        with self._uow.write() as store:
-            return self.owe(store, reply, user, channel, thread_ts=None)
-
     def post_owed(self, agreement_id: int, row_id: int | None = None) -> None:
         """Post the agreement's owed announcements, oldest first, if no one else is posting
         them. With `row_id` (a write's own announcement), wait for whoever is, until that row
@@ -110,25 +114,37 @@ class Announcements:
             row = store.session.get(AnnouncementRow, owed.row_id)
             return row.last_error if row is not None and row.state == REFUSED else None
 
-    def posted_as(
-        self, agreement_id: int, seq: int, clicked: dict[str, Any]
-    ) -> tuple[str, str, Message] | None:
+    def posted_as(self, agreement_id: int, seq: int) -> tuple[str, str, Message] | None:
         """Where the announcement of event `seq` is (channel, ts) and what it says, from the
-        app's own record: its ts once settled, or the clicked message's if that message is
-        the one the record names (its first block's key). None for a message that is not."""
+        app's own record alone, once Slack has it (waiting for a post under way to settle);
+        None if it never was posted. Nothing a request carries picks the message."""
+        row = self._row_of(agreement_id, seq)
+        if row is not None and row.state == PENDING:
+            assert row.id is not None
+            self.post_owed(agreement_id, row.id)
+            row = self._row_of(agreement_id, seq)
+        if row is None or row.state != POSTED or row.ts is None:
+            return None
+        return row.channel_id, row.ts, json.loads(row.message)
+
+    @staticmethod
+    def posted_ts(store: AgreementStore, agreement_id: int, seq: int) -> str | None:
+        """Inside a transaction: the ts of event `seq`'s announcement, if Slack has it."""
+        return store.session.exec(
+            select(AnnouncementRow.ts).where(
+                AnnouncementRow.agreement_id == agreement_id,
+                AnnouncementRow.seq == seq,
+                AnnouncementRow.state == POSTED,
+            )
+        ).first()
+
+    def _row_of(self, agreement_id: int, seq: int) -> AnnouncementRow | None:
         with self._uow.read() as store:
-            row = store.session.exec(
+            return store.session.exec(
                 select(AnnouncementRow).where(
                     AnnouncementRow.agreement_id == agreement_id, AnnouncementRow.seq == seq
                 )
             ).first()
-        if row is None:
-            return None
-        message: Message = json.loads(row.message)
-        key = message["blocks"][0].get("block_id")
-        clicked_key = (clicked.get("blocks") or [{}])[0].get("block_id")
-        ts = row.ts if row.state == POSTED else clicked.get("ts") if clicked_key == key else None
-        return None if ts is None else (row.channel_id, str(ts), message)
 
     def redrive(self) -> None:
         """Post every announcement still owed, whoever owed it."""
@@ -191,7 +207,7 @@ class Announcements:
         message: Message = json.loads(row.message)
         key = str(message["blocks"][0]["block_id"])
         # A post was begun, by a process that may have died since: it may be in the channel.
-        look_first = row.attempts > 0
+        look_first = row.attempts > 0 and self._read_history
         since = _aware(row.attempted_at or row.created_at)
         for _ in range(TRIES_PER_PASS):
             try:
@@ -220,8 +236,8 @@ class Announcements:
             else:
                 self._settle(row, POSTED, ts=str(posted["ts"]))
                 return
-            log.warning("announcing in %s may have failed; looking for it", row.channel_id)
-            look_first = True
+            log.warning("announcing in %s may have failed; trying again", row.channel_id)
+            look_first = self._read_history
 
     def _find(self, row: AnnouncementRow, key: str, since: datetime) -> str | None:
         """The ts of the announcement if the channel (or its thread) has it, looking from a

@@ -48,7 +48,9 @@ def build_app(
     )
     if announcements is None:
         assert isinstance(service.uow, UnitOfWork)
-        announcements = Announcements(service.uow.engine, client, "regrights", clock)
+        announcements = Announcements(
+            service.uow.engine, client, "regrights", clock, read_history=settings.read_history
+        )
     app.use(RegrightsMiddleware(Deps(service, clock, announcements, settings.notice_templates)))
     register_listeners(app, settings.command)
     return app

@@ -4,6 +4,7 @@ submission read into the grammar's command, and the answer shown in place of the
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
@@ -16,18 +17,19 @@ from bot.slack.form_parts import (
     DAYS,
     FormError,
     View,
+    agreement_contexts,
     agreement_select,
+    chosen_channel,
     date_value,
     input_block,
     metadata_channel,
     number,
     number_value,
     plain,
-    selected,
     state_values,
 )
-from bot.slack.record_form import delay_room_text
-from domain.services.commands import Parsed, parse_command
+from bot.slack.record_form import MAX_DAYS, delay_room_text
+from domain.services.commands import Parsed, spec_named
 from domain.services.forms import FormAgreement
 from domain.services.grammar import DelayCheck
 
@@ -37,7 +39,7 @@ DELAY_CHECK_FORM = "regrights_delay_check"
 def delay_check_view(choices: list[FormAgreement]) -> View:
     blocks = [
         agreement_select(choices),
-        input_block(DAYS, "Days", number(DAYS, maximum=3650)),
+        input_block(DAYS, "Days", number(DAYS, maximum=MAX_DAYS)),
         input_block(
             DATE,
             "Beginning",
@@ -46,15 +48,7 @@ def delay_check_view(choices: list[FormAgreement]) -> View:
             hint="Empty: today.",
         ),
     ]
-    blocks += [
-        {
-            "type": "context",
-            "elements": [
-                {"type": "mrkdwn", "text": f"*{a.title}*: {delay_room_text(a.delay, a.today)}"}
-            ],
-        }
-        for a in choices
-    ]
+    blocks += agreement_contexts(choices, lambda a: delay_room_text(a.delay, a.today))
     return {
         "type": "modal",
         "callback_id": DELAY_CHECK_FORM,
@@ -69,16 +63,17 @@ def delay_check_view(choices: list[FormAgreement]) -> View:
 def read_delay_check(view: dict[str, Any]) -> tuple[str, Parsed]:
     """The channel and the question; FormError names the field at fault."""
     values = state_values(view)
-    channel = metadata_channel(view) or selected(values, AGREEMENT)
+    channel = metadata_channel(view) or chosen_channel(values)
     if not channel:
         raise FormError(AGREEMENT, "Choose the agreement.")
     count = number_value(values, DAYS)
     if count is None:
         raise FormError(DAYS, "Give the number of days.")
+    if count > MAX_DAYS:
+        raise FormError(DAYS, f"{count} days is more than any delay could be.")
     start = date_value(values)
-    parsed = parse_command(f"delay check {count}" + (f" from {start}" if start else ""))
-    assert isinstance(parsed.command, DelayCheck)
-    return channel, parsed
+    question = DelayCheck(count, date.fromisoformat(start) if start else None)
+    return channel, Parsed(spec_named("delay check"), question)
 
 
 def answer_view(text: str) -> View:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ Block = dict[str, Any]
 AGREEMENT, DATE, DAYS = "agreement", "date", "days"  # block ids, each also its action id
 OPTION_TEXT_LIMIT = 75  # Slack's limit for an option's text
 ERROR_LIMIT = 300
+CONTEXT_LINES = 10  # agreements described under a form's choice of channel
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,46 @@ def metadata_channel(view: dict[str, Any]) -> str | None:
 
 
 def agreement_select(choices: list[FormAgreement]) -> Block:
-    options = [(a.channel, f"{a.title} · {a.profile_id}") for a in choices]
-    element = select(AGREEMENT, options, "Choose the agreement")
-    if len(choices) == 1:
-        element["initial_option"] = element["options"][0]
-    return input_block(AGREEMENT, "Agreement", element)
+    """The deal's channel, picked from Slack's own list of the user's conversations: Slack
+    names each channel and pages the list, so no number of channels outgrows the form (a list
+    of our own holds 100 options). Whether the channel is bound, and the user a member, is
+    checked when the form is submitted."""
+    element: Block = {
+        "type": "conversations_select",
+        "action_id": AGREEMENT,
+        "placeholder": plain("Choose the deal's channel"),
+        "filter": {
+            "include": ["public", "private"],
+            "exclude_bot_users": True,
+            "exclude_external_shared_channels": True,
+        },
+    }
+    if len({a.channel for a in choices}) == 1:
+        element["initial_conversation"] = choices[0].channel
+    return input_block(AGREEMENT, "Deal channel", element)
+
+
+def chosen_channel(values: dict[str, Any]) -> str | None:
+    """The channel picked in `agreement_select`."""
+    channel = _element(values, AGREEMENT).get("selected_conversation")
+    return channel if isinstance(channel, str) and channel else None
+
+
+def agreement_contexts(
+    choices: list[FormAgreement], text: Callable[[FormAgreement], str]
+) -> list[Block]:
+    """One line per agreement (by its first channel), at most `CONTEXT_LINES` of them."""
+    first: dict[str, FormAgreement] = {}
+    for choice in choices:
+        first.setdefault(choice.profile_id, choice)
+    shown = list(first.values())[:CONTEXT_LINES]
+    lines = [f"*{clip(a.title, 120)}* (<#{a.channel}>): {text(a)}" for a in shown]
+    if len(first) > CONTEXT_LINES:
+        lines.append(
+            f"… and {len(first) - CONTEXT_LINES} more agreements: the form opened in a deal's "
+            "channel (`/regrights record`) shows its own."
+        )
+    return [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]} for line in lines]
 
 
 def input_block(

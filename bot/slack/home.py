@@ -29,9 +29,16 @@ OPEN_RECORD_ACTION = "regrights_open_record"  # the buttons that open the forms 
 OPEN_DELAY_CHECK_ACTION = "regrights_open_delay_check"
 
 
-def home_view(agreements: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
-    """`agreements` as `RegRightsService.overview` gives them."""
+HOME_CHANNELS = 10  # an agreement's channels named on the Home tab
+
+
+def home_view(
+    agreements: list[dict[str, Any]], now: datetime, notice: str | None = None
+) -> dict[str, Any]:
+    """`agreements` as `RegRightsService.overview` gives them; `notice`, what to tell first."""
     blocks: list[Block] = [HeaderBlock(text="regrights")]
+    if notice:
+        blocks.append(_section(f":warning: {notice}"))
     if not agreements:
         blocks.append(
             _section(
@@ -63,7 +70,10 @@ def _form_buttons() -> Block:
 
 
 def _agreement(a: dict[str, Any]) -> list[Block]:
-    channels = ", ".join(f"<#{c}>" for c in a["channels"]) or "no channel"
+    shown = a["channels"][:HOME_CHANNELS]
+    channels = ", ".join(f"<#{c}>" for c in shown) or "no channel"
+    if len(a["channels"]) > len(shown):
+        channels += f" and {len(a['channels']) - len(shown)} more channels"
     head = (
         f"*{a['title']}* (`{a['agreement']}`)\n"
         f"Your role: {a['role']} · bound to {channels} · as of {_day(a['as_of'])}"

@@ -16,7 +16,9 @@ from bot.slack.form_parts import (
     Block,
     FormError,
     View,
+    agreement_contexts,
     agreement_select,
+    chosen_channel,
     date_value,
     input_block,
     metadata_channel,
@@ -28,9 +30,11 @@ from bot.slack.form_parts import (
     selected,
     state_values,
 )
-from domain.services.commands import Parsed, parse_command
+from domain.rules.calendar import Delivery
+from domain.rules.events import EventKind, TerminationGround
+from domain.services.commands import Parsed, spec_named
 from domain.services.forms import DelayRoom, FormAgreement
-from domain.services.grammar import RecordEvent, UsageError
+from domain.services.grammar import RecordEvent
 from domain.services.replies import Reply
 
 RECORD_FORM = "regrights_record"  # the modal's callback_id, and the global shortcut's
@@ -56,6 +60,9 @@ EVENTS: dict[str, str] = {
     "piggyback-requested": "Investor asks to be included (piggyback)",
     "terminated": "Registration rights terminated",
 }
+DELIVERIES = ("hand", "mail")
+MAX_DAYS = 3650  # as the grammar reads `delay <days>`
+MAX_SHARES = 10**12 - 1  # as the grammar reads a number of shares
 GROUNDS = {
     "sold-all": "all shares sold",
     "rule144": "Rule 144 eligible",
@@ -102,7 +109,11 @@ def record_view(choices: list[FormAgreement], chosen: FormAgreement | None = Non
         input_block(
             DELIVERY,
             "Notice delivered",
-            radio(DELIVERY, [("hand", "by hand"), ("mail", "by mail (§9(b))")], initial="hand"),
+            radio(
+                DELIVERY,
+                list(zip(DELIVERIES, ("by hand", "by mail (§9(b))"), strict=True)),
+                initial="hand",
+            ),
             optional=True,
             hint="For a demand, the holders' notice and a piggyback notice only.",
         ),
@@ -112,7 +123,7 @@ def record_view(choices: list[FormAgreement], chosen: FormAgreement | None = Non
         input_block(
             DAYS,
             "Days",
-            number(DAYS, maximum=3650),
+            number(DAYS, maximum=MAX_DAYS),
             optional=True,
             hint="A delay, or the days added to one.",
         ),
@@ -136,7 +147,10 @@ def record_view(choices: list[FormAgreement], chosen: FormAgreement | None = Non
                 hint="Shown only to editors and admins, never in the channel (§2(d)).",
             )
         )
-    blocks += [_delay_context(a, several=len(shown) > 1) for a in shown]
+    if chosen is not None:
+        blocks.append(_delay_context(chosen))
+    else:
+        blocks += agreement_contexts(choices, lambda a: delay_room_text(a.delay, a.today))
     return {
         "type": "modal",
         "callback_id": RECORD_FORM,
@@ -165,7 +179,7 @@ def nothing_to_record_view() -> View:
 def read_submission(view: dict[str, Any]) -> Submission:
     """The channel and the command a submitted form gives; FormError names the field at fault."""
     values = state_values(view)
-    channel = metadata_channel(view) or selected(values, AGREEMENT)
+    channel = metadata_channel(view) or chosen_channel(values)
     if not channel:
         raise FormError(AGREEMENT, "Choose the agreement.")
     verb = selected(values, EVENT)
@@ -210,18 +224,28 @@ def _command(verb: str, values: dict[str, Any]) -> Parsed:
         raise FormError(DELIVERY, f"only a notice is delivered by mail: {_names(_DELIVERY)}")
     if reason and verb not in _REASON:
         raise FormError(REASON, "a reason is given only for a delay")
-    words = [verb, *(str(x) for x in (shares, count, ground) if x is not None)]
-    if on is not None:
-        keyword = _DATE_KEYWORD.get(verb, "on")
-        words += [keyword, on] if keyword else [on]
-    words += ["by", "mail"] if mail else []
-    words += ["reason", reason] if reason else []
-    try:
-        parsed = parse_command(" ".join(words))
-    except UsageError as exc:
-        raise FormError(_field_of(verb), exc.message[:1].upper() + exc.message[1:] + ".") from None
-    assert isinstance(parsed.command, RecordEvent)
-    return parsed
+    if ground is not None and ground not in GROUNDS:
+        raise FormError(GROUND, "Choose a ground from the list.")
+    if selected(values, DELIVERY) not in (None, *DELIVERIES):
+        raise FormError(DELIVERY, "Choose by hand or by mail.")
+    if count is not None and count > MAX_DAYS:
+        raise FormError(DAYS, f"{count} days is more than any delay could be.")
+    if shares is not None and shares > MAX_SHARES:
+        raise FormError(SHARES, "Give the number of shares, at most 12 digits.")
+    # The values go straight into the command, never back into text to be parsed (SPEC §14).
+    day = date.fromisoformat(on) if on is not None else None
+    planned = verb == "filing-planned"
+    command = RecordEvent(
+        EventKind(verb.replace(" ", "-")),
+        on=None if planned else day,
+        delivery=Delivery.MAIL if mail else Delivery.HAND,
+        shares=shares,
+        days=count,
+        reason=reason,
+        ground=TerminationGround(ground) if ground is not None else None,
+        planned_filing=day if planned else None,
+    )
+    return Parsed(spec_named(verb), command)
 
 
 def refusal_errors(reply: Reply, command: RecordEvent) -> dict[str, str]:
@@ -246,14 +270,6 @@ def _takes(block_id: str, value: object, takes: bool, unwanted: str, missing: st
         raise FormError(block_id, missing[:1].upper() + missing[1:] + ".")
 
 
-def _field_of(verb: str) -> str:
-    if verb in _SHARES:
-        return SHARES
-    if verb in _DAYS:
-        return DAYS
-    return DATE
-
-
 def _names(verbs: set[str]) -> str:
     return ", ".join(EVENTS[v].lower() for v in EVENTS if v in verbs)
 
@@ -261,10 +277,8 @@ def _names(verbs: set[str]) -> str:
 # ------------------------------------------------------------------ building the view
 
 
-def _delay_context(agreement: FormAgreement, *, several: bool) -> Block:
+def _delay_context(agreement: FormAgreement) -> Block:
     text = delay_room_text(agreement.delay, agreement.today)
-    if several:
-        text = f"*{agreement.title}* (<#{agreement.channel}>): {text}"
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 

@@ -4,7 +4,7 @@ Block Kit, plain text for the console and `cmd`). No answer holds formatted text
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from domain.rules.calendar import BusinessCalendar
@@ -193,14 +193,18 @@ class SetUp:
     profile_id: str
     created: bool
     channel: str
+    unbound: tuple[str, str] | None = None  # the (profile id, title) the channel was bound to
 
     def json(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "ok": True,
             "agreement": self.profile_id,
             "channel": self.channel,
             "created": self.created,
         }
+        if self.unbound is not None:
+            found["unbound"] = self.unbound[0]
+        return found
 
 
 @dataclass(frozen=True)
@@ -565,15 +569,20 @@ class TimelineView:
 @dataclass(frozen=True)
 class CalendarFeedLink:
     """Where a calendar subscribes to the agreement's deadlines; `url` is None when the bot's
-    public address is not configured (only the path is known)."""
+    public address is not configured (only the path is known). Once made, the address is
+    kept only as its digest: then `path` is None and `made` says by whom and when."""
 
     title: str
-    path: str
+    path: str | None
     url: str | None
     reset: bool
+    made: tuple[str, datetime] | None = None
 
     def json(self) -> dict[str, Any]:
-        return {"ok": True, "url": self.url, "path": self.path, "reset": self.reset}
+        found = {"ok": True, "url": self.url, "path": self.path, "reset": self.reset}
+        if self.made is not None:
+            found["made_by"] = self.made[0]
+        return found
 
 
 @dataclass(frozen=True)

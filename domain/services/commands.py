@@ -476,7 +476,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
         counsel.calendar_link,
         Access.ADMIN,
         "Tells you alone the address of the agreement's calendar feed, one all-day event per "
-        "deadline, to subscribe to in Outlook or Google Calendar (never a delay's reason).",
+        "deadline, to subscribe to in Outlook or Google Calendar (never a delay's reason). The "
+        "address is shown once, when it is made: the bot keeps only its digest, so asked again "
+        "it says who got it and when, and `calendar reset` makes a new one.",
         None,
         None,
         "calendar link",

@@ -94,23 +94,21 @@ class RegRightsService:
         transaction (a front's record of what it still owes, committed with the write)."""
         spec = parsed.spec
         if not spec.needs_agreement:
-            return spec.handler(Context(self, caller, usage=spec.usage), parsed.command)
+            reply = spec.handler(Context(self, caller, usage=spec.usage), parsed.command)
+            if not reply.ok and spec.access is not Access.ANYONE:
+                log_refusal(spec.name, caller, reply)
+            return reply
         if spec.access is Access.ANYONE:
             return self._ask(parsed, caller)
         with self.uow.write() as store:
             agreement = self._bound(store, caller)
             if agreement is None:
+                log_refusal(spec.name, caller, unbound(caller))
                 return unbound(caller)
             reply = self._write(store, agreement, parsed, caller)
             if not reply.ok:
                 store.roll_back()
-                log.info(
-                    "refused %r from %s in %s: %s",
-                    parsed.command,
-                    caller.user,
-                    caller.channel,
-                    reply.data["error"],
-                )
+                log_refusal(spec.name, caller, reply)
             elif before_commit is not None:
                 before_commit(store, reply)
             return reply
@@ -314,6 +312,18 @@ class RegRightsService:
         # Lock before reading the events, so the history replayed is the latest one.
         store.lock_agreement(binding.agreement_id)
         return self.load(store, binding.agreement_id)
+
+
+def log_refusal(command: str, caller: Caller, reply: Reply) -> None:
+    """A refused write, logged with who and where (SPEC §6). By its command's name only: a
+    delay's reason is never logged (§2(d))."""
+    log.info(
+        "refused %s from %s in %s: %s",
+        command,
+        caller.user,
+        caller.channel,
+        reply.data.get("error", "refused"),
+    )
 
 
 def unbound(caller: Caller) -> Reply:

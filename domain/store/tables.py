@@ -97,13 +97,12 @@ class AlertRow(SQLModel, table=True):
 
 
 class CalendarFeedRow(SQLModel, table=True):
-    """The secret in an agreement's subscribable calendar URL; a reset replaces it, so the
-    old URL stops answering. `token_digest` (SHA-256) is what a request is looked up by."""
+    """The secret in an agreement's subscribable calendar URL, kept only as its SHA-256 digest,
+    which a request is looked up by; a reset replaces it, so the old URL stops answering."""
 
     __tablename__ = "calendar_feed"
 
     agreement_id: int = Field(foreign_key="agreement.id", primary_key=True)
-    token: str = Field(max_length=64)
     token_digest: str = Field(max_length=64, unique=True)
     created_by: str = Field(max_length=64)
     created_at: datetime
@@ -131,3 +130,14 @@ class AnnouncementRow(SQLModel, table=True):
     owner: str = Field(max_length=64)  # the serving process that acknowledged the write
     created_at: datetime
     settled_at: datetime | None = None
+
+
+class DeliveryRow(SQLModel, table=True):
+    """A Slack request already acted on, by its delivery key (a slash command's or an
+    interaction's trigger_id, an Events API event_id), kept while Slack may deliver it again:
+    claimed in the transaction of the write it caused, so a second delivery records nothing."""
+
+    __tablename__ = "delivery"
+
+    key: str = Field(max_length=160, primary_key=True)
+    seen_at: datetime = Field(index=True)

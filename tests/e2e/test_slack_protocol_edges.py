@@ -284,3 +284,19 @@ def test_alert_recovery_needs_no_message_metadata(tmp_path: Path) -> None:
         assert alert_keys(slack) == [KEY_14]
     assert [r.state for r in alert_rows(engine)] == ["posted"]
     engine.dispose()
+
+
+def test_without_reading_history_an_uncertain_announcement_is_posted_again_unread(
+    tmp_path: Path,
+) -> None:
+    """REGRIGHTS_READ_HISTORY unset (the manifest asks for no history scope): a post that may
+    have failed is made again, and no channel is read."""
+    with SlackBot(tmp_path, read_history=False) as bot:
+        bot.record("setup nstor-2002")
+        bot.slack.fail_next("chat.postMessage", "server_error")
+        response, _ = bot.slash("s3-eligible on 2024-01-02")
+        assert "Recorded #1" in response.json()["text"]
+        wait_for(lambda: bot.owed() == 0)
+        assert ["Recorded #1" in m["text"] for m in bot.slack.messages()] == [False, True]
+        assert bot.slack.calls("conversations.history") == []
+        assert bot.slack.calls("conversations.replies") == []

@@ -4,6 +4,7 @@ and the bot acks, answers, reconnects, and reports the socket on /healthz."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import queue
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +28,12 @@ from websockets.sync.server import Server, ServerConnection, serve
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.socket_health import SocketHealthServer, serve_socket_health
+from bot.slack.socket_link import PING_SECONDS, socket_alive, socket_handler
 from bot.wiring import build_service, open_database
+from domain.services.service import Caller
 
 APP_TOKEN = "xapp-standin"
+_TRIGGERS = itertools.count(7)
 TIMEOUT = 10.0
 
 
@@ -122,7 +127,7 @@ def _command(slack: SlackStandIn, text: str) -> dict[str, Any]:
         "api_app_id": "A0REGRIGHTS",
         "is_enterprise_install": "false",
         "response_url": slack.new_response_url(),
-        "trigger_id": "7.1.abc",
+        "trigger_id": f"{next(_TRIGGERS)}.1.abc",  # unique, as Slack's are
     }
 
 
@@ -293,3 +298,152 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+class SilentLink:
+    """A TCP relay between the bot and Slack's side that can go silent: it keeps every open
+    connection but passes nothing more either way, as a NAT or proxy that dropped the socket
+    does. Connections opened after that pass as before."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self.listener.getsockname()[1]
+        self.silenced: set[int] = set()
+        self.opened = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def silence(self) -> None:
+        """Every connection open now passes nothing more."""
+        self.silenced |= set(range(self.opened))
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            number, self.opened = self.opened, self.opened + 1
+            server = socket.create_connection(self.upstream)
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(number, a, b), daemon=True).start()
+
+    def _pump(self, number: int, source: socket.socket, sink: socket.socket) -> None:
+        while True:
+            try:
+                data = source.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            if number not in self.silenced:
+                sink.sendall(data)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_silently_dropped_socket_is_replaced_within_10_s_and_healthz_says_so(
+    tmp_path: Path, slack: SlackStandIn, socket_side: SlackSocketSide
+) -> None:
+    host, port = socket_side.server.socket.getsockname()[:2]
+    link = SilentLink((host, port))
+    slack.socket_url = f"ws://127.0.0.1:{link.port}/link/?ticket=standin"
+    engine = open_database(f"sqlite:///{tmp_path / 'regrights.sqlite3'}")
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'regrights.sqlite3'}",
+        bot_token=slack.bot_token,
+        signing_secret=None,
+        app_token=APP_TOKEN,
+        api_url=slack.api_url,
+        admins=frozenset({ADMIN}),
+        command="/regrights",
+        port=0,
+    )
+    app = build_app(settings, build_service(engine, settings.admins), clock=lambda: NOW)
+    client = socket_handler(app, APP_TOKEN).client
+    health = serve_socket_health(socket_alive(client), engine, 0, host="127.0.0.1")
+    try:
+        client.connect()
+        first = socket_side.accept()
+        assert wait_for(lambda: _health(health).status_code == 200)
+        time.sleep(2 * PING_SECONDS)  # pings answered: still alive
+        assert _health(health).status_code == 200
+
+        link.silence()
+        dropped = time.monotonic()
+        assert wait_for(lambda: _health(health).status_code == 503, timeout=10)
+        second = socket_side.accept()
+        assert time.monotonic() - dropped < 10
+        assert second is not first
+        assert wait_for(lambda: _health(health).status_code == 200, timeout=10)
+        envelope = socket_side.send(second, "slash_commands", _command(slack, "help status"))
+        assert "status" in all_text(_ack_on(socket_side, second, envelope)["payload"])
+    finally:
+        client.close()
+        link.close()
+        health.shutdown()
+        health.server_close()
+        app.listener_runner.listener_executor.shutdown(wait=True)
+        engine.dispose()
+
+
+def _ack_on(side: SlackSocketSide, connection: ServerConnection, envelope: str) -> dict[str, Any]:
+    """The ack of `envelope` on `connection`, passing over what arrives on a dead one."""
+    while True:
+        sender, message = side.received.get(timeout=TIMEOUT)
+        if sender is connection and message.get("envelope_id") == envelope:
+            return message
+
+
+def test_an_envelope_delivered_twice_is_recorded_once(
+    tmp_path: Path, slack: SlackStandIn, socket_side: SlackSocketSide
+) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'regrights.sqlite3'}",
+        bot_token=slack.bot_token,
+        signing_secret=None,
+        app_token=APP_TOKEN,
+        api_url=slack.api_url,
+        admins=frozenset({ADMIN}),
+        command="/regrights",
+        port=0,
+    )
+    engine = open_database(settings.database_url)
+    service = build_service(engine, settings.admins)
+    app = build_app(settings, service, clock=lambda: NOW)
+    client = socket_handler(app, APP_TOKEN).client
+    try:
+        client.connect()
+        connection = socket_side.accept()
+        envelope = socket_side.send(
+            connection, "slash_commands", _command(slack, "setup nstor-2002")
+        )
+        socket_side.ack(connection, envelope)
+        caller = Caller(user=ADMIN, channel=CHANNEL, source="test", now=NOW)
+        assert service.handle("s3-eligible on 2024-01-02", caller).ok
+        assert service.handle("demand 1000 on 2024-05-01", caller).ok
+        command = _command(slack, "filing-planned 2024-09-02")
+        envelope = socket_side.send(connection, "slash_commands", command)
+        assert "Recorded #3" in all_text(socket_side.ack(connection, envelope)["payload"])
+        # Slack did not see that ack in time: the same envelope again, marked as a retry.
+        connection.send(
+            json.dumps(
+                {
+                    "envelope_id": envelope,
+                    "type": "slash_commands",
+                    "accepts_response_payload": True,
+                    "retry_attempt": 1,
+                    "retry_reason": "timeout",
+                    "payload": command,
+                }
+            )
+        )
+        again = socket_side.ack(connection, envelope)
+        assert "Already recorded" in all_text(again["payload"])
+        events = service.handle("history", caller).data["events"]
+        assert [e["kind"] for e in events] == ["filing-planned", "demand", "s3-eligible"]
+    finally:
+        client.close()
+        app.listener_runner.listener_executor.shutdown(wait=True)
+        engine.dispose()

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import base64
 import hmac
+import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from conftest import ADMIN, CHANNEL, EDITOR, READER, Desk, said
 from icalendar import Calendar
-from sqlalchemy import Engine
-from sqlmodel import SQLModel, select
+from sqlalchemy import Engine, inspect
+from sqlalchemy import text as sql
+from sqlmodel import Session, SQLModel, select
 
 from bot.outputs.ics import feed_ics
 from domain.services.calendar_feed import channel_feed, token_feed
 from domain.services.handlers.counsel import TOKEN_BYTES
 from domain.services.service import Caller
 from domain.store import calendar_tokens
+from domain.store.migrate import _config
 from domain.store.tables import CalendarFeedRow
 
 PUBLIC = "https://regrights.example.com"
@@ -124,7 +130,13 @@ def test_the_link_opens_the_feed_until_it_is_reset(desk: Desk) -> None:
     assert first["ok"] is True and first["reset"] is False
     token = _token(first["url"])
     assert len(base64.urlsafe_b64decode(token + "=")) == TOKEN_BYTES >= 16  # at least 128 bits
-    assert _link(desk)["url"] == first["url"]  # the same link each time it is asked for
+    again = _link(desk)  # kept only as its digest: shown once, when it was made
+    assert again["ok"] is True and again["url"] is None and again["made_by"] == ADMIN
+    with desk.service.uow.read() as store:
+        stored = json.dumps(
+            [r.model_dump(mode="json") for r in store.session.exec(select(CalendarFeedRow))]
+        )
+    assert token not in stored
     feed = token_feed(desk.service.uow, token, STAMP)
     assert feed is not None and feed.as_of == date(2026, 3, 20)
     assert [e.uid for e in feed.entries] == [
@@ -141,7 +153,7 @@ def test_the_link_opens_the_feed_until_it_is_reset(desk: Desk) -> None:
 def test_without_a_public_address_the_link_is_the_path(desk: Desk) -> None:
     data = desk.service.handle("calendar link", desk.caller()).data
     assert data["url"] is None and str(data["path"]).startswith("/calendar/")
-    assert "REGRIGHTS_PUBLIC_URL" in said(desk.service.handle("calendar link", desk.caller()))
+    assert "REGRIGHTS_PUBLIC_URL" in said(desk.service.handle("calendar reset", desk.caller()))
 
 
 @pytest.mark.parametrize("user", [EDITOR, READER])
@@ -179,13 +191,15 @@ def test_the_token_is_compared_in_constant_time(
 
     monkeypatch.setattr(calendar_tokens.hmac, "compare_digest", compare)
     assert token_feed(desk.service.uow, token, STAMP) is not None
-    assert compared == [(token.encode(), token.encode())]
+    digest = calendar_tokens.token_digest(token).encode()
+    assert compared == [(digest, digest)]
 
 
-def test_the_migration_makes_the_table_the_model_describes(engine: Engine) -> None:
+@pytest.mark.parametrize("name", ["calendar_feed", "delivery"])
+def test_the_migration_makes_the_table_the_model_describes(engine: Engine, name: str) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        table = SQLModel.metadata.tables["calendar_feed"]
+        table = SQLModel.metadata.tables[name]
         diffs = [d for d in compare_metadata(context, SQLModel.metadata) if table.name in repr(d)]
     assert diffs == []
 
@@ -197,3 +211,37 @@ def test_a_caller_on_another_day_sees_the_feed_of_that_day(desk: Desk) -> None:
     assert feed is not None
     # By 2026-04-20 the delay has expired (a deadline closed by passing its date).
     assert not any(e.kind == "delay_expiry" for e in feed.entries)
+
+
+def test_the_migration_keeps_a_feed_made_before_it_and_drops_its_plain_token(
+    engine: Engine,
+) -> None:
+    def migrate(step: Callable[[Config, str], None], revision: str) -> None:
+        with engine.begin() as connection:
+            config = _config()
+            config.attributes["connection"] = connection
+            step(config, revision)
+
+    migrate(command.downgrade, "0005_announcements")
+    token = "T" * 43
+    with engine.begin() as connection:
+        connection.execute(
+            sql(
+                "INSERT INTO agreement (profile_id, profile_yaml, created_at, created_by) "
+                "VALUES ('nstor-2002', '', :now, 'U1')"
+            ),
+            {"now": STAMP},
+        )
+        connection.execute(
+            sql(
+                "INSERT INTO calendar_feed (agreement_id, token, token_digest, created_by, "
+                "created_at) SELECT id, :token, :digest, 'U1', :now FROM agreement"
+            ),
+            {"token": token, "digest": calendar_tokens.token_digest(token), "now": STAMP},
+        )
+    migrate(command.upgrade, "head")
+    with engine.connect() as connection:
+        columns = [c["name"] for c in inspect(connection).get_columns("calendar_feed")]
+    assert "token" not in columns
+    with Session(engine) as session:
+        assert calendar_tokens.agreement_for_token(session, token) is not None

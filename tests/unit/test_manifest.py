@@ -21,8 +21,8 @@ SCHEMA = Path(__file__).resolve().parents[1] / "slack_schema" / "manifest.schema
 EXPECTED_BOT_SCOPES = {
     "chat:write",
     "commands",
-    "channels:history",
-    "groups:history",
+    "channels:read",
+    "groups:read",
     "files:write",
     "im:write",
 }

@@ -91,7 +91,8 @@ def test_every_event_of_the_form_is_read_back_above() -> None:
 
 
 def test_the_chosen_agreement_when_the_channel_is_not_fixed() -> None:
-    view = _view({"agreement": _select("C9"), "event": _select("filed")}, channel=None)
+    picked = {"type": "conversations_select", "selected_conversation": "C9"}
+    view = _view({"agreement": picked, "event": _select("filed")}, channel=None)
     assert read_submission(view).channel == "C9"
     with pytest.raises(FormError) as missing:
         read_submission(_view({"event": _select("filed")}, channel=None))

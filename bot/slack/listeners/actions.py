@@ -5,7 +5,7 @@ the clicker's answer follow in the lazy listener."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -14,16 +14,24 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.announcements import Owed
 from bot.slack.blocks import UndoTarget, private_message, undone_message
+from bot.slack.deliveries import ALREADY_RECORDED, AlreadyDelivered
 from bot.slack.middleware import Deps, deps_of
 from bot.slack.tell import not_recorded
 from domain.services.answers import AgreementMoved
 from domain.services.commands import Parsed, spec_named
 from domain.services.grammar import Undo
 from domain.services.replies import Reply
+from domain.store.unit_of_work import AgreementStore
 
 log = logging.getLogger("regrights.slack")
 
 UNDO_FOLLOW_UP = "undo_follow_up"
+
+
+MALFORMED_UNDO = (
+    "I cannot read that Undo button, so nothing was undone. In the deal's channel, `history` "
+    "shows what is recorded and `/regrights undo` retracts your latest event."
+)
 
 
 @dataclass(frozen=True)
@@ -35,27 +43,31 @@ class Undone:
     retraction_seq: int | None = None
     user: str = ""
     owed: Owed | None = None
-    clicked: dict[str, Any] = field(default_factory=dict)  # the message whose button it was
 
 
-def undo_clicked(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-) -> None:
+def undo_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Only the button's value (which event) and where it was clicked are read from the
+    payload: the message to update and the thread to answer in are the app's own records."""
     deps = deps_of(context)
-    target = UndoTarget.from_value(action["value"])
-    user, channel = body["user"]["id"], body["channel"]["id"]
-    clicked = body.get("message") or {}
-    thread_ts = clicked.get("thread_ts") or clicked.get("ts")
+    target, user, channel = _target(body), _user(body), _channel(body)
+    if target is None or user is None or channel is None:
+        log.info("refused undo from %s in %s: a button that cannot be read", user, channel)
+        ack()
+        context[UNDO_FOLLOW_UP] = Undone({"text": MALFORMED_UNDO})
+        return
     if _bound_agreement(deps, channel) != target.agreement_id:
         reply = Reply.refused(
             AgreementMoved(target.seq), "the channel is bound to another agreement"
         )
+        log.info("refused undo from %s in %s: %s", user, channel, reply.data["error"])
         ack()
         context[UNDO_FOLLOW_UP] = Undone(dict(private_message(reply)))
         return
     owed: list[Owed | None] = []
 
-    def owe(store: Any, reply: Reply) -> None:
+    def owe(store: AgreementStore, reply: Reply) -> None:
+        deps.claim(store, context)
+        thread_ts = deps.announcements.posted_ts(store, target.agreement_id, target.seq)
         owed.append(deps.announcements.owe(store, reply, user, channel, thread_ts))
 
     try:
@@ -64,6 +76,10 @@ def undo_clicked(
             deps.caller(user, channel),
             before_commit=owe,
         )
+    except AlreadyDelivered:
+        ack()
+        context[UNDO_FOLLOW_UP] = Undone({"text": ALREADY_RECORDED})
+        return
     except Exception as exc:
         ack()
         context[UNDO_FOLLOW_UP] = Undone({"text": not_recorded(exc)})
@@ -75,8 +91,27 @@ def undo_clicked(
         reply.recorded_seq,
         user,
         owed[0] if owed else None,
-        clicked,
     )
+
+
+def _target(body: dict[str, Any]) -> UndoTarget | None:
+    actions = body.get("actions")
+    action = actions[0] if isinstance(actions, list) and actions else {}
+    value = action.get("value") if isinstance(action, dict) else None
+    try:
+        return UndoTarget.from_value(value) if isinstance(value, str) else None
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _user(body: dict[str, Any]) -> str | None:
+    user = (body.get("user") or {}).get("id")
+    return user if isinstance(user, str) and user else None
+
+
+def _channel(body: dict[str, Any]) -> str | None:
+    channel = (body.get("channel") or {}).get("id")
+    return channel if isinstance(channel, str) and channel else None
 
 
 def after_undo(context: BoltContext, client: WebClient, respond: Respond) -> None:
@@ -91,13 +126,16 @@ def after_undo(context: BoltContext, client: WebClient, respond: Respond) -> Non
             deps.announcements.post_owed(work.owed.agreement_id, work.owed.row_id)
     except Exception:
         log.exception("an undo's follow-up failed")
-    respond(response_type="ephemeral", replace_original=False, **work.answer)
+    try:
+        respond(response_type="ephemeral", replace_original=False, **work.answer)
+    except Exception:  # a payload without a response_url: no one to tell
+        log.warning("could not answer the undo of %s: no response_url", work.user or "someone")
 
 
 def _mark_undone(deps: Deps, client: WebClient, work: Undone) -> None:
     """The announcement of the retracted event, rebuilt from the app's own record of it."""
     assert work.target is not None
-    found = deps.announcements.posted_as(work.target.agreement_id, work.target.seq, work.clicked)
+    found = deps.announcements.posted_as(work.target.agreement_id, work.target.seq)
     if found is None:
         log.info("no announcement of #%s is on record; none is updated", work.target.seq)
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from slack_sdk import WebClient
 
 from bot.slack.announcements import Owed
 from bot.slack.blocks import private_message
+from bot.slack.deliveries import ALREADY_RECORDED, AlreadyDelivered
 from bot.slack.listeners.forms import open_record_form
 from bot.slack.middleware import asked_of, deps_of
 from bot.slack.notices import send_notice
@@ -28,6 +30,7 @@ from domain.services.grammar import NoticeRequest, TimelineRequest, UsageError
 from domain.services.identifiers import caller_refusal
 from domain.services.replies import Reply
 from domain.services.service import unbound
+from domain.store.unit_of_work import AgreementStore, UnitOfWork
 
 log = logging.getLogger("regrights.slack")
 
@@ -85,11 +88,14 @@ def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext, client:
     deps, asked = deps_of(context), asked_of(context)
     text = command.get("text") or ""
     user, channel = command["user_id"], command["channel_id"]
+    name = asked.spec.name if isinstance(asked, Parsed) else RECORD_WORD
     if _is_direct(command):
+        log.info("refused %s from %s in %s: a direct message", name, user, channel)
         ack(response_type="ephemeral", text=NOT_HERE)
         return
     refusal = caller_refusal(user, channel) or _unresolved_mention(text)
     if refusal is not None:
+        log.info("refused %s from %s in %s: %s", name, user, channel, refusal.data.get("error"))
         ack(response_type="ephemeral", **private_message(refusal))
         return
     if not isinstance(asked, Parsed):  # `record`: no command, Slack's word for the form
@@ -107,22 +113,35 @@ def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext, client:
     else:
         owed: list[Owed | None] = []
 
-        def owe(store: Any, reply: Reply) -> None:
+        def owe(store: AgreementStore, reply: Reply) -> None:
+            deps.claim(store, context)
             owed.append(deps.announcements.owe(store, reply, user, channel, thread_ts=None))
 
         try:
             reply = deps.service.execute(asked, deps.caller(user, channel), before_commit=owe)
+            if reply.ok and not owed:  # `setup` commits by itself; the rest just after
+                _owe_after(deps.service.uow, owe, reply)
+        except AlreadyDelivered:
+            ack(response_type="ephemeral", text=ALREADY_RECORDED)
+            return
         except Exception as exc:
             ack(response_type="ephemeral", text=not_recorded(exc))
             return
-        if reply.ok and not owed:  # `setup` commits by itself; its announcement just after
-            try:
-                owed.append(deps.announcements.owe_after(reply, user, channel))
-            except Exception:
-                log.exception("the announcement of %r could not be stored", asked.command)
         ack(response_type="ephemeral", **private_message(reply))
         if owed and owed[0] is not None:
             context[FOLLOW_UP] = FollowUp(user, channel, owed=owed[0])
+
+
+def _owe_after(uow: UnitOfWork, owe: Callable[[AgreementStore, Reply], None], reply: Reply) -> None:
+    """`owe` in a transaction of its own, for a write that committed by itself (`setup`). Its
+    announcement failing to be stored does not unsay the write; a second delivery does."""
+    try:
+        with uow.write() as store:
+            owe(store, reply)
+    except AlreadyDelivered:
+        raise
+    except Exception:
+        log.exception("the announcement of a setup could not be stored")
 
 
 def _is_direct(command: dict[str, Any]) -> bool:

@@ -25,9 +25,11 @@ from bot.slack.delay_check_form import (
     delay_check_view,
     read_delay_check,
 )
-from bot.slack.form_parts import DAYS, FormError, View
-from bot.slack.home import OPEN_RECORD_ACTION
+from bot.slack.deliveries import ALREADY_RECORDED, AlreadyDelivered
+from bot.slack.form_parts import AGREEMENT, DAYS, FormError, View
+from bot.slack.home import OPEN_RECORD_ACTION, home_view
 from bot.slack.markup import MRKDWN
+from bot.slack.membership import is_member
 from bot.slack.middleware import Deps, deps_of
 from bot.slack.record_form import (
     EVENT,
@@ -42,9 +44,18 @@ from domain.services.forms import FormAgreement, agreement_in, agreements_of
 from domain.services.grammar import UsageError
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService, unbound
+from domain.store.unit_of_work import AgreementStore
 
 log = logging.getLogger("regrights.slack")
 
+NO_ROLE_HERE = (
+    "Only an editor or an admin may record events in this channel. An admin can make you an "
+    "editor with `/regrights grant @you editor`. Nothing was recorded."
+)
+NOT_A_MEMBER = (
+    "You are not a member of that agreement's channel, so this form cannot act for it. "
+    "Join the channel first. Nothing was recorded."
+)
 FORM_FOLLOW_UP = (
     "form_follow_up"  # the context key by which the ack hands work to the lazy listener
 )
@@ -69,6 +80,9 @@ def open_record_form(
     agreement = agreement_in(service, channel, user, now)
     if agreement is None:
         return render(unbound(Caller(user, channel, "slack", now)).answer, MRKDWN)
+    if not agreement.insider:  # told at once, as the shortcut tells it (SPEC §14)
+        log.info("refused record from %s in %s: no role to record events", user, channel)
+        return NO_ROLE_HERE
     error = open_view(client, command["trigger_id"], record_view([agreement], agreement))
     if error is None:
         return None
@@ -86,9 +100,19 @@ def from_shortcut(
 def from_home(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
+    deps, user = deps_of(context), body["user"]["id"]
     make = record_view if action["action_id"] == OPEN_RECORD_ACTION else delay_check_view
-    open_view(client, body["trigger_id"], _choices_view(deps_of(context), body["user"]["id"], make))
+    error = open_view(client, body["trigger_id"], _choices_view(deps, user, make))
     ack()
+    if error is not None:  # a button on the Home tab has no reply but the tab itself
+        now = deps.clock()
+        notice = f"The form did not open ({error}). Try again in a moment, or type the command."
+        try:
+            client.views_publish(
+                user_id=user, view=home_view(deps.service.overview(user, now), now, notice)
+            )
+        except Exception:
+            log.exception("could not tell %s that the form did not open", user)
 
 
 def _choices_view(deps: Deps, user: str, make: Callable[[list[FormAgreement]], View]) -> View:
@@ -107,7 +131,7 @@ class FormRecorded:
 
 
 def submit_record(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     deps = deps_of(context)
     try:
@@ -116,13 +140,21 @@ def submit_record(
         ack(response_action="errors", errors=error.errors())
         return
     user, channel = body["user"]["id"], submission.channel
+    if not is_member(client, channel, user):
+        log.info("refused a form from %s for %s: not a member of that channel", user, channel)
+        ack(response_action="errors", errors=FormError(_chosen(view), NOT_A_MEMBER).errors())
+        return
     owed: list[Owed | None] = []
 
-    def owe(store: Any, reply: Reply) -> None:
+    def owe(store: AgreementStore, reply: Reply) -> None:
+        deps.claim(store, context)
         owed.append(deps.announcements.owe(store, reply, user, channel, thread_ts=None))
 
     try:
         reply = deps.service.execute(submission.parsed, deps.caller(user, channel), owe)
+    except AlreadyDelivered:
+        ack(response_action="errors", errors=FormError(EVENT, ALREADY_RECORDED).errors())
+        return
     except UsageError as exc:  # a reason this agreement's profile does not know
         ack(response_action="errors", errors=FormError(REASON, exc.message).errors())
         return
@@ -160,13 +192,17 @@ def after_submission(context: BoltContext, client: WebClient) -> None:
 
 
 def submit_delay_check(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     deps = deps_of(context)
     try:
         channel, question = read_delay_check(view)
     except FormError as error:
         ack(response_action="errors", errors=error.errors())
+        return
+    if not is_member(client, channel, body["user"]["id"]):
+        log.info("refused a delay check from %s for %s: not a member", body["user"]["id"], channel)
+        ack(response_action="errors", errors=FormError(_chosen(view), NOT_A_MEMBER).errors())
         return
     try:
         reply = deps.service.execute(question, deps.caller(body["user"]["id"], channel))
@@ -175,6 +211,13 @@ def submit_delay_check(
         ack(response_action="errors", errors=FormError(DAYS, said).errors())
         return
     ack(response_action="update", view=answer_view(render(reply.answer, MRKDWN)))
+
+
+def _chosen(view: dict[str, Any]) -> str:
+    """The block that names the form's channel: the agreement chosen, else (a form opened in
+    its channel) the event."""
+    blocks = view.get("blocks") or []
+    return AGREEMENT if any(b.get("block_id") == AGREEMENT for b in blocks) else EVENT
 
 
 def said_it_all(reply: Reply) -> bool:

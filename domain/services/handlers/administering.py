@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from domain.rules.terms import ProfileError, is_profile_path, read_profile, read_profile_file
-from domain.services.agreement import ADMIN
+from domain.services.agreement import ADMIN, terms_from_snapshot
 from domain.services.answers import (
     AlertTimeSet,
     Granted,
@@ -19,6 +20,9 @@ from domain.services.answers import (
 from domain.services.context import Context
 from domain.services.grammar import Grant, RemindAt, RemindLeads, Revoke, Setup
 from domain.services.replies import Reply
+
+if TYPE_CHECKING:
+    from domain.store.unit_of_work import AgreementStore
 
 
 def setup(ctx: Context, command: Setup) -> Reply:
@@ -60,13 +64,36 @@ def setup(ctx: Context, command: Setup) -> Reply:
                 # With no REGRIGHTS_ADMINS configured, whoever sets an agreement up runs it.
                 store.grant(agreement.id, caller.user, ADMIN, caller.user, caller.now)
             created = True
+        unbound = _rebinding(ctx, store, agreement.id)
+        if isinstance(unbound, Reply):
+            store.roll_back()
+            return unbound
         store.bind(caller.channel, agreement.id, caller.user, caller.now)
         agreement_id = agreement.id
     return Reply.answered(
-        SetUp(profile.title, profile.id, created, caller.channel),
+        SetUp(profile.title, profile.id, created, caller.channel, unbound),
         announce=True,
         agreement_id=agreement_id,
     )
+
+
+def _rebinding(
+    ctx: Context, store: AgreementStore, agreement_id: int
+) -> tuple[str, str] | Reply | None:
+    """For a channel bound to another agreement (SPEC §14): that agreement's id and title, or
+    the refusal when the caller is not its admin. None for an unbound channel, or one already
+    bound to `agreement_id`."""
+    binding = store.binding(ctx.caller.channel)
+    if binding is None or binding.agreement_id == agreement_id:
+        return None
+    if ctx.service.role_of(store, binding.agreement_id, ctx.caller.user) != ADMIN:
+        return Reply.refused(
+            RoleRefused("setup", ADMIN, records=False),
+            "this channel is bound to another agreement: only an admin of that agreement may "
+            "bind it to this one",
+        )
+    terms = terms_from_snapshot(store.agreement(binding.agreement_id).profile_yaml)
+    return terms.id, terms.title
 
 
 def _admins_only(command: str) -> Reply:

@@ -1,7 +1,7 @@
 """the hash chain covers the agreement's stored terms
 
 Revision ID: 0007_chained_terms
-Revises: 0005_announcements
+Revises: 0006_deliveries
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ from domain.rules.audit_chain import event_hash, genesis, terms_digest
 from domain.store.event_rows import event_from_row
 
 revision = "0007_chained_terms"
-down_revision = "0005_announcements"
+down_revision = "0006_deliveries"
 branch_labels = None
 depends_on = None
 
