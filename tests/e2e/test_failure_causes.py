@@ -65,17 +65,16 @@ def test_slack_names_the_cause_of_a_failure(
         assert cause in all_text(recorded.json())
         assert "Nothing was recorded" in all_text(recorded.json())
 
-        selected = {"value": CHANNEL, "text": {"type": "plain_text", "text": CHANNEL}}
         answer = bot.submit_view(
             check,
             {
-                "agreement": {"type": "static_select", "selected_option": selected},
+                "agreement": {"type": "conversations_select", "selected_conversation": CHANNEL},
                 "days": {"type": "number_input", "value": "30"},
             },
             user=ADMIN,
         ).json()
-        assert answer["response_action"] == "errors"
-        assert answer["errors"]["days"].startswith(f"Something went wrong: {cause}")
+        assert answer["response_action"] == "errors", answer
+        assert answer["errors"].get("days", "").startswith(f"Something went wrong: {cause}"), answer
 
 
 @contextlib.contextmanager
