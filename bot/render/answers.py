@@ -38,7 +38,8 @@ def _render(answer: object, m: Markup, to_channel: bool) -> str:
 @_render.register
 def _(answer: a.Malformed, m: Markup, to_channel: bool) -> str:
     usage = f"\nUsage: {m.code(answer.usage)}" if answer.usage else ""
-    return f"{m.inline(answer.error)}.{usage}"
+    stop = "" if answer.error.endswith(("?", ".")) else "."  # "did you mean `delay`?"
+    return f"{m.inline(answer.error)}{stop}{usage}"
 
 
 @_render.register

@@ -72,3 +72,13 @@ def test_a_database_setting_that_cannot_work_names_the_setting(
     error = json.loads(done.stdout)["error"]
     assert "REGRIGHTS_DATABASE_URL" in error and named in error
     assert "secret" not in error
+
+
+def test_the_question_back_ends_the_reply_line_once() -> None:
+    from bot.render.answers import render
+    from domain.services.replies import Reply
+
+    with pytest.raises(UsageError) as raised:
+        parse_command("dealy 30")
+    said = render(Reply.malformed(raised.value.message, raised.value.usage).answer)
+    assert said.splitlines()[0] == 'there is no command "dealy": did you mean "delay"?'
