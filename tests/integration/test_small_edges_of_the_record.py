@@ -81,4 +81,4 @@ def test_the_question_back_ends_the_reply_line_once() -> None:
     with pytest.raises(UsageError) as raised:
         parse_command("dealy 30")
     said = render(Reply.malformed(raised.value.message, raised.value.usage).answer)
-    assert said.splitlines()[0] == 'there is no command "dealy": did you mean "delay"?'
+    assert said.splitlines()[0] == '"dealy" is not a regrights command: did you mean "delay"?'
