@@ -115,6 +115,39 @@ class AllowedDelayRule:
                 )
         return None
 
+    def longest_from(self, standing: list[Delay], start: date, at_most: int) -> int:
+        """The most days, up to `at_most`, a delay beginning on `start` could last beside
+        `standing`, which keep the caps themselves; 0 when none could begin then.
+
+        Worked out period by period rather than by trying lengths. A period beginning on
+        `first`, on or before `start`, holds its `used` days and min(n, end - start) of a new
+        delay's n, so it binds only when its end lies far enough ahead, and then
+        n <= cap - used; one beginning after `start` holds n - (first - start) of them, so
+        n <= cap - used + (first - start). As in `_days_breach`, only delay days (the standing
+        ones and the new delay's own) need trying as first days; of the new delay's own, only
+        `start` when no standing day follows it and the delay cannot outlast its period."""
+        cap = self.terms.max_days
+        standing = self.within_reach(standing, start, start + timedelta(days=at_most))
+        if self._count_breach([*standing, Delay(start, 1)]) is not None:
+            return 0
+        counts = _DayCounts(standing)
+        firsts = [day for day in counts.delay_days() if day < start]
+        if counts.between(start, date.max) or self.period_end(start) - start < timedelta(at_most):
+            firsts += [start + timedelta(days=k) for k in range(at_most)]
+        else:
+            firsts.append(start)  # a later period holds fewer of the new days, and no others
+        longest = at_most
+        for first in firsts:
+            end = self.period_end(first)
+            if end <= start:
+                continue
+            used = counts.between(first, end)
+            if first <= start and used + (end - start).days > cap:
+                longest = min(longest, cap - used)
+            elif first > start and used + (end - first).days > cap:
+                longest = min(longest, cap - used + (first - start).days)
+        return max(longest, 0)
+
     def days_used(self, delays: list[Delay], ending_on: date) -> int:
         """Days of every delay that began in the period ending on `ending_on`, all of them."""
         return sum(d.days for d in delays if d.start <= ending_on < self.period_end(d.start))

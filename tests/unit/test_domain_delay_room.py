@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from domain.rules.allowed_delay import AllowedDelayRule, Delay
 from domain.rules.delay_room import extension_room, longest_new_delay
-from domain.rules.terms import load_profile
+from domain.rules.terms import AllowedDelayTerms, load_profile
 
 RULE = AllowedDelayRule(load_profile("nstor-2002").allowed_delay)
 TWO_DELAYS = AllowedDelayRule(replace(RULE.terms, max_delays=2, max_days=60))
@@ -90,3 +90,46 @@ def test_the_extension_room_fits_and_one_day_more_does_not(
 def test_a_delay_ending_the_day_before_leaves_room_the_next_day() -> None:
     past = Delay(date(2025, 1, 1), 20)
     assert longest_new_delay(RULE, [past], past.expires + timedelta(days=365)) == 90
+
+
+# Periods shorter than the cap and delays longer than a period, as well as §2(d)'s own numbers.
+rules = st.builds(
+    AllowedDelayTerms,
+    section=st.just("2(d)"),
+    max_days=st.sampled_from([5, 30, 45, 60, 90, 120]),
+    max_delays=st.integers(1, 3),
+    period_months=st.sampled_from([1, 2, 3, 12, 13]),
+    reasons=st.just(RULE.terms.reasons),
+).map(AllowedDelayRule)
+long_delays = st.lists(
+    st.builds(Delay, st.dates(date(2025, 1, 1), date(2027, 3, 31)), st.integers(1, 130)),
+    max_size=5,
+)
+
+
+def _longest_by_trying(rule: AllowedDelayRule, standing: list[Delay], start: date) -> int:
+    """The longest delay from `start`, found by trying one more day at a time."""
+    n = 0
+    while n < rule.terms.max_days and rule.breach([*standing, Delay(start, n + 1)]) is None:
+        n += 1
+    return n
+
+
+@settings(max_examples=400, deadline=None)
+@given(rules, long_delays, st.dates(date(2024, 10, 1), date(2027, 12, 31)), st.integers(0, 4))
+def test_the_room_worked_out_period_by_period_is_the_room_found_by_trying_each_length(
+    rule: AllowedDelayRule, standing: list[Delay], start: date, which: int
+) -> None:
+    if rule.breach(standing) is not None:
+        return
+    if not any(d.is_active_on(start) for d in standing):
+        assert longest_new_delay(rule, standing, start) == _longest_by_trying(rule, standing, start)
+    if standing:
+        running = standing[which % len(standing)]
+        others = [d for d in standing if d is not running]
+        grown = 0
+        while grown < rule.terms.max_days and (
+            rule.breach([*others, Delay(running.start, running.days + grown + 1)]) is None
+        ):
+            grown += 1
+        assert extension_room(rule, standing, running) == grown
