@@ -1,6 +1,7 @@
 """Command latency: `/regrights status` through `regrights serve` beside a bare Bolt app.
 
     .venv/bin/python bench/latency.py [--pairs 300] [--warmup 40] [--burst 400] [--concurrency 16]
+                                      [--workers 1]
 
 Two servers run as child processes, reached over 127.0.0.1, each verifying Slack's signature
 once. `regrights serve` runs its production server (`bot.http`: one WSGI app on gunicorn's own
@@ -12,10 +13,15 @@ stand-in in this process takes any response_url posts.
 
 Interleaved run: `--pairs` rounds, each sending one signed `/regrights status` to both servers
 in random order, one request at a time on a new connection (as Slack connects). For each it
-measures request -> HTTP response (the ack, which carries the answer).
+measures request -> HTTP response (the ack, which carries the answer), and for each server the
+CPU time its processes spent per request: on a machine shared with other work, that figure
+moves far less than the milliseconds do.
 
 Burst: `--burst` status commands from `--concurrency` client threads to `regrights serve`
 alone; none may fail, and the p99 must be at most 50 ms.
+
+`--workers N` runs both servers with N gunicorn worker processes (gunicorn's own
+WEB_CONCURRENCY setting; 1 by default).
 """
 
 from __future__ import annotations
@@ -87,12 +93,17 @@ def ask_bare(standin: SlackStandIn, port: int) -> Sample:
     return Sample(acked, acked, ok, "" if ok else f"HTTP {status}: {body[:80]!r}")
 
 
-def interleaved(standin: SlackStandIn, ours: int, bare: int, pairs: int, warmup: int) -> None:
+def interleaved(
+    standin: SlackStandIn, ours: int, bare: int, pairs: int, warmup: int, pids: tuple[int, int]
+) -> None:
     """Each round asks regrights and the bare app once, in a random order."""
     rng = random.Random(6)
     ours_samples: list[Sample] = []
     bare_samples: list[Sample] = []
+    cpu_before: tuple[float, float] = (0.0, 0.0)
     for round_ in range(warmup + pairs):
+        if round_ == warmup:
+            cpu_before = (benchlib.cpu_seconds(pids[0]), benchlib.cpu_seconds(pids[1]))
         order = [("regrights", ours), ("bare", bare)]
         rng.shuffle(order)
         for name, port in order:
@@ -110,6 +121,12 @@ def interleaved(standin: SlackStandIn, ours: int, bare: int, pairs: int, warmup:
     for label, values in ((f"bare Bolt ({FLOOR})", floor), ("regrights serve: answer", answer)):
         p50, p99 = ms(percentile(values, 50)), ms(percentile(values, 99))
         print(f"{label:56s} p50 {p50:>10s}   p99 {p99:>10s}")
+    ours_cpu = (benchlib.cpu_seconds(pids[0]) - cpu_before[0]) / pairs
+    bare_cpu = (benchlib.cpu_seconds(pids[1]) - cpu_before[1]) / pairs
+    print(
+        f"server CPU per request: bare Bolt {ms(bare_cpu)}, regrights {ms(ours_cpu)} "
+        f"({ours_cpu / bare_cpu:.2f}x)"
+    )
     ratio = percentile(answer, 50) / percentile(floor, 50)
     print(
         f"goal: status p50 within {GOAL_RATIO}x of bare Bolt: {ratio:.2f}x, "
@@ -181,6 +198,7 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=400, help="commands in the burst")
     parser.add_argument("--concurrency", type=int, default=16, help="clients in the burst")
     parser.add_argument("--text", default="status", help="the command's text (default: status)")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers of each server")
     parser.add_argument(
         "--serve-bare", nargs=2, metavar=("PORT", "API_URL"), help=argparse.SUPPRESS
     )
@@ -192,13 +210,16 @@ def main() -> None:
 
     global TEXT
     TEXT = args.text
-    benchlib.header(f"bench/latency: /regrights {TEXT}, regrights serve vs bare Bolt")
+    benchlib.header(
+        f"bench/latency: /regrights {TEXT}, regrights serve vs bare Bolt, {args.workers} worker(s)"
+    )
     with tempfile.TemporaryDirectory(prefix="regrights-latency-") as tmp, SlackStandIn() as standin:
         work = Path(tmp)
         database = work / "regrights.sqlite3"
         benchlib.seed_agreement(database)
         ours_port, bare_port = benchlib.free_port(), benchlib.free_port()
         env = benchlib.serve_env(standin, database, ours_port)
+        env["WEB_CONCURRENCY"] = str(args.workers)
         with contextlib.ExitStack() as servers:
             ours = servers.enter_context(
                 benchlib.running([str(REGRIGHTS), "serve"], env, work / "serve.log")
@@ -208,7 +229,8 @@ def main() -> None:
             bare = servers.enter_context(benchlib.running(command, env, work / "bare.log"))
             # Bolt's adapter answers any path; a GET on the events path will do.
             benchlib.wait_healthy(bare_port, bare, path=EVENTS_PATH)
-            interleaved(standin, ours_port, bare_port, args.pairs, args.warmup)
+            pids = (ours.pid, bare.pid)
+            interleaved(standin, ours_port, bare_port, args.pairs, args.warmup, pids)
             burst(standin, ours_port, args.burst, args.concurrency)
             print(
                 f"\nserve peak RSS (VmHWM) after the runs: {benchlib.peak_rss_mib(ours.pid):.1f} MiB"

@@ -1,5 +1,6 @@
-"""HTTP mode on gunicorn's own `gthread` worker: one worker process of threads, the app built
-before it forks.
+"""HTTP mode on gunicorn's own `gthread` worker: worker processes of threads (one unless
+gunicorn's own WEB_CONCURRENCY says more), the app built before it forks. Each worker runs the
+alert scheduler and posts announcements as a separate instance would, so several are safe.
 
 SIGTERM: the listening socket is closed at once (new connections are refused, and a load
 balancer moves on), the requests in flight are answered, and Bolt's lazy listeners (the
@@ -67,7 +68,6 @@ def run_gunicorn(app: WSGIApplication, host: str, port: int, lifecycle: Lifecycl
 
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
-        "workers": 1,  # the alert scheduler and Bolt's pool live in one process
         "worker_class": "gthread",
         "threads": THREADS,
         "graceful_timeout": GRACEFUL_SECONDS,

@@ -164,3 +164,22 @@ def test_sighup_under_load_loses_no_acknowledged_write(slack: SlackStandIn, tmp_
     assert served.process.returncode == 0, output
     assert "Traceback" not in output, output
     _check_nothing_lost(load, served, slack)
+
+
+def test_two_workers_under_load_announce_each_acknowledged_write_once(
+    slack: SlackStandIn, tmp_path: Path
+) -> None:
+    # gunicorn's own WEB_CONCURRENCY: each worker process answers, schedules and announces as
+    # a separate instance would.
+    served, load = _loaded(slack, tmp_path, WEB_CONCURRENCY="2")
+    try:
+        assert len(served.workers()) == 2
+        before = len(load.acked)
+        wait_for(lambda: len(load.acked) >= before + 24, timeout=60)
+    finally:
+        load.stop()
+    wait_for(lambda: _pending(served) == 0, timeout=30)
+    output = served.stop(signal.SIGTERM)
+    assert served.process.returncode == 0, output
+    assert "Traceback" not in output, output
+    _check_nothing_lost(load, served, slack)
