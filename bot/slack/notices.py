@@ -17,16 +17,10 @@ from bot.render.answers import render
 from bot.slack.markup import MRKDWN
 from bot.slack.tell import tell
 from domain.services.answers import NoticeDrafted, NoticeNotSent
-from domain.services.commands import Parsed
-from domain.services.grammar import NoticeRequest, UsageError
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
 
 log = logging.getLogger("regrights.slack")
-
-
-def asks_for_notice(asked: Parsed | UsageError) -> bool:
-    return isinstance(asked, Parsed) and isinstance(asked.command, NoticeRequest)
 
 
 def send_notice(

@@ -9,8 +9,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from domain.services.answers import NotShared
-from domain.services.commands import Parsed
-from domain.services.grammar import TimelineRequest, UsageError
 from domain.services.replies import Reply
 from domain.services.service import Caller
 from domain.services.timeline_view import channel_timeline
@@ -19,10 +17,6 @@ from domain.store.unit_of_work import UnitOfWork
 log = logging.getLogger("regrights.slack")
 
 ALT_TEXT_LIMIT = 1000
-
-
-def asks_for_timeline(asked: Parsed | UsageError) -> bool:
-    return isinstance(asked, Parsed) and isinstance(asked.command, TimelineRequest)
 
 
 @dataclass(frozen=True)

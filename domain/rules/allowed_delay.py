@@ -39,12 +39,6 @@ class Delay:
     def is_active_on(self, day: date) -> bool:
         return self.start <= day < self.expires
 
-    def covers(self, first: date, end: date) -> int:
-        """Delay days within [first, end)."""
-        lo = max(self.start, first)
-        hi = min(self.expires, end)
-        return max(0, (hi - lo).days)
-
 
 @dataclass(frozen=True)
 class DelayBreach:
@@ -209,8 +203,8 @@ def _months_after_or(first: date, months: int, beyond: date) -> date:
 
 
 class _DayCounts:
-    """Delay days counted over the calendar: `between(first, end)` is the sum of
-    `d.covers(first, end)` over the delays (days two delays share count twice)."""
+    """Delay days counted over the calendar: `between(first, end)` is the number of delay days
+    in [first, end), summed over the delays (days two delays share count twice)."""
 
     def __init__(self, delays: list[Delay]) -> None:
         self.base = min((d.start for d in delays), default=date.min).toordinal()
