@@ -98,9 +98,9 @@ def _serve_slack(settings: Settings, mode: Mode) -> int:
     from bot.alerts.scheduler import slack_poster, start_alert_scheduler
     from bot.slack.announcements import Announcements
     from bot.slack.app import WRITE_SECONDS, build_app
-    from bot.slack.deliveries import prune as prune_deliveries
     from bot.slack.web_retries import web_client
     from bot.wiring import build_service, open_database, utc_now
+    from domain.store.delivery_keys import prune as prune_deliveries
 
     engine = open_database(settings.database_url)
     service = build_service(

@@ -2,8 +2,8 @@
 
 Events API retries: Slack sends an event again (X-Slack-Retry-Num) when it did not see the ack
 in time, though the work may be under way; an event already seen, by any instance, is
-acknowledged and left alone (`bot.slack.deliveries`). A command or an interaction carries its
-delivery key in the context (`DELIVERY`) for the write it causes to claim."""
+acknowledged and left alone (`domain.store.delivery_keys`). A command or an interaction
+carries its delivery key in the context (`DELIVERY`) for the write it causes to claim."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
 from bot.slack.announcements import Announcements
-from bot.slack.deliveries import claim, delivery_key, first_delivery
 from domain.services.commands import Parsed, read_command
 from domain.services.grammar import UsageError
 from domain.services.service import Caller, RegRightsService
+from domain.store.delivery_keys import AlreadyDelivered
 from domain.store.unit_of_work import AgreementStore
 
 log = logging.getLogger("regrights.slack")
@@ -46,11 +46,22 @@ class Deps:
         raises AlreadyDelivered when another delivery of it claimed it first."""
         key = delivery_of(context)
         if key is not None:
-            claim(store.session, key, self.clock())
+            store.deliveries.claim(key, self.clock())
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
         # Bolt deep-copies the context for a lazy listener; these are shared, never copied.
         return self
+
+
+def delivery_key(body: dict[str, Any]) -> str | None:
+    """The key a request is known by across deliveries: a slash command's or an interaction's
+    `trigger_id`, an event's `event_id` (a redelivered Socket Mode envelope carries the same
+    payload, so the same key); None for one that has none."""
+    if body.get("type") == "event_callback":
+        event_id = body.get("event_id")
+        return f"event:{event_id}" if isinstance(event_id, str) and event_id else None
+    trigger_id = body.get("trigger_id")
+    return f"trigger:{trigger_id}" if isinstance(trigger_id, str) and trigger_id else None
 
 
 def deps_of(context: BoltContext) -> Deps:
@@ -94,4 +105,11 @@ class RegrightsMiddleware(Middleware):
         return next()
 
     def _first(self, key: str) -> bool:
-        return first_delivery(self._deps.service.uow, key, self._deps.clock())
+        """Claims `key` in a transaction of its own (for a request that writes nothing else):
+        True the first time, False after."""
+        try:
+            with self._deps.service.uow.write() as store:
+                store.deliveries.claim(key, self._deps.clock())
+        except AlreadyDelivered:
+            return False
+        return True

@@ -1,5 +1,5 @@
 """Answers to the asker alone: through the request's response_url, and the words for a write
-that could not be stored."""
+that could not be stored, or was stored already."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from bot.slack.blocks import private_message
 from domain.services.replies import Reply
 
 log = logging.getLogger("regrights.slack")
+
+ALREADY_RECORDED = (
+    "Already recorded: Slack delivered this request twice, and it was recorded once. "
+    "`history` shows it."
+)
 
 
 def tell(respond: Respond, reply: Reply, note: str | None = None) -> None:

@@ -25,6 +25,7 @@ from domain.rules.events import Event
 from domain.store.alert_ledger import AlertLedger
 from domain.store.alert_locks import hold_agreement
 from domain.store.database import connection_gate
+from domain.store.delivery_keys import DeliveryKeys
 from domain.store.event_rows import event_from_row, event_row
 from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow
 from domain.store.version import VERSION_SQL, Version
@@ -177,6 +178,10 @@ class AgreementStore:
     @property
     def alerts(self) -> AlertLedger:
         return AlertLedger(self.session)
+
+    @property
+    def deliveries(self) -> DeliveryKeys:
+        return DeliveryKeys(self.session)
 
     def add_agreement(self, row: AgreementRow) -> AgreementRow:
         """Stores `row`, its terms' digest, and the start of its hash chain."""

@@ -28,11 +28,11 @@ from slack_sdk.models.views import View as ModalView
 from slack_standin import SlackStandIn
 
 from bot.alerts.slack_poster import SlackPoster
-from bot.slack.deliveries import KEPT_FOR, prune
 from bot.slack.home import OPEN_DELAY_CHECK_ACTION, OPEN_RECORD_ACTION
 from bot.slack.record_form import RECORD_FORM
 from domain.rules.terms import profile_text
 from domain.services.service import Caller
+from domain.store.delivery_keys import KEPT_FOR, prune
 
 OTHER_ADMIN = "U0OTHERADMIN"
 OTHER_CHANNEL = "C0OTHER"

@@ -14,13 +14,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.announcements import Owed
 from bot.slack.blocks import UndoTarget, private_message, undone_message
-from bot.slack.deliveries import ALREADY_RECORDED, AlreadyDelivered
 from bot.slack.middleware import Deps, deps_of
-from bot.slack.tell import not_recorded
+from bot.slack.tell import ALREADY_RECORDED, not_recorded
 from domain.services.answers import AgreementMoved
 from domain.services.commands import Parsed, spec_named
 from domain.services.grammar import Undo
 from domain.services.replies import Reply
+from domain.store.delivery_keys import AlreadyDelivered
 from domain.store.unit_of_work import AgreementStore
 
 log = logging.getLogger("regrights.slack")

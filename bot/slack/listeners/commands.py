@@ -19,17 +19,17 @@ from slack_sdk import WebClient
 
 from bot.slack.announcements import Owed
 from bot.slack.blocks import private_message
-from bot.slack.deliveries import ALREADY_RECORDED, AlreadyDelivered
 from bot.slack.listeners.forms import open_record_form
 from bot.slack.middleware import asked_of, deps_of
 from bot.slack.notices import send_notice
-from bot.slack.tell import not_recorded, tell, went_wrong
+from bot.slack.tell import ALREADY_RECORDED, not_recorded, tell, went_wrong
 from bot.slack.timeline_upload import not_shared, share_timeline
 from domain.services.commands import Parsed, only_reads
 from domain.services.grammar import NoticeRequest, TimelineRequest, UsageError
 from domain.services.identifiers import caller_refusal
 from domain.services.replies import Reply
 from domain.services.service import unbound
+from domain.store.delivery_keys import AlreadyDelivered
 from domain.store.unit_of_work import AgreementStore, UnitOfWork
 
 log = logging.getLogger("regrights.slack")

@@ -25,7 +25,6 @@ from bot.slack.delay_check_form import (
     delay_check_view,
     read_delay_check,
 )
-from bot.slack.deliveries import ALREADY_RECORDED, AlreadyDelivered
 from bot.slack.form_parts import AGREEMENT, DAYS, FormError, View
 from bot.slack.home import OPEN_RECORD_ACTION, home_view
 from bot.slack.markup import MRKDWN
@@ -39,11 +38,12 @@ from bot.slack.record_form import (
     record_view,
     refusal_errors,
 )
-from bot.slack.tell import not_recorded, went_wrong
+from bot.slack.tell import ALREADY_RECORDED, not_recorded, went_wrong
 from domain.services.forms import FormAgreement, agreement_in, agreements_of
 from domain.services.grammar import UsageError
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService, unbound
+from domain.store.delivery_keys import AlreadyDelivered
 from domain.store.unit_of_work import AgreementStore
 
 log = logging.getLogger("regrights.slack")
