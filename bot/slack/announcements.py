@@ -22,18 +22,16 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine, func
-from sqlmodel import col, select
+from sqlalchemy import Engine
 
 from bot.slack.blocks import Message, announcement_message
 from domain.services.replies import Reply
 from domain.store.alert_locks import hold_agreement
-from domain.store.tables import AnnouncementRow
+from domain.store.announcement_ledger import PENDING, POSTED, REFUSED, AnnouncementRow
 from domain.store.unit_of_work import AgreementStore, UnitOfWork
 
 log = logging.getLogger("regrights.slack")
 
-PENDING, POSTED, REFUSED = "pending", "posted", "refused"
 KEY_PREFIX = "regrights_announcement:"
 TRIES_PER_PASS = 2  # after a failure that may have reached Slack, look, then post once more
 _PAGE = 200  # messages read at a time when looking for a post whose fate is unknown
@@ -90,10 +88,7 @@ class Announcements:
             owner=self._owner,
             created_at=self._clock(),
         )
-        store.session.add(row)
-        store.session.flush()
-        assert row.id is not None
-        return Owed(reply.agreement_id, row.id)
+        return Owed(reply.agreement_id, store.announcements.add(row))
 
     def post_owed(self, agreement_id: int, row_id: int | None = None) -> None:
         """Post the agreement's owed announcements, oldest first, if no one else is posting
@@ -102,7 +97,9 @@ class Announcements:
         while True:
             with hold_agreement(self._engine, agreement_id, "announcements") as held:
                 if held:
-                    self._deliver_all(self._pending(agreement_id))
+                    with self._uow.read() as store:
+                        owed = store.announcements.pending(agreement_id)
+                    self._deliver_all(owed)
                     return
             if row_id is None or not self._is_pending(row_id):
                 return
@@ -111,7 +108,7 @@ class Announcements:
     def refusal(self, owed: Owed) -> str | None:
         """Slack's error when it would not take the announcement; None otherwise."""
         with self._uow.read() as store:
-            row = store.session.get(AnnouncementRow, owed.row_id)
+            row = store.announcements.row(owed.row_id)
             return row.last_error if row is not None and row.state == REFUSED else None
 
     def posted_as(self, agreement_id: int, seq: int) -> tuple[str, str, Message] | None:
@@ -127,33 +124,14 @@ class Announcements:
             return None
         return row.channel_id, row.ts, json.loads(row.message)
 
-    @staticmethod
-    def posted_ts(store: AgreementStore, agreement_id: int, seq: int) -> str | None:
-        """Inside a transaction: the ts of event `seq`'s announcement, if Slack has it."""
-        return store.session.exec(
-            select(AnnouncementRow.ts).where(
-                AnnouncementRow.agreement_id == agreement_id,
-                AnnouncementRow.seq == seq,
-                AnnouncementRow.state == POSTED,
-            )
-        ).first()
-
     def _row_of(self, agreement_id: int, seq: int) -> AnnouncementRow | None:
         with self._uow.read() as store:
-            return store.session.exec(
-                select(AnnouncementRow).where(
-                    AnnouncementRow.agreement_id == agreement_id, AnnouncementRow.seq == seq
-                )
-            ).first()
+            return store.announcements.of_event(agreement_id, seq)
 
     def redrive(self) -> None:
         """Post every announcement still owed, whoever owed it."""
         with self._uow.read() as store:
-            agreements = store.session.exec(
-                select(AnnouncementRow.agreement_id)
-                .where(AnnouncementRow.state == PENDING)
-                .distinct()
-            ).all()
+            agreements = store.announcements.agreements_owed()
         for agreement_id in agreements:
             try:
                 self.post_owed(agreement_id)
@@ -163,30 +141,13 @@ class Announcements:
     def unfinished(self) -> int:
         """How many writes this process acknowledged are not yet announced."""
         with self._uow.read() as store:
-            return int(
-                store.session.exec(
-                    select(func.count())
-                    .select_from(AnnouncementRow)
-                    .where(AnnouncementRow.state == PENDING, AnnouncementRow.owner == self._owner)
-                ).one()
-            )
+            return len(store.announcements.pending(owner=self._owner))
 
     # ----------------------------------------------------------------- one announcement
 
-    def _pending(self, agreement_id: int) -> list[AnnouncementRow]:
-        with self._uow.read() as store:
-            return list(
-                store.session.exec(
-                    select(AnnouncementRow)
-                    .where(AnnouncementRow.agreement_id == agreement_id)
-                    .where(AnnouncementRow.state == PENDING)
-                    .order_by(col(AnnouncementRow.id))
-                ).all()
-            )
-
     def _is_pending(self, row_id: int) -> bool:
         with self._uow.read() as store:
-            row = store.session.get(AnnouncementRow, row_id)
+            row = store.announcements.row(row_id)
             return row is not None and row.state == PENDING
 
     def _deliver_all(self, rows: list[AnnouncementRow]) -> None:
@@ -270,18 +231,11 @@ class Announcements:
     ) -> datetime:
         """Stores the row's new state; returns when (by the real clock) it was stored."""
         now = datetime.now(UTC)
+        assert row.id is not None
         with self._uow.write() as store:
-            stored = store.session.get(AnnouncementRow, row.id)
-            assert stored is not None
-            stored.state, stored.ts = state, ts
             if attempt:
-                stored.attempts += 1
-                stored.attempted_at = now
-            if error is not None:
-                stored.last_error = error[:200]
-            if state != PENDING:
-                stored.settled_at = self._clock()
-            store.session.add(stored)
+                store.announcements.begin(row.id, now)
+            store.announcements.settle(row.id, state, ts, error, self._clock())
         return now
 
 

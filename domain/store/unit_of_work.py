@@ -24,6 +24,7 @@ from domain.rules.audit_chain import (
 from domain.rules.events import Event
 from domain.store.alert_ledger import AlertLedger
 from domain.store.alert_locks import hold_agreement
+from domain.store.announcement_ledger import AnnouncementLedger
 from domain.store.database import connection_gate
 from domain.store.delivery_keys import DeliveryKeys
 from domain.store.event_rows import event_from_row, event_row
@@ -178,6 +179,10 @@ class AgreementStore:
     @property
     def alerts(self) -> AlertLedger:
         return AlertLedger(self.session)
+
+    @property
+    def announcements(self) -> AnnouncementLedger:
+        return AnnouncementLedger(self.session)
 
     @property
     def deliveries(self) -> DeliveryKeys:

@@ -20,6 +20,7 @@ from domain.services.answers import AgreementMoved
 from domain.services.commands import Parsed, spec_named
 from domain.services.grammar import Undo
 from domain.services.replies import Reply
+from domain.store.announcement_ledger import POSTED
 from domain.store.delivery_keys import AlreadyDelivered
 from domain.store.unit_of_work import AgreementStore
 
@@ -67,7 +68,8 @@ def undo_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
     def owe(store: AgreementStore, reply: Reply) -> None:
         deps.claim(store, context)
-        thread_ts = deps.announcements.posted_ts(store, target.agreement_id, target.seq)
+        found = store.announcements.of_event(target.agreement_id, target.seq)
+        thread_ts = found.ts if found is not None and found.state == POSTED else None
         owed.append(deps.announcements.owe(store, reply, user, channel, thread_ts))
 
     try:
