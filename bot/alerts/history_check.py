@@ -17,7 +17,6 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 
 from bot.alerts.message import alert_key
 from bot.alerts.poster import ALERT_BLOCK_PREFIX, AlertMessage, Poster, PostFailed
@@ -70,22 +69,12 @@ def _check(
             log.warning("agreement %s: %s", agreement_id, found.detail)
             title = _title(row.profile_yaml, row.profile_id)
             key = break_key(found)
-            told = set(
-                store.session.exec(
-                    select(AlertRow.channel_id).where(
-                        AlertRow.agreement_id == agreement_id,
-                        col(AlertRow.deadline_key) == key,
-                        AlertRow.state == POSTED,
-                    )
-                )
-            )
+            told = store.alerts.posted_in(agreement_id, key)
             claims = []
             for channel in store.channels_of(agreement_id):
                 if channel in told:
                     continue
-                claimed = _row(agreement_id, key, day, channel, now)
-                store.session.add(claimed)
-                store.session.flush()
+                [claimed] = store.alerts.claim([_row(agreement_id, key, day, channel, now)])
                 assert claimed.id is not None
                 message = _message(alert_key(agreement_id, key, day), found, title)
                 claims.append((claimed.id, channel, message))
@@ -111,10 +100,7 @@ def _post(
         report.pending.append(AlertOutcome(agreement_id, channel, message.key, ""))
         return
     with uow.write() as store:
-        row = store.session.get(AlertRow, row_id)
-        assert row is not None
-        row.state, row.ts, row.settled_at = POSTED, ts, now
-        store.session.add(row)
+        store.alerts.settle(row_id, POSTED, ts, now)
     report.posted.append(AlertOutcome(agreement_id, channel, message.key, message.text, ts))
 
 

@@ -59,6 +59,17 @@ class AlertLedger:
             found[row.agreement_id].append(row)
         return found
 
+    def posted_in(self, agreement_id: int, key: str) -> set[str]:
+        """The channels where an alert under `key` was posted, on any day."""
+        rows = self._session.exec(
+            select(AlertRow.channel_id).where(
+                AlertRow.agreement_id == agreement_id,
+                col(AlertRow.deadline_key) == key,
+                AlertRow.state == POSTED,
+            )
+        )
+        return set(rows)
+
     def claim(self, rows: list[AlertRow]) -> list[AlertRow]:
         """Adds `rows`, given their ids."""
         self._session.add_all(rows)
