@@ -2,10 +2,12 @@
 in the agreement's channels, as an alert.
 
 Each process remembers the day it last verified each agreement (several instances each verify
-once a day). A break's alert lives in the alert table, so no migration is needed: its key is
-`history_altered#<seq>`, its slot the day, and it is posted once per channel like a deadline's,
-committed "sending" before the post and "posted" after; one not confirmed (or claimed by another
-instance that day) is claimed again the next day, until one is posted.
+once a day). The first break found in the events is kept on the agreement (none, once the chain
+is whole), for `status` to show and writes to refuse while it holds. Its alert lives in the
+alert table: its key is `history_altered#<seq>`, its slot the day, and it is posted once per
+channel like a deadline's, committed "sending" before the post and "posted" after; one not
+confirmed (or claimed by another instance that day) is claimed again the next day, until one is
+posted.
 """
 
 from __future__ import annotations
@@ -61,9 +63,9 @@ def _check(
         with uow.write() as store:
             row = store.agreement(agreement_id)
             start = genesis(agreement_id, row.terms_digest)
-            found = terms_break(row.profile_yaml, row.terms_digest) or first_break(
-                start, store.chained_events(agreement_id), row.chain_head
-            )
+            in_events = first_break(start, store.chained_events(agreement_id), row.chain_head)
+            store.note_break(row, in_events)
+            found = terms_break(row.profile_yaml, row.terms_digest) or in_events
             if found is None:
                 return []
             log.warning("agreement %s: %s", agreement_id, found.detail)
@@ -128,7 +130,8 @@ def _title(profile_yaml: str, profile_id: str) -> str:
 def _message(key: str, found: ChainBreak, title: str) -> AlertMessage:
     text = (
         f"The recorded history does not prove itself: {found.detail}. Nothing more can be "
-        "recorded until an admin restores it; `regrights verify` names the break."
+        "recorded until an admin restores it; `regrights verify` names the break and, run by "
+        "an admin once the history is whole again, clears it."
     )
     blocks: list[dict[str, Any]] = [
         {

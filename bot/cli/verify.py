@@ -25,7 +25,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "over the channel's agreement's history, and, with --against, that every event of an "
         "earlier export is still stored as it was: exit 0 when whole, 1 when a row was "
         "edited, deleted, inserted or renumbered, the stored terms were edited, or the file "
-        "is damaged.",
+        "is damaged. Run by an admin on a whole history, it clears the break the daily check "
+        "found (which `status` shows, and writes are refused on, while it holds).",
     )
     json_option(verify)
     verify.add_argument(
@@ -102,6 +103,7 @@ def check_data(check: ChainCheck) -> dict[str, Any]:
         "error": error,
         "how": "damaged" if check.damaged else broken.how.value if broken else None,
         "seq": broken.seq if broken else None,
+        "cleared": check.cleared,
     }
 
 
@@ -114,5 +116,8 @@ def check_text(check: ChainCheck) -> str:
         return f"The history of {check.agreement} does not verify: {_damaged(check.damaged)}."
     if check.broken is None:
         head = f", latest hash {check.head[:16]}…" if check.head else ""
-        return f"The history of {check.agreement} is intact: {check.events} events{head}."
+        intact = f"The history of {check.agreement} is intact: {check.events} events{head}."
+        if check.cleared is None:
+            return intact
+        return f"{intact} The break the daily check found ({check.cleared}) is cleared."
     return f"The history of {check.agreement} does not verify: {check.broken.detail}."

@@ -208,6 +208,26 @@ def tip_break(start: str, tail: Sequence[ChainedEvent], head: str | None) -> Cha
     return None
 
 
+def break_holds(start: str, seq: int, around: Sequence[ChainedEvent], head: str | None) -> bool:
+    """Whether a break found at event `seq` by a whole walk of the chain is still there,
+    checked on `around`, the stored events numbered `seq` - 1 to `seq` + 1, and `head`, the
+    hash the agreement last recorded: the event is missing (and the one before it is not the
+    recorded tip), or does not follow on from the one before it (from `start` for the first),
+    or the one after does not follow on from it (its own hash re-computed after an edit)."""
+    stored = {chained.event.seq: chained for chained in around}
+    before = stored.get(seq - 1)
+    if before is None and seq > 1:
+        return True
+    previous = (before.stored_hash or "") if before is not None else start
+    found = stored.get(seq)
+    if found is None:
+        return previous != head or seq + 1 in stored
+    if not _holds(found, previous):
+        return True
+    following = stored.get(seq + 1)
+    return following is not None and not _holds(following, found.stored_hash or "")
+
+
 @dataclass(frozen=True)
 class Exported:
     """An event as an earlier export recorded it: its number, its hash, and what it was."""

@@ -44,6 +44,8 @@ class Agreement:
     _snapshot: Snapshot | None = None
     # The whole history's last events, when `events` holds it only as it stood on a day.
     tail: list[Event] | None = None
+    # The break a whole walk of the chain found, if its event still failed its hash when loaded.
+    found_break: ChainBreak | None = None
 
     @property
     def id(self) -> int:
@@ -76,12 +78,15 @@ class Agreement:
         return position_on(self.events, self.terms, day)
 
     def history_break(self) -> ChainBreak | None:
-        """A break at the tip of the stored hash chain, as read (SPEC §12)."""
+        """A break in the stored terms or at the tip of the stored hash chain, as read, or the
+        one the daily verification found further back while it still holds (SPEC §12)."""
         last = self.tail if self.tail is not None else self.events[-2:]
         tail = [ChainedEvent(e, e.stored_hash) for e in last]
         start = genesis(self.id, self.row.terms_digest)
-        return terms_break(self.row.profile_yaml, self.row.terms_digest) or tip_break(
-            start, tail, self.row.chain_head
+        return (
+            terms_break(self.row.profile_yaml, self.row.terms_digest)
+            or tip_break(start, tail, self.row.chain_head)
+            or self.found_break
         )
 
     def snapshot(self) -> Snapshot:

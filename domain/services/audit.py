@@ -61,6 +61,7 @@ class ChainCheck:
     head: str | None
     broken: ChainBreak | None
     damaged: str | None = None  # what SQLite's integrity check found wrong with the file
+    cleared: str | None = None  # the break the daily verification had found, now cleared
 
 
 class AuditDesk:
@@ -114,7 +115,8 @@ class AuditDesk:
     def verify(self, caller: Caller, earlier: Sequence[Exported] = ()) -> ChainCheck:
         """The storage's own check (SQLite's integrity_check), then the hash chain of the
         caller's agreement re-computed, then each event of an `earlier` export looked for as
-        it was: the first break, if any."""
+        it was: the first break, if any. Run by an admin on a whole history, it clears the
+        break the daily verification kept (SPEC §12: shown until an admin resolves it)."""
         with self.uow.read() as store:
             agreement_id = _bound_id(store, caller)
             row = store.agreement(agreement_id)
@@ -122,13 +124,27 @@ class AuditDesk:
             if damaged is not None:
                 return ChainCheck(row.profile_id, 0, row.chain_head, None, damaged)
             chained = store.chained_events(agreement_id)
+            admin = (
+                caller.user in self.admins or store.grants(agreement_id).get(caller.user) == ADMIN
+            )
         start = genesis(agreement_id, row.terms_digest)
         broken = (
             terms_break(row.profile_yaml, row.terms_digest)
             or first_break(start, chained, row.chain_head)
             or break_against(chained, earlier)
         )
-        return ChainCheck(row.profile_id, len(chained), row.chain_head, broken)
+        cleared = None
+        if broken is None and admin and row.break_seq is not None:
+            cleared = self._clear(agreement_id)
+        return ChainCheck(row.profile_id, len(chained), row.chain_head, broken, cleared=cleared)
+
+    def _clear(self, agreement_id: int) -> str | None:
+        """The kept break, cleared."""
+        with self.uow.write() as store:
+            row = store.agreement(agreement_id)
+            cleared = row.break_detail
+            store.note_break(row, None)
+            return cleared
 
 
 def _bound_id(store: AgreementStore, caller: Caller) -> int:

@@ -38,7 +38,8 @@ def load_agreement(
         whole = snapshots.history(agreement_id, last_seq, terms, read)
         history = snapshots.history(agreement_id, last_seq, terms, read, through)
     tail = None if history is whole else list(whole.events[-2:])
-    return Agreement(row, terms, list(history.events), history.snapshot, tail)
+    found = store.found_break(row)
+    return Agreement(row, terms, list(history.events), history.snapshot, tail, found)
 
 
 def load_agreements(store: AgreementStore, agreement_ids: list[int]) -> dict[int, Agreement]:

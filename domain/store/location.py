@@ -6,7 +6,7 @@ import os
 
 DEFAULT_DATABASE_URL = "sqlite:///regrights.sqlite3"
 # The newest migration's revision id; tests hold it to the migrations folder.
-HEAD = "0007_chained_terms"
+HEAD = "0008_chain_break"
 
 
 def sqlite_file(url: str | None) -> str | None:

@@ -26,6 +26,11 @@ class AgreementRow(SQLModel, table=True):
     chain_head: str | None = Field(default=None, max_length=64)
     # SHA-256 over profile_yaml, set with it; the hash chain starts from it (audit_chain.genesis).
     terms_digest: str | None = Field(default=None, max_length=64)
+    # The first break the last whole verification of the chain found (audit_chain.ChainBreak):
+    # shown, and writes refused, while that event still fails its hash.
+    break_seq: int | None = None
+    break_how: str | None = Field(default=None, max_length=16)
+    break_detail: str | None = Field(default=None, max_length=255)
 
 
 class ChannelBindingRow(SQLModel, table=True):

@@ -13,8 +13,11 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, col, select
 
 from domain.rules.audit_chain import (
+    Break,
+    ChainBreak,
     ChainedEvent,
     HistoryAltered,
+    break_holds,
     event_hash,
     genesis,
     refuse_altered_tip,
@@ -270,6 +273,9 @@ class AgreementStore:
             if altered is not None:
                 raise HistoryAltered(altered)
             refuse_altered_tip(start, self.chain_tail(agreement_id), agreement.chain_head)
+            found = self.found_break(agreement)
+            if found is not None:
+                raise HistoryAltered(found)
         chained = event_hash(event, agreement.chain_head or start)
         agreement.chain_head = chained
         self.session.add(agreement)
@@ -293,6 +299,34 @@ class AgreementStore:
             .limit(2)
         )
         return [ChainedEvent(event_from_row(row._mapping), row.chain_hash) for row in rows][::-1]
+
+    def found_break(self, agreement: AgreementRow) -> ChainBreak | None:
+        """The break the last whole verification of the agreement's chain found, while it
+        still holds (SPEC §12): only its event and the ones either side are read again."""
+        seq = agreement.break_seq
+        if seq is None:
+            return None
+        assert agreement.id is not None
+        self.write_appended()
+        rows = self.session.connection().execute(
+            core_select(_EVENTS)
+            .where(_EVENTS.c.agreement_id == agreement.id, _EVENTS.c.seq.between(seq - 1, seq + 1))
+            .order_by(_EVENTS.c.seq)
+        )
+        around = [ChainedEvent(event_from_row(row._mapping), row.chain_hash) for row in rows]
+        start = genesis(agreement.id, agreement.terms_digest)
+        if not break_holds(start, seq, around, agreement.chain_head):
+            return None
+        # The three columns are written together; the fallbacks are for a hand that edits one.
+        how = Break(agreement.break_how or Break.ALTERED)
+        return ChainBreak(how, seq, agreement.break_detail or f"event #{seq} does not hold")
+
+    def note_break(self, agreement: AgreementRow, found: ChainBreak | None) -> None:
+        """Keeps what a whole walk of the agreement's chain found: its first break, or none."""
+        agreement.break_seq = found.seq if found else None
+        agreement.break_how = found.how.value if found else None
+        agreement.break_detail = found.detail[:255] if found else None
+        self.session.add(agreement)
 
     def storage_damage(self) -> str | None:
         """What SQLite's integrity check finds wrong with the database file (its first lines);

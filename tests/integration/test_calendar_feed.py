@@ -195,7 +195,7 @@ def test_the_token_is_compared_in_constant_time(
     assert compared == [(digest, digest)]
 
 
-@pytest.mark.parametrize("name", ["calendar_feed", "delivery"])
+@pytest.mark.parametrize("name", ["calendar_feed", "delivery", "agreement"])
 def test_the_migration_makes_the_table_the_model_describes(engine: Engine, name: str) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection)

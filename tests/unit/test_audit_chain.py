@@ -9,7 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.rules.audit_chain import Break, ChainedEvent, event_hash, first_break, genesis
+from domain.rules.audit_chain import (
+    Break,
+    ChainedEvent,
+    break_holds,
+    event_hash,
+    first_break,
+    genesis,
+)
 from domain.rules.calendar import Delivery
 from domain.rules.events import Event, EventKind, Facts
 
@@ -100,3 +107,36 @@ def test_a_row_rehashed_after_its_edit_still_breaks_the_chain_at_the_next_row() 
 def test_another_agreement_has_another_chain() -> None:
     chained, head = _history([EventKind.DEMAND])
     assert first_break(genesis(AGREEMENT + 1), chained, head) is not None
+
+
+def _around(chained: list[ChainedEvent], seq: int) -> list[ChainedEvent]:
+    """What a read of a kept break gives: the stored events numbered seq - 1 to seq + 1."""
+    return [c for c in chained if seq - 1 <= c.event.seq <= seq + 1]
+
+
+@given(histories, st.data())
+def test_a_break_found_holds_while_its_row_fails_and_not_once_restored(
+    kinds: list[EventKind], data: st.DataObject
+) -> None:
+    chained, head = _history(kinds)
+    i = data.draw(st.integers(0, len(chained) - 1))
+    start, restored = genesis(AGREEMENT), list(chained)
+    edit = data.draw(st.sampled_from(["altered", "rehashed", "deleted", "inserted"]))
+    event = chained[i].event
+    edited = replace(event, actor="UMALLORY")
+    if edit == "altered":
+        chained[i] = ChainedEvent(edited, chained[i].stored_hash)
+    elif edit == "rehashed":
+        previous = chained[i - 1].stored_hash if i else start
+        chained[i] = ChainedEvent(edited, event_hash(edited, previous or ""))
+    elif edit == "deleted":
+        del chained[i]
+    else:  # made room for, the later rows moved up one
+        moved = [
+            ChainedEvent(replace(c.event, seq=c.event.seq + 1), c.stored_hash) for c in chained[i:]
+        ]
+        chained[i:] = [ChainedEvent(edited, "0" * 64), *moved]
+    found = first_break(start, chained, head)
+    assert found is not None
+    assert break_holds(start, found.seq, _around(chained, found.seq), head)
+    assert not break_holds(start, found.seq, _around(restored, found.seq), head)
