@@ -30,18 +30,19 @@ from typing import Any
 
 import benchlib
 from sqlalchemy import Engine, create_engine, func, insert, select, text
-from sqlmodel import SQLModel, col
+from sqlmodel import col
 
 from bot.alerts.alert_pass import run_alert_pass
 from bot.alerts.poster import AlertMessage
 from bot.alerts.report import PassReport
 from bot.wiring import build_service, open_database
 from domain.services.agreement import Caller
+from domain.store.schema import metadata
 from domain.store.tables import AgreementRow
 
 # The tables as SQLAlchemy core sees them, for bulk inserts.
 AGREEMENT, BINDING, EVENT, ALERT = (
-    SQLModel.metadata.tables[name] for name in ("agreement", "channel_binding", "event", "alert")
+    metadata.tables[name] for name in ("agreement", "channel_binding", "event", "alert")
 )
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -1,5 +1,5 @@
 """An event and its stored row, both ways: the one mapping between the domain's Event and the
-event table (`tables.EventRow`), for the bulk reads and inserts that skip ORM objects."""
+event table (`schema.EVENT`), for the bulk reads and inserts that skip ORM objects."""
 
 from __future__ import annotations
 

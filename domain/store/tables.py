@@ -1,14 +1,21 @@
-"""The tables. Events are append-only: an undo is a new row, never a deletion."""
+"""The tables the ORM writes, on the one metadata beside the event table (`schema.py`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from domain.store.schema import metadata
 
-class AgreementRow(SQLModel, table=True):
+
+class Row(SQLModel, registry=registry(metadata=metadata)):
+    """A table's row, declared on `schema.metadata`."""
+
+
+class AgreementRow(Row, table=True):
     __tablename__ = "agreement"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -33,7 +40,7 @@ class AgreementRow(SQLModel, table=True):
     break_detail: str | None = Field(default=None, max_length=255)
 
 
-class ChannelBindingRow(SQLModel, table=True):
+class ChannelBindingRow(Row, table=True):
     __tablename__ = "channel_binding"
 
     channel_id: str = Field(primary_key=True, max_length=64)
@@ -42,7 +49,7 @@ class ChannelBindingRow(SQLModel, table=True):
     bound_at: datetime
 
 
-class RoleGrantRow(SQLModel, table=True):
+class RoleGrantRow(Row, table=True):
     __tablename__ = "role_grant"
 
     agreement_id: int = Field(foreign_key="agreement.id", primary_key=True)
@@ -52,30 +59,7 @@ class RoleGrantRow(SQLModel, table=True):
     granted_at: datetime
 
 
-class EventRow(SQLModel, table=True):
-    __tablename__ = "event"
-    __table_args__ = (UniqueConstraint("agreement_id", "seq", name="uq_event_agreement_seq"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    agreement_id: int = Field(foreign_key="agreement.id", index=True)
-    seq: int
-    kind: str = Field(max_length=32)
-    on: date
-    effective_on: date
-    delivery: str | None = Field(default=None, max_length=8)
-    shares: int | None = None
-    days: int | None = None
-    reason: str | None = Field(default=None, max_length=16)
-    ground: str | None = Field(default=None, max_length=16)
-    planned_filing: date | None = None
-    retracts: int | None = None
-    actor: str = Field(max_length=64)
-    source: str = Field(max_length=128)
-    recorded_at: datetime
-    chain_hash: str | None = Field(default=None, max_length=64)
-
-
-class AlertRow(SQLModel, table=True):
+class AlertRow(Row, table=True):
     """One deadline alert in one channel. Committed as "sending" before the post, so a crash
     mid-post leaves evidence; "posted" with Slack's ts once confirmed; "skipped" when it was
     superseded or its deadline closed before it could be confirmed."""
@@ -101,7 +85,7 @@ class AlertRow(SQLModel, table=True):
     settled_at: datetime | None = None
 
 
-class CalendarFeedRow(SQLModel, table=True):
+class CalendarFeedRow(Row, table=True):
     """The secret in an agreement's subscribable calendar URL, kept only as its SHA-256 digest,
     which a request is looked up by; a reset replaces it, so the old URL stops answering."""
 
@@ -113,7 +97,7 @@ class CalendarFeedRow(SQLModel, table=True):
     created_at: datetime
 
 
-class AnnouncementRow(SQLModel, table=True):
+class AnnouncementRow(Row, table=True):
     """A recorded write's announcement in its channel, owed from the write's own commit:
     "pending" until Slack has it ("posted", with its ts), or "refused" when Slack will not take
     it. `attempts` counts posts begun: a pending row with attempts may already be in the
@@ -137,7 +121,7 @@ class AnnouncementRow(SQLModel, table=True):
     settled_at: datetime | None = None
 
 
-class DeliveryRow(SQLModel, table=True):
+class DeliveryRow(Row, table=True):
     """A Slack request already acted on, by its delivery key (a slash command's or an
     interaction's trigger_id, an Events API event_id), kept while Slack may deliver it again:
     claimed in the transaction of the write it caused, so a second delivery records nothing."""

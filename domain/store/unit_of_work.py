@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, inspect, text
+from sqlalchemy import Engine, func, insert, text
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, col, select
@@ -31,7 +31,8 @@ from domain.store.announcement_ledger import AnnouncementLedger
 from domain.store.database import connection_gate
 from domain.store.delivery_keys import DeliveryKeys
 from domain.store.event_rows import event_from_row, event_row
-from domain.store.tables import AgreementRow, ChannelBindingRow, EventRow, RoleGrantRow
+from domain.store.schema import EVENT
+from domain.store.tables import AgreementRow, ChannelBindingRow, RoleGrantRow
 from domain.store.version import VERSION_SQL, Version
 
 _VERSION = text(VERSION_SQL)
@@ -40,8 +41,6 @@ _VERSION = text(VERSION_SQL)
 _WRITE_DEADLINE = text(
     "SELECT set_config('lock_timeout', :lock_ms, true), set_config('statement_timeout', :ms, true)"
 )
-# Events are read as plain rows: building an ORM object for each cost more than the replay.
-_EVENTS = inspect(EventRow).local_table
 
 # Any fixed number: agreements are created one at a time across instances on PostgreSQL.
 _SETUP_LOCK = 0x7265677365747570
@@ -228,17 +227,17 @@ class AgreementStore:
         """The agreement's events in order, up to sequence number `through_seq` if given (a
         history version read earlier in a transaction that may now see newer events)."""
         self.write_appended()
-        query = core_select(_EVENTS).where(_EVENTS.c.agreement_id == agreement_id)
+        query = core_select(EVENT).where(EVENT.c.agreement_id == agreement_id)
         if through_seq is not None:
-            query = query.where(_EVENTS.c.seq <= through_seq)
-        rows = self.session.connection().execute(query.order_by(_EVENTS.c.seq))
+            query = query.where(EVENT.c.seq <= through_seq)
+        rows = self.session.connection().execute(query.order_by(EVENT.c.seq))
         return [event_from_row(row._mapping) for row in rows]
 
     def last_seq(self, agreement_id: int) -> int:
         """The sequence number of the agreement's latest event; 0 for none."""
         self.write_appended()
         latest = self.session.exec(
-            select(func.max(EventRow.seq)).where(EventRow.agreement_id == agreement_id)
+            select(func.max(EVENT.c.seq)).where(EVENT.c.agreement_id == agreement_id)
         ).one()
         return latest or 0
 
@@ -247,9 +246,9 @@ class AgreementStore:
         self.write_appended()
         found: dict[int, list[Event]] = {agreement_id: [] for agreement_id in agreement_ids}
         rows = self.session.connection().execute(
-            core_select(_EVENTS)
-            .where(_EVENTS.c.agreement_id.in_(agreement_ids))
-            .order_by(_EVENTS.c.agreement_id, _EVENTS.c.seq)
+            core_select(EVENT)
+            .where(EVENT.c.agreement_id.in_(agreement_ids))
+            .order_by(EVENT.c.agreement_id, EVENT.c.seq)
         )
         for row in rows:
             found[row.agreement_id].append(event_from_row(row._mapping))
@@ -287,15 +286,15 @@ class AgreementStore:
         """Inserts the rows appended since the last call, in one statement."""
         if self._unwritten:
             rows, self._unwritten = self._unwritten, []
-            self.session.connection().execute(insert(EventRow), rows)
+            self.session.connection().execute(insert(EVENT), rows)
 
     def chain_tail(self, agreement_id: int) -> list[ChainedEvent]:
         """The last two stored events of the agreement with their stored hashes, in order."""
         self.write_appended()
         rows = self.session.connection().execute(
-            core_select(_EVENTS)
-            .where(_EVENTS.c.agreement_id == agreement_id)
-            .order_by(_EVENTS.c.seq.desc())
+            core_select(EVENT)
+            .where(EVENT.c.agreement_id == agreement_id)
+            .order_by(EVENT.c.seq.desc())
             .limit(2)
         )
         return [ChainedEvent(event_from_row(row._mapping), row.chain_hash) for row in rows][::-1]
@@ -309,9 +308,9 @@ class AgreementStore:
         assert agreement.id is not None
         self.write_appended()
         rows = self.session.connection().execute(
-            core_select(_EVENTS)
-            .where(_EVENTS.c.agreement_id == agreement.id, _EVENTS.c.seq.between(seq - 1, seq + 1))
-            .order_by(_EVENTS.c.seq)
+            core_select(EVENT)
+            .where(EVENT.c.agreement_id == agreement.id, EVENT.c.seq.between(seq - 1, seq + 1))
+            .order_by(EVENT.c.seq)
         )
         around = [ChainedEvent(event_from_row(row._mapping), row.chain_hash) for row in rows]
         start = genesis(agreement.id, agreement.terms_digest)
@@ -344,9 +343,7 @@ class AgreementStore:
         """Every stored event of the agreement with its stored hash, in sequence order."""
         self.write_appended()
         rows = self.session.connection().execute(
-            core_select(_EVENTS)
-            .where(_EVENTS.c.agreement_id == agreement_id)
-            .order_by(_EVENTS.c.seq)
+            core_select(EVENT).where(EVENT.c.agreement_id == agreement_id).order_by(EVENT.c.seq)
         )
         return [ChainedEvent(event_from_row(row._mapping), row.chain_hash) for row in rows]
 

@@ -17,7 +17,7 @@ from conftest import ADMIN, CHANNEL, EDITOR, READER, Desk, said
 from icalendar import Calendar
 from sqlalchemy import Engine, inspect
 from sqlalchemy import text as sql
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from bot.outputs.ics import feed_ics
 from domain.services.calendar_feed import channel_feed, token_feed
@@ -25,6 +25,7 @@ from domain.services.handlers.counsel import TOKEN_BYTES
 from domain.services.service import Caller
 from domain.store import calendar_tokens
 from domain.store.migrate import _config
+from domain.store.schema import metadata
 from domain.store.tables import CalendarFeedRow
 
 PUBLIC = "https://regrights.example.com"
@@ -195,12 +196,12 @@ def test_the_token_is_compared_in_constant_time(
     assert compared == [(digest, digest)]
 
 
-@pytest.mark.parametrize("name", ["calendar_feed", "delivery", "agreement"])
+@pytest.mark.parametrize("name", ["calendar_feed", "delivery", "agreement", "event"])
 def test_the_migration_makes_the_table_the_model_describes(engine: Engine, name: str) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        table = SQLModel.metadata.tables[name]
-        diffs = [d for d in compare_metadata(context, SQLModel.metadata) if table.name in repr(d)]
+        table = metadata.tables[name]
+        diffs = [d for d in compare_metadata(context, metadata) if table.name in repr(d)]
     assert diffs == []
 
 

@@ -16,14 +16,15 @@ from sqlmodel import Session, select
 from bot.failures import BUSY
 from bot.wiring import build_service, open_database
 from domain.services.service import Caller
-from domain.store.tables import AgreementRow, EventRow
+from domain.store.schema import EVENT
+from domain.store.tables import AgreementRow
 
 
 def _delays(url: str) -> int:
     engine = open_database(url)
     with Session(engine) as session:
         count = session.exec(
-            select(func.count()).select_from(EventRow).where(EventRow.kind == "delay")
+            select(func.count()).select_from(EVENT).where(EVENT.c.kind == "delay")
         ).one()
     engine.dispose()
     return count

@@ -9,12 +9,12 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from domain.services.replies import ExitCode
-from domain.store.tables import EventRow
+from domain.store.schema import EVENT
 
 
 def event_count(engine: Engine) -> int:
     with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(EventRow)).one()
+        return session.exec(select(func.count()).select_from(EVENT)).one()
 
 
 def test_a_demand_registration_from_request_to_effectiveness(desk: Desk, engine: Engine) -> None:

@@ -16,7 +16,7 @@ from bot.wiring import build_service, open_database
 from domain.services.commands import COMMANDS
 from domain.services.replies import ExitCode
 from domain.services.service import Caller
-from domain.store.tables import EventRow
+from domain.store.schema import EVENT
 
 tokens = st.one_of(
     st.sampled_from(
@@ -74,4 +74,4 @@ def test_any_command_gets_an_answer_and_a_malformed_one_writes_nothing(
 
 def _count(engine: Engine) -> int:
     with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(EventRow)).one()
+        return session.exec(select(func.count()).select_from(EVENT)).one()
