@@ -32,21 +32,21 @@ def cli_env(database_url: str, **settings: str) -> dict[str, str]:
     return {**clean, "REGRIGHTS_DATABASE_URL": database_url, **settings}
 
 
-# Runs `regrights` in-process, then prints the top-level packages it imported.
+# Runs `regrights` in-process, then prints the modules it imported.
 _LIST_IMPORTS = """
 import json, sys
 from bot.cli import main
 code = main(sys.argv[1:])
-print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+print(json.dumps(sorted(sys.modules)))
 sys.exit(code)
 """
 
 
-def packages_imported(
+def modules_imported(
     command: list[str], database_url: str
 ) -> tuple[subprocess.CompletedProcess[str], set[str]]:
     """Runs `regrights COMMAND` in a new interpreter on `database_url`: the finished process,
-    and the top-level packages it imported."""
+    and the modules it imported."""
     run = subprocess.run(
         [sys.executable, "-c", _LIST_IMPORTS, *command],
         env=cli_env(database_url),

@@ -136,7 +136,7 @@ class _AgreementPass:
     def run(self) -> None:
         with self.uow.read() as store:
             agreement = load_agreement(store, self.agreement_id)
-            due = agreement.row.next_alert_at
+            due = agreement.stored.next_alert_at
             if due is None or due > self.now:
                 return  # a pass that held the lock before us has done this work
             deadlines = deadlines_of(agreement, self.now)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from domain.rules.alert_plan import AlertPlan, Schedule, plan_alerts
 from domain.rules.deadlines import Deadline, running_deadlines
 from domain.services.agreement import Agreement, alert_leads, alert_time
-from domain.store.unit_of_work import AgreementStore
+
+if TYPE_CHECKING:
+    from domain.store.agreement_store import AgreementStore
 
 
 def schedule_of(agreement: Agreement) -> Schedule:
@@ -44,4 +47,4 @@ def next_alert_at(store: AgreementStore, agreement: Agreement, now: datetime) ->
 
 def reschedule(store: AgreementStore, agreement: Agreement, now: datetime) -> None:
     """The ChangeListener: an event, an undo or a `remind` setting moves the next alert."""
-    store.set_next_alert_at(agreement.row, next_alert_at(store, agreement, now))
+    store.set_next_alert_at(agreement.stored, next_alert_at(store, agreement, now))

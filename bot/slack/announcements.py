@@ -26,9 +26,10 @@ from sqlalchemy import Engine
 
 from bot.slack.blocks import Message, announcement_message
 from domain.services.replies import Reply
+from domain.store.agreement_store import AgreementStore
 from domain.store.alert_locks import hold_agreement
 from domain.store.announcement_ledger import PENDING, POSTED, REFUSED, AnnouncementRow
-from domain.store.unit_of_work import AgreementStore, UnitOfWork
+from domain.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger("regrights.slack")
 

@@ -21,8 +21,8 @@ from bot.slack.announcements import Announcements
 from domain.services.commands import Parsed, read_command
 from domain.services.grammar import UsageError
 from domain.services.service import Caller, RegRightsService
+from domain.store.agreement_store import AgreementStore
 from domain.store.delivery_keys import AlreadyDelivered
-from domain.store.unit_of_work import AgreementStore
 
 log = logging.getLogger("regrights.slack")
 

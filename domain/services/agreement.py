@@ -14,6 +14,7 @@ from domain.rules.registration import AgreementState, position_on
 from domain.rules.stored_terms import terms_from_stored
 from domain.rules.terms import TermsProfile
 from domain.services.snapshots import Snapshot
+from domain.store.version import AgreementFields
 
 if TYPE_CHECKING:
     from domain.store.tables import AgreementRow
@@ -35,10 +36,10 @@ class Caller:
 
 @dataclass
 class Agreement:
-    """An agreement loaded inside a transaction: its row, terms, events in order and, when
-    known, the snapshot replayed from them."""
+    """An agreement loaded inside a transaction: its row (for a question, only the fields it
+    reads), terms, events in order and, when known, the snapshot replayed from them."""
 
-    row: AgreementRow
+    row: AgreementRow | AgreementFields
     terms: TermsProfile
     events: list[Event]
     _snapshot: Snapshot | None = None
@@ -51,6 +52,12 @@ class Agreement:
     def id(self) -> int:
         assert self.row.id is not None
         return self.row.id
+
+    @property
+    def stored(self) -> AgreementRow:
+        """The whole row, as a store loaded it (a question reads only `AgreementFields`)."""
+        assert not isinstance(self.row, AgreementFields), "an agreement loaded by a store"
+        return self.row
 
     @property
     def calendar(self) -> BusinessCalendar:
@@ -108,7 +115,7 @@ class Agreement:
 
 def alert_leads(agreement: Agreement) -> list[int]:
     """The lead days of the agreement's alerts: `remind leads`, else the profile's."""
-    row = agreement.row
+    row = agreement.stored
     if row.alert_leads:
         return [int(lead) for lead in row.alert_leads.split(",")]
     return list(agreement.terms.alerts.lead_days)
@@ -116,7 +123,7 @@ def alert_leads(agreement: Agreement) -> list[int]:
 
 def alert_time(agreement: Agreement) -> time:
     """The hour of the agreement's alerts: `remind at`, else the profile's."""
-    row = agreement.row
+    row = agreement.stored
     return time.fromisoformat(row.alert_at) if row.alert_at else agreement.terms.alerts.at
 
 

@@ -16,7 +16,8 @@ from domain.rules.audit_chain import (
 )
 from domain.rules.events import EventKind
 from domain.services.agreement import ADMIN, EDITOR, Caller, terms_from_snapshot
-from domain.store.unit_of_work import AgreementStore, UnitOfWork
+from domain.store.agreement_store import AgreementStore
+from domain.store.unit_of_work import UnitOfWork
 
 
 class NotBound(LookupError):

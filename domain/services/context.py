@@ -11,7 +11,7 @@ from domain.services.agreement import READER, Agreement, Caller
 
 if TYPE_CHECKING:
     from domain.services.service import RegRightsService
-    from domain.store.unit_of_work import AgreementStore
+    from domain.store.agreement_store import AgreementStore
 
 
 @dataclass

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from domain.services.agreement import ADMIN, EDITOR, Agreement
 from domain.services.delay_room import days_left
 from domain.services.service import RegRightsService
-from domain.store.unit_of_work import AgreementStore
+from domain.store.agreement_store import AgreementStore
 
 INSIDERS = frozenset({EDITOR, ADMIN})  # who may see a delay's reason (§2(d))
 

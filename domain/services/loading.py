@@ -11,7 +11,10 @@ from domain.services.agreement import Agreement, terms_from_snapshot
 from domain.services.snapshots import History, Snapshot, Snapshots
 
 if TYPE_CHECKING:
-    from domain.store.unit_of_work import AgreementStore
+    from domain.store.agreement_store import AgreementStore
+    from domain.store.question_store import QuestionStore
+    from domain.store.tables import AgreementRow
+    from domain.store.version import AgreementFields
 
 
 def load_agreement(
@@ -25,18 +28,38 @@ def load_agreement(
     """The agreement with its history up to event `last_seq` (the latest, when None); with
     `through`, as it stood that day: only the events dated on or before it. `snapshots`
     keeps the histories replayed (the service's); without it, the history is replayed here."""
-    row = store.agreement(agreement_id)
+    if snapshots is not None and last_seq is None:
+        last_seq = store.last_seq(agreement_id)
+    return agreement_of(
+        store.agreement(agreement_id),
+        store,
+        last_seq=last_seq,
+        through=through,
+        snapshots=snapshots,
+    )
+
+
+def agreement_of(
+    row: AgreementRow | AgreementFields,
+    store: AgreementStore | QuestionStore,
+    *,
+    last_seq: int | None,
+    through: date | None = None,
+    snapshots: Snapshots | None = None,
+) -> Agreement:
+    """`load_agreement` from the agreement's row, already read; its events are read from
+    `store` unless `snapshots` keeps their history (then `last_seq` is given)."""
+    assert row.id is not None
     terms = terms_from_snapshot(row.profile_yaml)
+    read = partial(store.events, row.id, through_seq=last_seq)
     if snapshots is None:
-        events = store.events(agreement_id, through_seq=last_seq)
+        events = read()
         whole = History.of(events, Snapshot.replayed(events, terms))
         history = whole if through is None else whole.dated_through(through, terms)
     else:
-        if last_seq is None:
-            last_seq = store.last_seq(agreement_id)
-        read = partial(store.events, agreement_id, through_seq=last_seq)
-        whole = snapshots.history(agreement_id, last_seq, terms, read)
-        history = snapshots.history(agreement_id, last_seq, terms, read, through)
+        assert last_seq is not None
+        whole = snapshots.history(row.id, last_seq, terms, read)
+        history = snapshots.history(row.id, last_seq, terms, read, through)
     tail = None if history is whole else list(whole.events[-2:])
     found = store.found_break(row)
     return Agreement(row, terms, list(history.events), history.snapshot, tail, found)

@@ -28,13 +28,14 @@ from domain.services.commands import Access, CommandSpec, Parsed, parse_command
 from domain.services.context import Context
 from domain.services.grammar import UsageError
 from domain.services.identifiers import caller_refusal
-from domain.services.loading import load_agreement
+from domain.services.loading import agreement_of, load_agreement
 from domain.services.replies import Reply
 from domain.services.snapshots import History, Snapshot, Snapshots
 from domain.services.views import status_answer
 
 if TYPE_CHECKING:
-    from domain.store.unit_of_work import AgreementStore, UnitOfWork
+    from domain.store.agreement_store import AgreementStore
+    from domain.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger("regrights.service")
 
@@ -161,8 +162,8 @@ class RegRightsService:
         Ids that cannot be kept set nothing up; `handle` refuses them."""
         if caller_refusal(caller.user, caller.channel) is not None:
             return
-        with self.uow.read() as store:
-            if store.has_agreements():
+        with self.uow.question() as asked:
+            if asked.has_agreements():
                 return
         with self.uow.write() as store:
             store.lock_setup()
@@ -287,16 +288,18 @@ class RegRightsService:
 
     def _ask(self, parsed: Parsed, caller: Caller) -> Reply:
         """A question, answered from the history as it stood on the asker's day."""
-        with self.uow.read() as store:
+        with self.uow.question() as store:
             version = store.version(caller.channel, caller.user)
             if version is None:
                 return unbound(caller)
-            row = store.agreement(version.agreement_id)
+            row = version.agreement
             day = (
                 caller.as_of
                 or caller.now.astimezone(terms_from_snapshot(row.profile_yaml).zone).date()
             )
-            agreement = self.load(store, version.agreement_id, version.last_seq, through=day)
+            agreement = agreement_of(
+                row, store, last_seq=version.last_seq, through=day, snapshots=self._snapshots
+            )
         insider = self._insider(caller, version.granted)
         context = Context(self, caller, agreement, insider=insider, usage=parsed.spec.usage)
         return parsed.spec.handler(context, parsed.command)

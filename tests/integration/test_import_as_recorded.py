@@ -24,8 +24,8 @@ from domain.services.answers import ImportFailed
 from domain.services.loading import load_agreement
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService
+from domain.store.agreement_store import AgreementStore
 from domain.store.tables import AgreementRow
-from domain.store.unit_of_work import AgreementStore
 
 ADMIN, CHANNEL = "UADMIN", "CDEAL"
 START = date(2026, 1, 5)

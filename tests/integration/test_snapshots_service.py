@@ -18,8 +18,8 @@ from bot.render.answers import render
 from bot.wiring import build_service, open_database
 from domain.services.loading import load_agreement
 from domain.services.service import Caller
+from domain.store.agreement_store import AgreementStore
 from domain.store.tables import AgreementRow
-from domain.store.unit_of_work import AgreementStore
 
 ADMIN, CHANNEL = "UADMIN", "CDEAL"
 START = date(2026, 1, 5)

@@ -20,9 +20,9 @@ from domain.services.answers import AgreementMoved
 from domain.services.commands import Parsed, spec_named
 from domain.services.grammar import Undo
 from domain.services.replies import Reply
+from domain.store.agreement_store import AgreementStore
 from domain.store.announcement_ledger import POSTED
 from domain.store.delivery_keys import AlreadyDelivered
-from domain.store.unit_of_work import AgreementStore
 
 log = logging.getLogger("regrights.slack")
 

@@ -29,8 +29,9 @@ from domain.services.grammar import NoticeRequest, TimelineRequest, UsageError
 from domain.services.identifiers import caller_refusal
 from domain.services.replies import Reply
 from domain.services.service import unbound
+from domain.store.agreement_store import AgreementStore
 from domain.store.delivery_keys import AlreadyDelivered
-from domain.store.unit_of_work import AgreementStore, UnitOfWork
+from domain.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger("regrights.slack")
 

@@ -43,8 +43,8 @@ from domain.services.forms import FormAgreement, agreement_in, agreements_of
 from domain.services.grammar import UsageError
 from domain.services.replies import Reply
 from domain.services.service import Caller, RegRightsService, unbound
+from domain.store.agreement_store import AgreementStore
 from domain.store.delivery_keys import AlreadyDelivered
-from domain.store.unit_of_work import AgreementStore
 
 log = logging.getLogger("regrights.slack")
 

@@ -22,7 +22,7 @@ from domain.services.grammar import Grant, RemindAt, RemindLeads, Revoke, Setup
 from domain.services.replies import Reply
 
 if TYPE_CHECKING:
-    from domain.store.unit_of_work import AgreementStore
+    from domain.store.agreement_store import AgreementStore
 
 
 def setup(ctx: Context, command: Setup) -> Reply:
@@ -140,8 +140,8 @@ def _last_admin(ctx: Context, user: str) -> bool:
 
 def remind_leads(ctx: Context, command: RemindLeads) -> Reply:
     agreement = ctx.agreement
-    agreement.row.alert_leads = ",".join(str(lead) for lead in command.leads)
-    ctx.store.session.add(agreement.row)
+    agreement.stored.alert_leads = ",".join(str(lead) for lead in command.leads)
+    ctx.store.session.add(agreement.stored)
     ctx.service.changed(ctx.store, agreement, ctx.caller)
     return Reply.answered(
         LeadsSet(command.leads),
@@ -152,8 +152,8 @@ def remind_leads(ctx: Context, command: RemindLeads) -> Reply:
 
 def remind_at(ctx: Context, command: RemindAt) -> Reply:
     agreement = ctx.agreement
-    agreement.row.alert_at = command.at.strftime("%H:%M")
-    ctx.store.session.add(agreement.row)
+    agreement.stored.alert_at = command.at.strftime("%H:%M")
+    ctx.store.session.add(agreement.stored)
     ctx.service.changed(ctx.store, agreement, ctx.caller)
     return Reply.answered(
         AlertTimeSet(command.at, agreement.terms.timezone),
