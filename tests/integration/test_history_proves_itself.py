@@ -269,3 +269,18 @@ def test_the_break_found_mid_history_holds_on_either_database(desk: Desk) -> Non
     assert desk.say("status").data["history_break"] is None
     desk.ok("delay end")
     assert _in_events(desk) == [1, 2, 3, 4]
+
+
+def test_a_history_altered_so_that_it_no_longer_replays_is_named_not_crashed_on(
+    altered: tuple[Path, dict[str, str]],
+) -> None:
+    database, env = altered
+    # The demand moved past the delay that postpones its filing: the rules refuse the history.
+    _alter(database, 2, "2026-04-01")
+    for command in (("status",), ("--json", "deadlines"), ("delay", "end")):
+        refused = _run(env, "cmd", "--as-of", "2026-04-20", *command)
+        assert refused.returncode == 3, refused.stdout + refused.stderr
+        said = refused.stdout + refused.stderr  # `--json` answers on stdout
+        assert "does not prove itself: event #2" in said, said
+        assert "unexpected" not in said
+    assert _events(database) == 3
