@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import REGRIGHTS, cli_env
+from conftest import cli_env
+from in_process import regrights
 
 from bot.alerts.alert_pass import run_alert_pass
 from bot.alerts.history_check import check_histories
@@ -60,7 +61,7 @@ def _alter(database: Path, seq: int) -> None:
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([REGRIGHTS, *args], env=env, capture_output=True, text=True, timeout=60)
+    return regrights(*args, env=env)
 
 
 def test_a_write_onto_an_altered_history_is_refused_and_status_shows_it(
