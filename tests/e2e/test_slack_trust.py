@@ -50,8 +50,8 @@ def _second_profile(directory: Path) -> Path:
 
 
 @pytest.fixture
-def bot(tmp_path: Path) -> Iterator[SlackBot]:
-    with SlackBot(tmp_path) as bot:
+def bot(tmp_path: Path, migrated_sqlite_url: str) -> Iterator[SlackBot]:
+    with SlackBot(tmp_path, database_url=migrated_sqlite_url) as bot:
         bot.service.profile_dirs = (_second_profile(tmp_path / "profiles"),)
         bot.record("setup nstor-2002")
         bot.record(f"grant <@{EDITOR}> editor")

@@ -85,9 +85,8 @@ def engines(
         if database_url.startswith("sqlite"):
             other = f"sqlite:///{tmp_path / 'imported.sqlite3'}"
         else:
-            other = stack.enter_context(
-                fresh_postgres_database(request.getfixturevalue("postgres_server"))
-            )
+            databases = request.getfixturevalue("postgres_databases")
+            other = stack.enter_context(fresh_postgres_database(databases, migrated=True))
         pair = open_database(database_url), open_database(other)
         yield pair
         for engine in pair:

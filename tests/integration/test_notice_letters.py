@@ -140,8 +140,8 @@ def long_date(day: date) -> str:
 
 
 @pytest.fixture
-def desk(sqlite_url: str) -> Iterator[Desk]:
-    engine = open_database(sqlite_url)
+def desk(migrated_sqlite_url: str) -> Iterator[Desk]:
+    engine = open_database(migrated_sqlite_url)
     desk = Desk(build_service(engine, frozenset({ADMIN})), date(2024, 5, 1))
     desk.ok("setup nstor-2002")
     desk.ok(f"grant <@{EDITOR}> editor")
