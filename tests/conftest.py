@@ -144,6 +144,12 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(f"migrated_{request.param}_url"))
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database_url(request: pytest.FixtureRequest) -> str:
+    """A database nothing has been migrated into yet, on each backend in turn."""
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     engine = open_database(database_url)

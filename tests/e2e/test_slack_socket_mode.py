@@ -4,6 +4,7 @@ and the bot acks, answers, reconnects, and reports the socket on /healthz."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -311,6 +312,7 @@ class SilentLink:
         self.port: int = self.listener.getsockname()[1]
         self.silenced: set[int] = set()
         self.opened = 0
+        self.sockets: list[socket.socket] = []
         threading.Thread(target=self._accept, daemon=True).start()
 
     def silence(self) -> None:
@@ -325,6 +327,7 @@ class SilentLink:
                 return
             number, self.opened = self.opened, self.opened + 1
             server = socket.create_connection(self.upstream)
+            self.sockets += [client, server]
             for a, b in ((client, server), (server, client)):
                 threading.Thread(target=self._pump, args=(number, a, b), daemon=True).start()
 
@@ -340,7 +343,13 @@ class SilentLink:
                 sink.sendall(data)
 
     def close(self) -> None:
+        """Stop relaying and close every connection, so that Slack's side sees each one end
+        (else its server waits out its close timeout on the silenced one)."""
         self.listener.close()
+        for relayed in self.sockets:
+            with contextlib.suppress(OSError):  # the peer may have closed it already
+                relayed.shutdown(socket.SHUT_RDWR)
+            relayed.close()
 
 
 def test_a_silently_dropped_socket_is_replaced_within_10_s_and_healthz_says_so(
