@@ -33,8 +33,8 @@ def _caller() -> Caller:
 
 
 @pytest.fixture
-def proxied_url(postgres_url: str) -> Iterator[tuple[HoldingProxy, str]]:
-    url = make_url(postgres_url)
+def proxied_url(migrated_postgres_url: str) -> Iterator[tuple[HoldingProxy, str]]:
+    url = make_url(migrated_postgres_url)
     with HoldingProxy((url.host or "127.0.0.1", url.port or 5432)) as proxy:
         yield proxy, url.set(port=proxy.port).render_as_string(hide_password=False)
 
@@ -73,10 +73,12 @@ def test_a_pooled_connection_open_before_the_freeze_gives_up_within_the_limit(
     engine.dispose()
 
 
-def test_a_write_queued_behind_a_lock_is_told_the_database_is_busy(postgres_url: str) -> None:
-    env = cli_env(postgres_url)
+def test_a_write_queued_behind_a_lock_is_told_the_database_is_busy(
+    migrated_postgres_url: str,
+) -> None:
+    env = cli_env(migrated_postgres_url)
     assert regrights("cmd", "setup", "nstor-2002", env=env).returncode == 0
-    engine = open_database(postgres_url)
+    engine = open_database(migrated_postgres_url)
     service = build_service(engine, frozenset({"console"}))  # `cmd`'s: no deadline of its own
     caller = Caller("console", "console", "test", datetime(2024, 6, 3, 15, tzinfo=UTC))
     with engine.connect() as holder:
