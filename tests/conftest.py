@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
@@ -97,28 +96,16 @@ def postgres_databases(postgres_server: str) -> Iterator[PostgresDatabases]:
     databases.close()
 
 
-@contextlib.contextmanager
-def fresh_postgres_database(databases: PostgresDatabases, *, migrated: bool) -> Iterator[str]:
-    """A new database on the server, dropped afterwards; the URL is a plain `postgresql://` one."""
-    url = databases.new(migrated=migrated)
-    try:
-        yield url
-    finally:
-        databases.drop(url)
+@pytest.fixture
+def postgres_url(postgres_databases: PostgresDatabases) -> str:
+    """A fresh, empty database (dropped when the test process ends)."""
+    return postgres_databases.new(migrated=False)
 
 
 @pytest.fixture
-def postgres_url(postgres_databases: PostgresDatabases) -> Iterator[str]:
-    """A fresh, empty database, dropped afterwards."""
-    with fresh_postgres_database(postgres_databases, migrated=False) as url:
-        yield url
-
-
-@pytest.fixture
-def migrated_postgres_url(postgres_databases: PostgresDatabases) -> Iterator[str]:
-    """A fresh database already migrated to the newest revision, dropped afterwards."""
-    with fresh_postgres_database(postgres_databases, migrated=True) as url:
-        yield url
+def migrated_postgres_url(postgres_databases: PostgresDatabases) -> str:
+    """A fresh database already migrated to the newest revision."""
+    return postgres_databases.new(migrated=True)
 
 
 @pytest.fixture
