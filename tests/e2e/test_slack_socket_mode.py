@@ -54,9 +54,9 @@ class SlackSocketSide:
         for raw in connection:  # until the bot (or the test) closes the connection
             self.received.put((connection, json.loads(raw)))
 
-    def accept(self) -> ServerConnection:
+    def accept(self, timeout: float = TIMEOUT) -> ServerConnection:
         """The next connection the bot opens, greeted as Slack greets it."""
-        connection = self.connections.get(timeout=TIMEOUT)
+        connection = self.connections.get(timeout=timeout)
         connection.send(
             json.dumps(
                 {
@@ -273,7 +273,8 @@ def test_serve_in_socket_mode_reports_its_socket_on_healthz(
         stderr=subprocess.STDOUT,
     )
     try:
-        connection = socket_side.accept()
+        # The process starts first: as long as the HTTP harness gives `serve` to start.
+        connection = socket_side.accept(timeout=30)
         health = wait_for(lambda: _get_health(port), timeout=20)
         assert health == {"ok": True, "socket": "connected", "database": "reachable"}
         envelope = socket_side.send(connection, "slash_commands", _command(slack, "help"))
