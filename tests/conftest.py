@@ -59,6 +59,17 @@ def packages_imported(
     return run, set(json.loads(lines[-1]))
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto`: half as many workers again as cores. Many tests mostly wait (for a process
+    to start, a lock to time out, a socket to answer), and a core one leaves idle serves
+    another. Twice as many workers as cores was barely faster and leaves each of the tests
+    that time the bot half a core. PYTEST_XDIST_AUTO_NUM_WORKERS, when set, still decides."""
+    if "PYTEST_XDIST_AUTO_NUM_WORKERS" in os.environ:
+        return None
+    cores = len(os.sched_getaffinity(0))
+    return cores + (cores + 1) // 2
+
+
 def _postgres_running() -> bool:
     try:
         engine = create_engine(POSTGRES_ADMIN_URL)
