@@ -83,17 +83,19 @@ def test_a_write_queued_behind_a_lock_is_told_the_database_is_busy(
     caller = Caller("console", "console", "test", datetime(2024, 6, 3, 15, tzinfo=UTC))
     with engine.connect() as holder:
         holder.execute(text("SELECT id FROM agreement FOR UPDATE"))
-        # `cmd` in a process of its own waits for the lock while this one does.
-        command = subprocess.Popen(
+        # `cmd`, in a process of its own, waits for the lock while this one does.
+        with subprocess.Popen(
             [REGRIGHTS, "cmd", "s3-eligible", "on", "2024-01-02"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )
-        said = _fails_within_the_limit(lambda: service.handle("s3-eligible on 2024-01-02", caller))
-        assert said == BUSY
-        _, stderr = command.communicate(timeout=60)
+        ) as command:
+            said = _fails_within_the_limit(
+                lambda: service.handle("s3-eligible on 2024-01-02", caller)
+            )
+            assert said == BUSY
+            _, stderr = command.communicate(timeout=60)
         holder.rollback()
     assert command.returncode == 3
     (line,) = stderr.splitlines()
