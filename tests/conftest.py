@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
+from throwaway_databases import PostgresDatabases, copy_sqlite, migrated_sqlite_file
 
 from bot.render.answers import render
 from bot.wiring import build_service, open_database
@@ -60,6 +59,17 @@ def modules_imported(
     return run, set(json.loads(lines[-1]))
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto`: half as many workers again as cores. Many tests mostly wait (for a process
+    to start, a lock to time out, a socket to answer), and a core one leaves idle serves
+    another. Twice as many workers as cores was barely faster and leaves each of the tests
+    that time the bot half a core. PYTEST_XDIST_AUTO_NUM_WORKERS, when set, still decides."""
+    if "PYTEST_XDIST_AUTO_NUM_WORKERS" in os.environ:
+        return None
+    cores = len(os.sched_getaffinity(0))
+    return cores + (cores + 1) // 2
+
+
 def _postgres_running() -> bool:
     try:
         engine = create_engine(POSTGRES_ADMIN_URL)
@@ -90,36 +100,52 @@ def postgres_server() -> str:
     return POSTGRES_ADMIN_URL
 
 
-@contextlib.contextmanager
-def fresh_postgres_database(admin_url: str) -> Iterator[str]:
-    """A new database on the server, dropped afterwards; the URL is a plain `postgresql://` one."""
-    name = f"regrights_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_server: str) -> Iterator[PostgresDatabases]:
+    databases = PostgresDatabases(postgres_server)
+    yield databases
+    databases.close()
 
 
 @pytest.fixture
-def postgres_url(postgres_server: str) -> Iterator[str]:
-    """A fresh database, dropped afterwards."""
-    with fresh_postgres_database(postgres_server) as url:
-        yield url
+def postgres_url(postgres_databases: PostgresDatabases) -> str:
+    """A fresh, empty database (dropped when the test process ends)."""
+    return postgres_databases.new(migrated=False)
+
+
+@pytest.fixture
+def migrated_postgres_url(postgres_databases: PostgresDatabases) -> str:
+    """A fresh database already migrated to the newest revision."""
+    return postgres_databases.new(migrated=True)
 
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite database not made yet: the first to open it makes and migrates it."""
     return f"sqlite:///{tmp_path / 'regrights.sqlite3'}"
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return migrated_sqlite_file(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture
+def migrated_sqlite_url(migrated_sqlite: Path, tmp_path: Path) -> str:
+    """A SQLite database already migrated to the newest revision."""
+    return copy_sqlite(migrated_sqlite, tmp_path / "regrights.sqlite3")
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'regrights.sqlite3'}"
-    return str(request.getfixturevalue("postgres_url"))
+def database_url(request: pytest.FixtureRequest) -> str:
+    """A database migrated to the newest revision, on each backend in turn."""
+    return str(request.getfixturevalue(f"migrated_{request.param}_url"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database_url(request: pytest.FixtureRequest) -> str:
+    """A database nothing has been migrated into yet, on each backend in turn."""
+    return str(request.getfixturevalue(f"{request.param}_url"))
 
 
 @pytest.fixture

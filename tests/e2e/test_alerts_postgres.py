@@ -43,8 +43,8 @@ KEY_14 = "1/effectiveness#1/2026-03-19@-14"
 
 
 @pytest.fixture
-def engine(postgres_url: str) -> Iterator[Engine]:
-    engine = open_database(postgres_url)
+def engine(migrated_postgres_url: str) -> Iterator[Engine]:
+    engine = open_database(migrated_postgres_url)
     yield engine
     engine.dispose()
 
@@ -110,12 +110,12 @@ def test_racing_passes_with_slack_failing_under_them(engine: Engine, slack: Slac
 
 
 def test_instances_ticking_together_post_each_alert_once(
-    engine: Engine, postgres_url: str, slack: SlackStandIn
+    engine: Engine, migrated_postgres_url: str, slack: SlackStandIn
 ) -> None:
     three_agreements(engine)
     env = {
         **os.environ,
-        "REGRIGHTS_DATABASE_URL": postgres_url,
+        "REGRIGHTS_DATABASE_URL": migrated_postgres_url,
         "SLACK_BOT_TOKEN": slack.bot_token,
         "SLACK_API_URL": slack.api_url,
     }
@@ -135,10 +135,10 @@ def test_instances_ticking_together_post_each_alert_once(
 
 
 def test_a_process_dead_after_slack_accepted_is_recovered_by_the_next_pass(
-    engine: Engine, postgres_url: str, slack: SlackStandIn
+    engine: Engine, migrated_postgres_url: str, slack: SlackStandIn
 ) -> None:
     agreement(engine)
-    child = pass_in_a_process(postgres_url, slack, LEAD_14, "exit-after-post")
+    child = pass_in_a_process(migrated_postgres_url, slack, LEAD_14, "exit-after-post")
     assert child.wait(timeout=60) == 9, child.stderr.read() if child.stderr else ""
     assert [r.state for r in alert_rows(engine)] == ["sending"]
     recovery = pass_until_held(engine, poster_for(slack), LEAD_14 + timedelta(seconds=2))
@@ -148,11 +148,11 @@ def test_a_process_dead_after_slack_accepted_is_recovered_by_the_next_pass(
 
 
 def test_a_process_killed_mid_post_is_recovered_by_the_next_pass(
-    engine: Engine, postgres_url: str, slack: SlackStandIn
+    engine: Engine, migrated_postgres_url: str, slack: SlackStandIn
 ) -> None:
     agreement(engine)
     slack.fail_next("chat.postMessage", "timeout")
-    child = pass_in_a_process(postgres_url, slack, LEAD_14, "live", timeout=60)
+    child = pass_in_a_process(migrated_postgres_url, slack, LEAD_14, "live", timeout=60)
     limit = time.monotonic() + 30
     while not slack.calls("chat.postMessage") and time.monotonic() < limit:
         time.sleep(0.02)

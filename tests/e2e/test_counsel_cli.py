@@ -1,4 +1,5 @@
-"""`regrights calendar` and `regrights timeline` as subprocesses, and what they leave unloaded."""
+"""`regrights calendar` and `regrights timeline` (run as the console script runs them), and what
+a process leaves unloaded."""
 
 from __future__ import annotations
 
@@ -10,22 +11,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REGRIGHTS, cli_env
+from conftest import cli_env
 from icalendar import Calendar
+from in_process import regrights
 from slack_standin import SlackStandIn
 
 AS_OF = "2026-03-20"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
-    if request.param == "sqlite":
-        return cli_env(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
-    return cli_env(str(request.getfixturevalue("postgres_url")))
+@pytest.fixture
+def env(database_url: str) -> dict[str, str]:
+    return cli_env(database_url)
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([REGRIGHTS, *args], env=env, capture_output=True, text=True, timeout=120)
+    return regrights(*args, env=env)
 
 
 def cmd(env: dict[str, str], as_of: str, *words: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import REGRIGHTS, cli_env
+from in_process import regrights
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -32,8 +33,8 @@ def _caller() -> Caller:
 
 
 @pytest.fixture
-def proxied_url(postgres_url: str) -> Iterator[tuple[HoldingProxy, str]]:
-    url = make_url(postgres_url)
+def proxied_url(migrated_postgres_url: str) -> Iterator[tuple[HoldingProxy, str]]:
+    url = make_url(migrated_postgres_url)
     with HoldingProxy((url.host or "127.0.0.1", url.port or 5432)) as proxy:
         yield proxy, url.set(port=proxy.port).render_as_string(hide_password=False)
 
@@ -72,30 +73,33 @@ def test_a_pooled_connection_open_before_the_freeze_gives_up_within_the_limit(
     engine.dispose()
 
 
-def test_a_write_queued_behind_a_lock_is_told_the_database_is_busy(postgres_url: str) -> None:
-    env = cli_env(postgres_url)
-    setup = subprocess.run([REGRIGHTS, "cmd", "setup", "nstor-2002"], env=env, timeout=60)
-    assert setup.returncode == 0
-    engine = open_database(postgres_url)
+def test_a_write_queued_behind_a_lock_is_told_the_database_is_busy(
+    migrated_postgres_url: str,
+) -> None:
+    env = cli_env(migrated_postgres_url)
+    assert regrights("cmd", "setup", "nstor-2002", env=env).returncode == 0
+    engine = open_database(migrated_postgres_url)
     service = build_service(engine, frozenset({"console"}))  # `cmd`'s: no deadline of its own
     caller = Caller("console", "console", "test", datetime(2024, 6, 3, 15, tzinfo=UTC))
     with engine.connect() as holder:
         holder.execute(text("SELECT id FROM agreement FOR UPDATE"))
-        said = _fails_within_the_limit(lambda: service.handle("s3-eligible on 2024-01-02", caller))
-        assert said == BUSY
-        done = subprocess.run(
+        # `cmd`, in a process of its own, waits for the lock while this one does.
+        with subprocess.Popen(
             [REGRIGHTS, "cmd", "s3-eligible", "on", "2024-01-02"],
             env=env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=60,
-        )
+        ) as command:
+            said = _fails_within_the_limit(
+                lambda: service.handle("s3-eligible on 2024-01-02", caller)
+            )
+            assert said == BUSY
+            _, stderr = command.communicate(timeout=60)
         holder.rollback()
-    assert done.returncode == 3
-    (line,) = done.stderr.splitlines()
+    assert command.returncode == 3
+    (line,) = stderr.splitlines()
     assert line == f"regrights: {BUSY}"
-    history = subprocess.run(
-        [REGRIGHTS, "cmd", "--json", "history"], env=env, capture_output=True, text=True
-    )
+    history = regrights("cmd", "--json", "history", env=env)
     assert '"events": []' in history.stdout
     engine.dispose()

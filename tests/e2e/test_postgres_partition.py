@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 from conftest import REGRIGHTS, cli_env
+from in_process import regrights
 from slack_standin import SlackStandIn
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -27,8 +28,8 @@ LIMIT = 10.0
 
 
 @pytest.fixture
-def proxy(postgres_url: str) -> Iterator[tuple[HoldingProxy, str]]:
-    url = make_url(postgres_url)
+def proxy(migrated_postgres_url: str) -> Iterator[tuple[HoldingProxy, str]]:
+    url = make_url(migrated_postgres_url)
     with HoldingProxy((url.host or "127.0.0.1", url.port or 5432)) as proxy:
         yield proxy, url.set(port=proxy.port).render_as_string(hide_password=False)
 
@@ -43,7 +44,7 @@ def frozen_engine(proxy: tuple[HoldingProxy, str]) -> Iterator[Engine]:
 def test_cmd_against_a_frozen_server_fails_in_one_line(proxy: tuple[HoldingProxy, str]) -> None:
     holding, url = proxy
     env = cli_env(url)
-    assert subprocess.run([REGRIGHTS, "cmd", "status"], env=env, timeout=60).returncode == 0
+    assert regrights("cmd", "status", env=env).returncode == 0
     holding.hold()
     began = time.monotonic()
     done = subprocess.run(

@@ -19,8 +19,8 @@ REASON_III = "discussions of a merger, acquisition, financing or similar transac
 
 
 @pytest.fixture
-def bot(tmp_path: Path) -> Iterator[SlackBot]:
-    with SlackBot(tmp_path) as bot:
+def bot(tmp_path: Path, migrated_sqlite_url: str) -> Iterator[SlackBot]:
+    with SlackBot(tmp_path, database_url=migrated_sqlite_url) as bot:
         yield bot
 
 

@@ -18,8 +18,8 @@ from domain.store.health import HealthCheck
 
 
 @pytest.fixture
-def bot(tmp_path: Path) -> Iterator[SlackBot]:
-    with SlackBot(tmp_path) as bot:
+def bot(tmp_path: Path, migrated_sqlite_url: str) -> Iterator[SlackBot]:
+    with SlackBot(tmp_path, database_url=migrated_sqlite_url) as bot:
         bot.record("setup nstor-2002")
         bot.record(f"grant <@{EDITOR}|editor> editor")
         bot.slack.reset()

@@ -13,8 +13,8 @@ from slack_harness import ADMIN, CHANNEL, EDITOR, READER, SlackBot, all_text, wa
 
 
 @pytest.fixture
-def bot(tmp_path: Path) -> Iterator[SlackBot]:
-    with SlackBot(tmp_path) as bot:
+def bot(tmp_path: Path, migrated_sqlite_url: str) -> Iterator[SlackBot]:
+    with SlackBot(tmp_path, database_url=migrated_sqlite_url) as bot:
         bot.record("setup nstor-2002")
         bot.record(f"grant <@{EDITOR}|editor> editor")
         yield bot

@@ -32,8 +32,8 @@ KEY_14 = "1/effectiveness#1/2026-03-19@-14"  # the first alert of the filing in 
 
 
 @pytest.fixture
-def bot(tmp_path: Path) -> Iterator[SlackBot]:
-    with SlackBot(tmp_path) as bot:
+def bot(tmp_path: Path, migrated_sqlite_url: str) -> Iterator[SlackBot]:
+    with SlackBot(tmp_path, database_url=migrated_sqlite_url) as bot:
         bot.record("setup nstor-2002")
         bot.record(f"grant <@{EDITOR}|editor> editor")
         yield bot

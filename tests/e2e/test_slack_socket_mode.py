@@ -4,6 +4,7 @@ and the bot acks, answers, reconnects, and reports the socket on /healthz."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -53,9 +54,9 @@ class SlackSocketSide:
         for raw in connection:  # until the bot (or the test) closes the connection
             self.received.put((connection, json.loads(raw)))
 
-    def accept(self) -> ServerConnection:
+    def accept(self, timeout: float = TIMEOUT) -> ServerConnection:
         """The next connection the bot opens, greeted as Slack greets it."""
-        connection = self.connections.get(timeout=TIMEOUT)
+        connection = self.connections.get(timeout=timeout)
         connection.send(
             json.dumps(
                 {
@@ -272,7 +273,8 @@ def test_serve_in_socket_mode_reports_its_socket_on_healthz(
         stderr=subprocess.STDOUT,
     )
     try:
-        connection = socket_side.accept()
+        # The process starts first: as long as the HTTP harness gives `serve` to start.
+        connection = socket_side.accept(timeout=30)
         health = wait_for(lambda: _get_health(port), timeout=20)
         assert health == {"ok": True, "socket": "connected", "database": "reachable"}
         envelope = socket_side.send(connection, "slash_commands", _command(slack, "help"))
@@ -311,6 +313,7 @@ class SilentLink:
         self.port: int = self.listener.getsockname()[1]
         self.silenced: set[int] = set()
         self.opened = 0
+        self.sockets: list[socket.socket] = []
         threading.Thread(target=self._accept, daemon=True).start()
 
     def silence(self) -> None:
@@ -325,6 +328,7 @@ class SilentLink:
                 return
             number, self.opened = self.opened, self.opened + 1
             server = socket.create_connection(self.upstream)
+            self.sockets += [client, server]
             for a, b in ((client, server), (server, client)):
                 threading.Thread(target=self._pump, args=(number, a, b), daemon=True).start()
 
@@ -340,7 +344,13 @@ class SilentLink:
                 sink.sendall(data)
 
     def close(self) -> None:
+        """Stop relaying and close every connection, so that Slack's side sees each one end
+        (else its server waits out its close timeout on the silenced one)."""
         self.listener.close()
+        for relayed in self.sockets:
+            with contextlib.suppress(OSError):  # the peer may have closed it already
+                relayed.shutdown(socket.SHUT_RDWR)
+            relayed.close()
 
 
 def test_a_silently_dropped_socket_is_replaced_within_10_s_and_healthz_says_so(

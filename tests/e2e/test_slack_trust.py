@@ -50,8 +50,8 @@ def _second_profile(directory: Path) -> Path:
 
 
 @pytest.fixture
-def bot(tmp_path: Path) -> Iterator[SlackBot]:
-    with SlackBot(tmp_path) as bot:
+def bot(tmp_path: Path, migrated_sqlite_url: str) -> Iterator[SlackBot]:
+    with SlackBot(tmp_path, database_url=migrated_sqlite_url) as bot:
         bot.service.profile_dirs = (_second_profile(tmp_path / "profiles"),)
         bot.record("setup nstor-2002")
         bot.record(f"grant <@{EDITOR}> editor")
@@ -136,13 +136,16 @@ def test_a_reader_asking_for_the_record_form_is_told_at_once(bot: SlackBot) -> N
 
 
 @pytest.fixture
-def two_instances(tmp_path: Path, postgres_url: str) -> Iterator[tuple[SlackBot, SlackBot]]:
+def two_instances(
+    tmp_path: Path, migrated_postgres_url: str
+) -> Iterator[tuple[SlackBot, SlackBot]]:
     """Two instances of the app on one PostgreSQL database and one Slack."""
     (tmp_path / "first").mkdir()
     (tmp_path / "second").mkdir()
+    url = migrated_postgres_url
     with (
-        SlackBot(tmp_path / "first", database_url=postgres_url) as first,
-        SlackBot(tmp_path / "second", database_url=postgres_url, slack=first.slack) as second,
+        SlackBot(tmp_path / "first", database_url=url) as first,
+        SlackBot(tmp_path / "second", database_url=url, slack=first.slack) as second,
     ):
         first.record("setup nstor-2002")
         yield first, second

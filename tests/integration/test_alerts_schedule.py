@@ -7,7 +7,6 @@ import io
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -37,8 +36,8 @@ from domain.store.migrate import MIGRATIONS, upgrade
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = open_database(f"sqlite:///{tmp_path / 'regrights.sqlite3'}")
+def engine(migrated_sqlite_url: str) -> Iterator[Engine]:
+    engine = open_database(migrated_sqlite_url)
     yield engine
     engine.dispose()
 

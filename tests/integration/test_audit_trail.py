@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 from alembic import command
-from conftest import ADMIN, CHANNEL, EDITOR, READER, REGRIGHTS, Desk, cli_env
+from conftest import ADMIN, CHANNEL, EDITOR, READER, Desk, cli_env
+from in_process import regrights
 from sqlalchemy import Engine, text
 
 from domain.rules.audit_chain import Break, event_hash, genesis
@@ -146,12 +147,12 @@ def test_a_row_inserted_by_renumbering_is_named(recorded: Desk) -> None:
 
 def test_verify_from_the_shell_names_the_row_and_exits_1(recorded: Desk) -> None:
     env = cli_env(_url(_engine(recorded)))
-    args = [REGRIGHTS, "verify", "--channel", CHANNEL]
-    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    args = ["verify", "--channel", CHANNEL]
+    done = regrights(*args, env=env)
     assert done.returncode == 0, done.stderr
     assert f"intact: {len(HISTORY)} events" in done.stdout
     _sql(_engine(recorded), "UPDATE event SET days = 90 WHERE seq = 7")
-    done = subprocess.run([*args, "--json"], env=env, capture_output=True, text=True, timeout=60)
+    done = regrights(*args, "--json", env=env)
     assert done.returncode == 1
     report = json.loads(done.stdout)
     assert (report["ok"], report["how"], report["seq"]) == (False, "altered", 7)
@@ -183,13 +184,7 @@ def test_the_migration_chains_a_history_recorded_before_it(recorded: Desk) -> No
 
 def _export(desk: Desk, fmt: str, user: str = "console") -> str:
     env = cli_env(_url(_engine(desk)))
-    done = subprocess.run(
-        [REGRIGHTS, "export", "--channel", CHANNEL, "--user", user, "--format", fmt],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = regrights("export", "--channel", CHANNEL, "--user", user, "--format", fmt, env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -300,8 +295,7 @@ def test_concurrent_writers_keep_one_unbroken_chain(recorded: Desk) -> None:
 
 def _verify_against(desk: Desk, export: Path) -> tuple[int, dict[str, Any]]:
     env = cli_env(_url(_engine(desk)))
-    args = [REGRIGHTS, "verify", "--channel", CHANNEL, "--json", "--against", str(export)]
-    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    done = regrights("verify", "--channel", CHANNEL, "--json", "--against", str(export), env=env)
     return done.returncode, json.loads(done.stdout)
 
 
@@ -344,8 +338,7 @@ def test_an_export_of_another_agreement_or_no_export_is_refused(
     junk.write_text("[1, 2]")
     env = cli_env(_url(_engine(recorded)))
     for path, said in [(other, "is an export of acme-2024"), (junk, "is not an export")]:
-        args = [REGRIGHTS, "verify", "--channel", CHANNEL, "--against", str(path)]
-        done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+        done = regrights("verify", "--channel", CHANNEL, "--against", str(path), env=env)
         assert done.returncode == 2
         (line,) = done.stderr.splitlines()
         assert said in line
@@ -353,8 +346,7 @@ def test_an_export_of_another_agreement_or_no_export_is_refused(
 
 def _verify_json(desk: Desk) -> dict[str, Any]:
     env = cli_env(_url(_engine(desk)))
-    args = [REGRIGHTS, "verify", "--channel", CHANNEL, "--json"]
-    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    done = regrights("verify", "--channel", CHANNEL, "--json", env=env)
     report: dict[str, Any] = json.loads(done.stdout)
     return report
 
@@ -362,9 +354,8 @@ def _verify_json(desk: Desk) -> dict[str, Any]:
 def test_verify_runs_sqlites_integrity_check(sqlite_url: str) -> None:
     env = cli_env(sqlite_url)
     for words in (["setup", "nstor-2002"], ["s3-eligible", "on", "2026-01-05"]):
-        assert subprocess.run([REGRIGHTS, "cmd", *words], env=env).returncode == 0
-    verify = [REGRIGHTS, "verify", "--json"]
-    done = subprocess.run(verify, env=env, capture_output=True, text=True, timeout=60)
+        assert regrights("cmd", *words, env=env).returncode == 0
+    done = regrights("verify", "--json", env=env)
     assert json.loads(done.stdout)["ok"] is True
     database = sqlite_url.removeprefix("sqlite:///")
     with sqlite3.connect(database) as connection:
@@ -377,7 +368,7 @@ def test_verify_runs_sqlites_integrity_check(sqlite_url: str) -> None:
         # One page of an index that verify's own reads never use, overwritten with garbage.
         file.seek((root - 1) * page_size)
         file.write(b"\x0d\xff" * (page_size // 2))
-    done = subprocess.run(verify, env=env, capture_output=True, text=True, timeout=60)
+    done = regrights("verify", "--json", env=env)
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     assert (report["ok"], report["how"]) == (False, "damaged")
@@ -386,8 +377,7 @@ def test_verify_runs_sqlites_integrity_check(sqlite_url: str) -> None:
 
 def _cmd(desk: Desk, *words: str) -> subprocess.CompletedProcess[str]:
     env = cli_env(_url(_engine(desk)))
-    args = [REGRIGHTS, "cmd", "--channel", CHANNEL, "--user", ADMIN, *words]
-    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    return regrights("cmd", "--channel", CHANNEL, "--user", ADMIN, *words, env=env)
 
 
 def _edit_terms(desk: Desk, max_days: str) -> None:
@@ -412,7 +402,7 @@ def test_stored_terms_that_no_profile_may_hold_are_refused_when_loaded(
     assert [e.seq for e in _stored(desk)] == [1]  # nothing recorded
     # The daily pass names the break, and goes on.
     env = cli_env(_url(_engine(desk)))
-    tick = subprocess.run([REGRIGHTS, "tick"], env=env, capture_output=True, text=True, timeout=60)
+    tick = regrights("tick", env=env)
     assert tick.returncode == 0, tick.stderr
     assert "stored terms were altered" in tick.stdout
 

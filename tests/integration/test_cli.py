@@ -1,4 +1,6 @@
-"""`regrights cmd --json` as a subprocess: the JSON contract and exit codes of SPEC §7."""
+"""`regrights cmd --json`: the JSON contract and exit codes of SPEC §7, in this interpreter
+(`in_process`), and through a real process where that is what is tested: the exit statuses
+and a clean stderr as a shell sees them, and the console reading its stdin."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import REGRIGHTS, cli_env
+from in_process import regrights
 
 
 @pytest.fixture
@@ -16,20 +19,25 @@ def env(tmp_path: Path) -> dict[str, str]:
     return cli_env(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
 
 
-def run(env: dict[str, str], *args: str) -> tuple[int, Any]:
-    done = subprocess.run([REGRIGHTS, *args], env=env, capture_output=True, text=True, timeout=60)
+def run(env: dict[str, str], *args: str, process: bool = False) -> tuple[int, Any]:
+    """`regrights ARGS`, here or (with `process`) in a process of its own."""
+    done = (
+        subprocess.run([REGRIGHTS, *args], env=env, capture_output=True, text=True, timeout=60)
+        if process
+        else regrights(*args, env=env)
+    )
     assert done.stderr == "", done.stderr
     return done.returncode, done.stdout
 
 
-def run_json(env: dict[str, str], *args: str) -> tuple[int, dict[str, Any]]:
-    code, out = run(env, "cmd", "--json", *args)
+def run_json(env: dict[str, str], *args: str, process: bool = False) -> tuple[int, dict[str, Any]]:
+    code, out = run(env, "cmd", "--json", *args, process=process)
     return code, json.loads(out)
 
 
 def test_delay_then_refusal_then_malformed(env: dict[str, str]) -> None:
     assert run_json(env, "--as-of", "2026-11-02", "filed", "on", "2026-10-01")[0] == 0
-    code, delay = run_json(env, "--as-of", "2026-11-02", "delay", "30")
+    code, delay = run_json(env, "--as-of", "2026-11-02", "delay", "30", process=True)
     assert code == 0
     assert {k: delay[k] for k in ("ok", "start", "last_day", "expires", "days_used_12m")} == {
         "ok": True,
@@ -38,11 +46,11 @@ def test_delay_then_refusal_then_malformed(env: dict[str, str]) -> None:
         "expires": "2026-12-02",
         "days_used_12m": 30,
     }
-    code, refused = run_json(env, "--as-of", "2026-12-10", "delay", "10")
+    code, refused = run_json(env, "--as-of", "2026-12-10", "delay", "10", process=True)
     assert code == 1
     assert refused["ok"] is False and refused["section"] == "2(d)"
     assert refused["next_start_allowed"] == "2027-11-02" and refused["error"]
-    code, bad = run_json(env, "delay", "abc")
+    code, bad = run_json(env, "delay", "abc", process=True)
     assert code == 2 and bad["ok"] is False and bad["section"] is None
 
 

@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import CHANNEL, REGRIGHTS, Desk, cli_env
+from conftest import CHANNEL, Desk, cli_env
+from in_process import regrights
 from sqlalchemy import text as sql
 
 from bot.alerts.alert_pass import run_alert_pass
@@ -91,7 +92,7 @@ def _daily_check(url: str, now: datetime) -> Recorder:
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([REGRIGHTS, *args], env=env, capture_output=True, text=True, timeout=60)
+    return regrights(*args, env=env)
 
 
 def test_a_write_onto_an_altered_history_is_refused_and_status_shows_it(

@@ -4,14 +4,13 @@ accepted, the same stored events (hash chain included), next alert time and answ
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import fresh_postgres_database, said
+from conftest import said
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
@@ -81,17 +80,15 @@ def engines(
     database_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[tuple[Engine, Engine]]:
     """Two databases of one backend: one recorded line by line, one imported into."""
-    with contextlib.ExitStack() as stack:
-        if database_url.startswith("sqlite"):
-            other = f"sqlite:///{tmp_path / 'imported.sqlite3'}"
-        else:
-            other = stack.enter_context(
-                fresh_postgres_database(request.getfixturevalue("postgres_server"))
-            )
-        pair = open_database(database_url), open_database(other)
-        yield pair
-        for engine in pair:
-            engine.dispose()
+    if database_url.startswith("sqlite"):
+        other = f"sqlite:///{tmp_path / 'imported.sqlite3'}"
+    else:
+        # Not `migrated_postgres_url`: that is `database_url` itself.
+        other = request.getfixturevalue("postgres_databases").new(migrated=True)
+    pair = open_database(database_url), open_database(other)
+    yield pair
+    for engine in pair:
+        engine.dispose()
 
 
 @settings(

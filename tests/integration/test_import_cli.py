@@ -1,4 +1,5 @@
-"""`regrights import`, `compliance --json`, `cmd --as-of` with `tick`, and `cmd --`, as subprocesses."""
+"""`regrights import`, `compliance --json`, `cmd --as-of` with `tick`, and `cmd --`, run as the
+console script runs them (`in_process`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import REGRIGHTS, cli_env
+from conftest import cli_env
+from in_process import regrights
 
 # A deal adopted mid-way. By hand: demand received Mon 03-02, other holders' notice due
 # 03-02 + 10 = 03-12, mailed 03-16 (4 days late), received Fri 03-20 (Tue 17 .. Fri 20), their
@@ -34,7 +36,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([REGRIGHTS, *args], env=env, capture_output=True, text=True, timeout=60)
+    done = regrights(*args, env=env)
     assert done.stderr == "", done.stderr
     return done
 

@@ -20,11 +20,12 @@ from zoneinfo import ZoneInfo
 
 import docx
 import pytest
-from conftest import ADMIN, EDITOR, REGRIGHTS, Desk, cli_env, said
+from conftest import ADMIN, EDITOR, Desk, cli_env, said
 from docx.document import Document
 from docx.text.paragraph import Paragraph
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from in_process import regrights
 
 from bot.notices.render import render_notice
 from bot.wiring import build_service, open_database
@@ -139,8 +140,8 @@ def long_date(day: date) -> str:
 
 
 @pytest.fixture
-def desk(sqlite_url: str) -> Iterator[Desk]:
-    engine = open_database(sqlite_url)
+def desk(migrated_sqlite_url: str) -> Iterator[Desk]:
+    engine = open_database(migrated_sqlite_url)
     desk = Desk(build_service(engine, frozenset({ADMIN})), date(2024, 5, 1))
     desk.ok("setup nstor-2002")
     desk.ok(f"grant <@{EDITOR}> editor")
@@ -567,9 +568,7 @@ def test_the_shell_writes_the_letter_counsel_reads(tmp_path: Path) -> None:
     today = datetime.now(ZoneInfo("America/New_York")).date()
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [REGRIGHTS, *args], env=env, capture_output=True, text=True, timeout=60
-        )
+        return regrights(*args, env=env)
 
     assert run("cmd", "s3-eligible", "on", "2024-01-02").returncode == 0
     assert run("cmd", "demand", "1000").returncode == 0
@@ -590,9 +589,7 @@ def test_the_shell_drafts_as_of_a_past_day(tmp_path: Path) -> None:
     env = cli_env(f"sqlite:///{tmp_path / 'as-of.sqlite3'}")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [REGRIGHTS, *args], env=env, capture_output=True, text=True, timeout=60
-        )
+        return regrights(*args, env=env)
 
     assert run("cmd", "s3-eligible", "on", "2024-01-02").returncode == 0
     assert run("cmd", "demand", "1000", "on", "2024-03-04").returncode == 0

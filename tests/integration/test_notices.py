@@ -12,9 +12,10 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import ADMIN, CHANNEL, EDITOR, READER, REGRIGHTS, Desk, cli_env
+from conftest import ADMIN, CHANNEL, EDITOR, READER, Desk, cli_env
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from in_process import regrights
 
 from bot.notices.render import notice_filename, render_notice
 from bot.render.answers import render
@@ -316,9 +317,7 @@ def test_notice_from_the_shell(tmp_path: Path) -> None:
     env = cli_env(f"sqlite:///{tmp_path / 'notice.sqlite3'}")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [REGRIGHTS, *args], env=env, capture_output=True, text=True, timeout=60
-        )
+        return regrights(*args, env=env)
 
     out = tmp_path / "delay.docx"
     refused = run("notice", "delay", "--out", str(out))

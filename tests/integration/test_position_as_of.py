@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from conftest import ADMIN, CHANNEL, REGRIGHTS, cli_env
+from conftest import ADMIN, CHANNEL, cli_env
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from in_process import regrights
 
 from bot.wiring import build_service, open_database
 from domain.services.service import Caller, RegRightsService
@@ -152,12 +152,7 @@ def test_import_as_of_a_day_records_as_if_today_were_that_day(tmp_path: Path) ->
     env = cli_env(f"sqlite:///{tmp_path / 'as-of.sqlite3'}")
 
     def imported(as_of: str) -> tuple[int, dict[str, Any]]:
-        done = subprocess.run(
-            [REGRIGHTS, "import", "--json", "--as-of", as_of, str(deal)],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        done = regrights("import", "--json", "--as-of", as_of, str(deal), env=env)
         return done.returncode, json.loads(done.stdout)
 
     code, early = imported("2026-03-01")  # the demand is not yet received that day

@@ -16,8 +16,8 @@ from domain.services.replies import ExitCode
 
 
 @pytest.fixture
-def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
-    engine = open_database(sqlite_url)
+def sqlite_engine(migrated_sqlite_url: str) -> Iterator[Engine]:
+    engine = open_database(migrated_sqlite_url)
     yield engine
     engine.dispose()
 

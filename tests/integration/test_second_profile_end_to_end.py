@@ -1,4 +1,4 @@
-"""A business-day profile end to end, as subprocesses: `cmd setup` from the profile file, a
+"""A business-day profile end to end, through the CLI: `cmd setup` from the profile file, a
 history through `import`, then `status`, `deadlines`, `compliance`, `terms` and an alert from
 `tick`. The profile (tests/fixtures/profiles/alder-2024.yaml): notice to the other holders
 within 5 business days, their window 10 business days, Requested Information 10 business days
@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REGRIGHTS, cli_env
+from conftest import cli_env
+from in_process import regrights
 
 ALDER = Path(__file__).resolve().parents[1] / "fixtures" / "profiles" / "alder-2024.yaml"
 
@@ -40,7 +41,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([REGRIGHTS, *args], env=env, capture_output=True, text=True, timeout=60)
+    return regrights(*args, env=env)
 
 
 def run_json(env: dict[str, str], *args: str) -> dict[str, Any]:

@@ -4,11 +4,11 @@ holder does not own, and a database setting that cannot work, each named."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REGRIGHTS, cli_env
+from conftest import cli_env
+from in_process import regrights
 
 from domain.services.commands import parse_command
 from domain.services.grammar import UsageError
@@ -20,9 +20,7 @@ def test_an_import_saved_with_a_byte_order_mark_and_crlf_is_read(tmp_path: Path)
         "s3-eligible on 2026-01-05\r\ndemand 1000 on 2026-03-02\r\n".encode("utf-8-sig")
     )
     env = cli_env(f"sqlite:///{tmp_path / 'bom.sqlite3'}")
-    done = subprocess.run(
-        [REGRIGHTS, "import", "--json", str(deal)], env=env, capture_output=True, text=True
-    )
+    done = regrights("import", "--json", str(deal), env=env)
     assert done.returncode == 0, done.stdout
     assert json.loads(done.stdout)["recorded"] == 2
 
@@ -65,9 +63,7 @@ def test_a_database_setting_that_cannot_work_names_the_setting(
     url: str, named: str, exit_code: int
 ) -> None:
     env = cli_env(url)
-    done = subprocess.run(
-        [REGRIGHTS, "cmd", "--json", "status"], env=env, capture_output=True, text=True
-    )
+    done = regrights("cmd", "--json", "status", env=env)
     assert done.returncode == exit_code, done.stdout + done.stderr
     error = json.loads(done.stdout)["error"]
     assert "REGRIGHTS_DATABASE_URL" in error and named in error

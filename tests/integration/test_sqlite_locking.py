@@ -3,6 +3,7 @@ that waits past the busy limit says so in one line (exit 3) and records nothing.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import time
@@ -21,9 +22,9 @@ from domain.store.database import SQLITE_BUSY_SECONDS
 CYCLES = 150  # suspend/resume pairs: a history of 300 events
 
 
-@pytest.fixture
-def long_history(tmp_path: Path) -> Path:
-    database = tmp_path / "regrights.sqlite3"
+@pytest.fixture(scope="module")
+def recorded_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    database = tmp_path_factory.mktemp("long-history") / "regrights.sqlite3"
     engine = open_database(f"sqlite:///{database}")
     service = build_service(engine, frozenset({"console"}))
     caller = Caller("console", "console", "test", datetime(2026, 3, 2, 15, tzinfo=UTC))
@@ -31,8 +32,14 @@ def long_history(tmp_path: Path) -> Path:
     for _ in range(CYCLES):
         assert service.handle("suspend", caller).ok
         assert service.handle("resume", caller).ok
-    engine.dispose()
+    engine.dispose()  # its last connection folds the WAL into the file
     return database
+
+
+@pytest.fixture
+def long_history(recorded_once: Path, tmp_path: Path) -> Path:
+    """A database holding a history of 300 events, each test its own copy."""
+    return Path(shutil.copyfile(recorded_once, tmp_path / "regrights.sqlite3"))
 
 
 @pytest.fixture

@@ -35,9 +35,9 @@ def test_the_head_constant_is_the_newest_migration() -> None:
 
 
 def test_the_revision_is_read_without_alembic_and_an_upgrade_is_done_once(
-    database_url: str,
+    empty_database_url: str,
 ) -> None:
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     assert current_revision(engine) is None
     assert upgrade(engine) == HEAD
     assert current_revision(engine) == HEAD

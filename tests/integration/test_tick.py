@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import REGRIGHTS, cli_env
+from in_process import regrights
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -20,7 +21,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([REGRIGHTS, *args], env=env, capture_output=True, text=True, timeout=60)
+    return regrights(*args, env=env)
 
 
 def today() -> date:

@@ -67,8 +67,8 @@ def _held_write(engine: Engine) -> tuple[float, OperationalError]:
     return took, abandoned.value
 
 
-def test_a_sqlite_write_is_abandoned_at_its_deadline(sqlite_url: str) -> None:
-    engine = open_database(sqlite_url)
+def test_a_sqlite_write_is_abandoned_at_its_deadline(migrated_sqlite_url: str) -> None:
+    engine = open_database(migrated_sqlite_url)
     took, error = _held_write(engine)
     assert DEADLINE - 0.1 < took < DEADLINE + 1
     failure = describe(error)
@@ -77,8 +77,8 @@ def test_a_sqlite_write_is_abandoned_at_its_deadline(sqlite_url: str) -> None:
 
 
 @pytest.mark.postgres
-def test_a_postgres_write_is_abandoned_at_its_deadline(postgres_url: str) -> None:
-    engine = open_database(postgres_url)
+def test_a_postgres_write_is_abandoned_at_its_deadline(migrated_postgres_url: str) -> None:
+    engine = open_database(migrated_postgres_url)
     took, error = _held_write(engine)
     assert DEADLINE - 0.1 < took < DEADLINE + 1
     assert "due to lock timeout" in str(error)
