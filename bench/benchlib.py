@@ -191,6 +191,7 @@ def running(
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-bench"
+_TRIGGERS = itertools.count(int(time.time() * 1000))
 
 
 def signed_slash(
@@ -217,7 +218,7 @@ def signed_slash(
             "text": text,
             "api_app_id": "ABENCH",
             "response_url": response_url,
-            "trigger_id": "1.1.bench",
+            "trigger_id": f"{next(_TRIGGERS)}.1.bench",  # unique, as Slack's are
         }
     ).encode()
     stamp = str(int(time.time()))

@@ -127,11 +127,11 @@ def through_serve(url: str, rounds: int, work: Path) -> tuple[list[float], float
                 index = standin.posts()
                 response_url, _ = standin.new_response_url()
                 began = time.perf_counter()
-                status, _ = benchlib.signed_slash(
+                status, body = benchlib.signed_slash(
                     port, WRITES[turn % 2], response_url, channel=CHANNEL, user=USER
                 )
-                if status != 200:
-                    raise RuntimeError(f"serve answered {status}")
+                if status != 200 or not (b"Recorded #" in body or b"recorded as #" in body):
+                    raise RuntimeError(f"serve answered {status}: {body[:200]!r}")
                 arrived, _ = standin.wait_post(index, timeout=30)
                 times.append(arrived - began)
             return times, benchlib.peak_rss_mib(serve.pid)
