@@ -151,6 +151,19 @@ def first_break(start: str, events: Sequence[ChainedEvent], head: str | None) ->
     return None
 
 
+def whole_break(
+    agreement_id: int,
+    profile_yaml: str,
+    digest: str | None,
+    events: Sequence[ChainedEvent],
+    head: str | None,
+) -> ChainBreak | None:
+    """The stored terms against their digest, then the whole chain walked from its genesis."""
+    return terms_break(profile_yaml, digest) or first_break(
+        genesis(agreement_id, digest), events, head
+    )
+
+
 def _holds(chained: ChainedEvent, previous: str) -> bool:
     return chained.stored_hash == event_hash(chained.event, previous)
 

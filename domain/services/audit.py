@@ -10,9 +10,7 @@ from domain.rules.audit_chain import (
     ChainBreak,
     Exported,
     break_against,
-    first_break,
-    genesis,
-    terms_break,
+    whole_break,
 )
 from domain.rules.events import EventKind
 from domain.services.agreement import ADMIN, EDITOR, Caller, terms_from_snapshot
@@ -128,12 +126,9 @@ class AuditDesk:
             admin = (
                 caller.user in self.admins or store.grants(agreement_id).get(caller.user) == ADMIN
             )
-        start = genesis(agreement_id, row.terms_digest)
-        broken = (
-            terms_break(row.profile_yaml, row.terms_digest)
-            or first_break(start, chained, row.chain_head)
-            or break_against(chained, earlier)
-        )
+        broken = whole_break(
+            agreement_id, row.profile_yaml, row.terms_digest, chained, row.chain_head
+        ) or break_against(chained, earlier)
         cleared = None
         if broken is None and admin and row.break_seq is not None:
             cleared = self._clear(agreement_id)

@@ -7,15 +7,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
 
-from domain.rules.audit_chain import (
-    ChainBreak,
-    ChainedEvent,
-    HistoryAltered,
-    first_break,
-    genesis,
-    terms_break,
-)
-from domain.rules.events import Event
+from domain.rules.audit_chain import ChainedEvent, HistoryAltered, whole_break
 from domain.rules.violation import RuleViolation
 from domain.services.agreement import Agreement, terms_from_snapshot
 from domain.services.snapshots import History, Snapshot, Snapshots
@@ -74,22 +66,14 @@ def agreement_of(
     except RuleViolation:
         # Every write replays the history before it appends, so a stored history the rules
         # refuse was changed since: named by its hash chain when that shows where.
-        found = _chain_break(row, read())
+        chained = [ChainedEvent(e, e.stored_hash) for e in read()]
+        found = whole_break(row.id, row.profile_yaml, row.terms_digest, chained, row.chain_head)
         if found is None:
             raise
         raise HistoryAltered(found) from None
     tail = None if history is whole else list(whole.events[-2:])
     found = store.found_break(row)
     return Agreement(row, terms, list(history.events), history.snapshot, tail, found)
-
-
-def _chain_break(row: AgreementRow | AgreementFields, events: list[Event]) -> ChainBreak | None:
-    assert row.id is not None
-    start = genesis(row.id, row.terms_digest)
-    chained = [ChainedEvent(e, e.stored_hash) for e in events]
-    return terms_break(row.profile_yaml, row.terms_digest) or first_break(
-        start, chained, row.chain_head
-    )
 
 
 def load_agreements(store: AgreementStore, agreement_ids: list[int]) -> dict[int, Agreement]:
