@@ -27,7 +27,7 @@ from domain.store.alert_ledger import AlertLedger
 from domain.store.announcement_ledger import AnnouncementLedger
 from domain.store.delivery_keys import DeliveryKeys
 from domain.store.event_rows import event_from_row, event_row
-from domain.store.question_store import found_break, has_agreements, read_events
+from domain.store.question_store import found_break, has_agreements, read_chained, read_events
 from domain.store.schema import EVENT
 from domain.store.tables import AgreementRow, ChannelBindingRow, RoleGrantRow
 from domain.store.version import AgreementFields
@@ -269,13 +269,14 @@ class AgreementStore:
     def chain_tail(self, agreement_id: int) -> list[ChainedEvent]:
         """The last two stored events of the agreement with their stored hashes, in order."""
         self.write_appended()
-        rows = self.session.connection().execute(
+        latest = read_chained(
+            self.session.connection(),
             core_select(EVENT)
             .where(EVENT.c.agreement_id == agreement_id)
             .order_by(EVENT.c.seq.desc())
-            .limit(2)
+            .limit(2),
         )
-        return [ChainedEvent(event_from_row(row._mapping), row.chain_hash) for row in rows][::-1]
+        return latest[::-1]
 
     def found_break(self, agreement: AgreementRow | AgreementFields) -> ChainBreak | None:
         """`question_store.found_break`, with the events appended in this transaction."""
@@ -304,7 +305,7 @@ class AgreementStore:
     def chained_events(self, agreement_id: int) -> list[ChainedEvent]:
         """Every stored event of the agreement with its stored hash, in sequence order."""
         self.write_appended()
-        rows = self.session.connection().execute(
-            core_select(EVENT).where(EVENT.c.agreement_id == agreement_id).order_by(EVENT.c.seq)
+        return read_chained(
+            self.session.connection(),
+            core_select(EVENT).where(EVENT.c.agreement_id == agreement_id).order_by(EVENT.c.seq),
         )
-        return [ChainedEvent(event_from_row(row._mapping), row.chain_hash) for row in rows]

@@ -3,9 +3,9 @@ ORM (as Cosmic Python's views read). The store of a write reads its events the s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, Select, select, text
 
 from domain.rules.audit_chain import Break, ChainBreak, ChainedEvent, break_holds, genesis
 from domain.rules.events import Event
@@ -57,6 +57,12 @@ def read_events(
     return [event_from_row(row._mapping) for row in rows]
 
 
+def read_chained(connection: Connection, query: Select[Any]) -> list[ChainedEvent]:
+    """The event rows `query` selects, each with its stored hash, in the query's order."""
+    rows = connection.execute(query)
+    return [ChainedEvent(event_from_row(row._mapping), row.chain_hash) for row in rows]
+
+
 def found_break(
     connection: Connection, agreement: AgreementRow | AgreementFields
 ) -> ChainBreak | None:
@@ -66,12 +72,12 @@ def found_break(
     if seq is None:
         return None
     assert agreement.id is not None
-    rows = connection.execute(
+    around = read_chained(
+        connection,
         select(EVENT)
         .where(EVENT.c.agreement_id == agreement.id, EVENT.c.seq.between(seq - 1, seq + 1))
-        .order_by(EVENT.c.seq)
+        .order_by(EVENT.c.seq),
     )
-    around = [ChainedEvent(event_from_row(row._mapping), row.chain_hash) for row in rows]
     start = genesis(agreement.id, agreement.terms_digest)
     if not break_holds(start, seq, around, agreement.chain_head):
         return None
